@@ -1,0 +1,59 @@
+// Package api is the JSON API under /api/v1: one file per area, routes.go
+// listing every route (the OpenAPI test reads it), and openapi.json
+// describing them. Handlers parse and answer; rules live in model and store.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"houdun/internal/config"
+	"houdun/internal/httpx"
+	"houdun/internal/store"
+)
+
+// Deps is what the handlers need.
+type Deps struct {
+	Store  *store.Store
+	Config config.Config
+	Log    *slog.Logger
+}
+
+type handlers struct {
+	Deps
+	login *loginLimiter
+}
+
+// handlerFunc is a handler that returns its error to one wrapper.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// wrap turns a handlerFunc into an http.Handler that renders errors as JSON.
+func wrap(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			httpx.WriteError(w, r, err)
+		}
+	})
+}
+
+// authed wraps a handler that needs a logged-in caller.
+func authed(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := httpx.Require(r); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
+
+// Register adds every API route to mux.
+func Register(mux *http.ServeMux, d Deps) {
+	h := &handlers{Deps: d, login: newLoginLimiter()}
+	for _, rt := range h.routes() {
+		mux.Handle(rt.Method+" "+rt.Path, wrap(rt.Handler))
+	}
+	// Unknown API paths answer JSON, not the web pages' HTML 404.
+	mux.Handle("/api/", wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return notFoundPage()
+	}))
+}

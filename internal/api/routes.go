@@ -1,0 +1,67 @@
+package api
+
+// route is one API endpoint; the OpenAPI test checks every one is documented.
+type route struct {
+	Method  string
+	Path    string
+	Handler handlerFunc
+	Public  bool // reachable without logging in
+}
+
+// Routes lists method and path of every API route, for documentation tests.
+func Routes() [][2]string {
+	h := &handlers{}
+	var out [][2]string
+	for _, rt := range h.routes() {
+		out = append(out, [2]string{rt.Method, rt.Path})
+	}
+	return out
+}
+
+func (h *handlers) routes() []route {
+	rs := []route{
+		{Method: "GET", Path: "/api/v1/openapi.json", Handler: h.openAPI, Public: true},
+		{Method: "POST", Path: "/api/v1/session", Handler: h.createSession, Public: true},
+		{Method: "GET", Path: "/api/v1/session", Handler: h.getSession},
+		{Method: "DELETE", Path: "/api/v1/session", Handler: h.deleteSession},
+
+		{Method: "GET", Path: "/api/v1/regions", Handler: h.listRegions},
+		{Method: "GET", Path: "/api/v1/regions/{code}", Handler: h.getRegion},
+		{Method: "POST", Path: "/api/v1/regions", Handler: h.createRegion},
+
+		{Method: "GET", Path: "/api/v1/institutions", Handler: h.listInstitutions},
+		{Method: "POST", Path: "/api/v1/institutions", Handler: h.createInstitution},
+		{Method: "GET", Path: "/api/v1/institutions/{id}", Handler: h.getInstitution},
+		{Method: "PATCH", Path: "/api/v1/institutions/{id}", Handler: h.updateInstitution},
+
+		{Method: "GET", Path: "/api/v1/people", Handler: h.listPeople},
+		{Method: "POST", Path: "/api/v1/people", Handler: h.createPerson},
+		{Method: "GET", Path: "/api/v1/people/{id}", Handler: h.getPerson},
+		{Method: "PATCH", Path: "/api/v1/people/{id}", Handler: h.updatePerson},
+		{Method: "DELETE", Path: "/api/v1/people/{id}", Handler: h.deletePerson},
+		{Method: "GET", Path: "/api/v1/people/{id}/family", Handler: h.listFamily},
+		{Method: "POST", Path: "/api/v1/people/{id}/family", Handler: h.createFamilyMember},
+		{Method: "PATCH", Path: "/api/v1/people/{id}/family/{memberID}", Handler: h.updateFamilyMember},
+		{Method: "DELETE", Path: "/api/v1/people/{id}/family/{memberID}", Handler: h.deleteFamilyMember},
+
+		{Method: "POST", Path: "/api/v1/imports/people", Handler: h.importPeople},
+		{Method: "POST", Path: "/api/v1/imports/families", Handler: h.importFamilies},
+		{Method: "GET", Path: "/api/v1/imports/people/template.xlsx", Handler: h.peopleTemplate},
+		{Method: "GET", Path: "/api/v1/imports/families/template.xlsx", Handler: h.familiesTemplate},
+		{Method: "GET", Path: "/api/v1/exports/people.xlsx", Handler: h.exportPeopleXLSX},
+		{Method: "GET", Path: "/api/v1/exports/people.csv", Handler: h.exportPeopleCSV},
+
+		{Method: "GET", Path: "/api/v1/users", Handler: h.listUsers},
+		{Method: "POST", Path: "/api/v1/users", Handler: h.createUser},
+		{Method: "GET", Path: "/api/v1/users/{id}", Handler: h.getUser},
+		{Method: "PATCH", Path: "/api/v1/users/{id}", Handler: h.updateUser},
+
+		{Method: "GET", Path: "/api/v1/audit", Handler: h.listAudit},
+	}
+	for i := range rs {
+		if !rs[i].Public {
+			rs[i].Handler = authed(rs[i].Handler)
+		}
+	}
+	return rs
+}

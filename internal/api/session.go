@@ -1,0 +1,110 @@
+package api
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"houdun/internal/auth"
+	"houdun/internal/httpx"
+	"houdun/internal/model"
+)
+
+// loginLimiter slows password guessing from one address, on top of the
+// per-account lock the store applies.
+type loginLimiter struct {
+	mu      sync.Mutex
+	byIP    map[string]*rate.Limiter
+	resetAt time.Time
+}
+
+func newLoginLimiter() *loginLimiter { return &loginLimiter{byIP: map[string]*rate.Limiter{}} }
+
+// Allow reports whether ip may try another login: 10 at once, then one every 6 s.
+func (l *loginLimiter) Allow(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now := time.Now(); now.After(l.resetAt) {
+		// Forget old addresses now and then so the map cannot grow without bound.
+		l.byIP, l.resetAt = map[string]*rate.Limiter{}, now.Add(time.Hour)
+	}
+	lim, ok := l.byIP[ip]
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(6*time.Second), 10)
+		l.byIP[ip] = lim
+	}
+	return lim.Allow()
+}
+
+// LoginAllowed lets the web login share the API's limiter.
+type LoginAllowed func(ip string) bool
+
+type sessionRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type sessionResponse struct {
+	Token string     `json:"token,omitempty"`
+	User  sessionWho `json:"user"`
+}
+
+type sessionWho struct {
+	ID            int64  `json:"id"`
+	Username      string `json:"username"`
+	Role          string `json:"role"`
+	RegionCode    string `json:"region_code,omitempty"`
+	InstitutionID int64  `json:"institution_id,omitempty"`
+	PersonID      int64  `json:"person_id,omitempty"`
+}
+
+func who(p *auth.Principal) sessionWho {
+	return sessionWho{ID: p.UserID, Username: p.Username, Role: p.Role, RegionCode: p.RegionCode, InstitutionID: p.InstitutionID, PersonID: p.PersonID}
+}
+
+func (h *handlers) createSession(w http.ResponseWriter, r *http.Request) error {
+	ip := httpx.ClientIP(r.Context())
+	if !h.login.Allow(ip) {
+		return model.Errorf(model.ERateLimited, "error.rate_limited")
+	}
+	var req sessionRequest
+	if err := httpx.DecodeJSON(w, r, &req, 4<<10); err != nil {
+		return err
+	}
+	if req.Username == "" || req.Password == "" {
+		fe := model.FieldErrors{}
+		if req.Username == "" {
+			fe.Add("username", "field.required")
+		}
+		if req.Password == "" {
+			fe.Add("password", "field.required")
+		}
+		return fe.Err()
+	}
+	token, p, err := h.Store.Login(r.Context(), req.Username, req.Password, ip, r.UserAgent(), h.Config.Session)
+	if err != nil {
+		return err
+	}
+	httpx.SetSessionCookie(w, token, h.Config.SecureCookies)
+	httpx.WriteJSON(w, http.StatusCreated, sessionResponse{Token: token, User: who(p)})
+	return nil
+}
+
+func (h *handlers) getSession(w http.ResponseWriter, r *http.Request) error {
+	p, _ := httpx.Require(r)
+	httpx.WriteJSON(w, http.StatusOK, sessionResponse{User: who(p)})
+	return nil
+}
+
+func (h *handlers) deleteSession(w http.ResponseWriter, r *http.Request) error {
+	if err := h.Store.Logout(r.Context()); err != nil {
+		return err
+	}
+	httpx.ClearSessionCookie(w, h.Config.SecureCookies)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func notFoundPage() error { return model.NotFound("page") }

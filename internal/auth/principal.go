@@ -1,0 +1,43 @@
+package auth
+
+import "context"
+
+// Principal is the authenticated caller: who, in which role, over which scope.
+// Exactly one scope field is set: RegionCode (that region and all below it),
+// InstitutionID (one institution) or PersonID (a worker's own record).
+type Principal struct {
+	UserID        int64
+	Username      string
+	Role          string
+	RegionCode    string
+	InstitutionID int64
+	PersonID      int64
+	SessionID     string // hash of the session token, to end it at logout
+	IP            string
+	// System marks the command-line tools run on the server itself (import,
+	// user add, demo): every permission, nationwide scope, no user row.
+	System bool
+}
+
+// Can reports whether the principal's role holds p.
+func (p *Principal) Can(perm Permission) bool {
+	return p != nil && (p.System || RoleCan(p.Role, perm))
+}
+
+// System returns the principal of command-line tools run on the server itself.
+func System() *Principal {
+	return &Principal{Username: "system", Role: "system", System: true}
+}
+
+type ctxKey struct{}
+
+// WithPrincipal returns a context carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
+
+// FromContext returns the principal of ctx, or nil.
+func FromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(ctxKey{}).(*Principal)
+	return p
+}

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"houdun/internal/auth"
+	"houdun/internal/config"
+	"houdun/internal/demo"
+	"houdun/internal/model"
+)
+
+func runDemo(ctx context.Context, env Env, args []string) error {
+	cfg := config.FromEnv(env.Getenv)
+	fs := flags("demo", env, &cfg)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env HOUDUN_ADDR)")
+	people := fs.Int("people", 20000, "how many people the demo city has")
+	seed := fs.Int64("seed", 1, "seed of the synthetic data; the same seed gives the same city")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *people < 10 || *people > 2_000_000 {
+		return usagef("--people must be between 10 and 2000000")
+	}
+	log := newLogger(env)
+	st, err := openStore(ctx, cfg, env, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sys := auth.WithPrincipal(ctx, auth.System())
+	existing, err := st.ListPeople(sys, model.PersonFilter{Page: model.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	accounts := demo.Accounts()
+	if existing.Total == 0 {
+		fmt.Fprintf(env.Stdout, "filling %s with the demo city (%d people)…\n", cfg.DB, *people)
+		sum, err := demo.Fill(ctx, st, demo.Options{Seed: *seed, People: *people})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "demo city ready: %d institutions, %d people, %d family members\n", sum.Institutions, sum.People, sum.FamilyMembers)
+		accounts = sum.Accounts
+	} else {
+		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", cfg.DB, existing.Total)
+	}
+	return serve(ctx, cfg, st, env, func(url string) {
+		fmt.Fprintf(env.Stdout, "\nopen %s and log in with one of the demo accounts (演示账号):\n", url)
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  username\tpassword\trole\tscope")
+		for _, a := range accounts {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Username, a.Password, a.Role, a.Scope)
+		}
+		tw.Flush()
+		fmt.Fprintln(env.Stdout)
+	})
+}

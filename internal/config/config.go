@@ -1,0 +1,95 @@
+// Package config holds the settings of one houdun process: defaults, then the
+// environment, then command-line flags. The Config is passed down explicitly;
+// there is no global.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"houdun/internal/seal"
+	"houdun/internal/store"
+)
+
+// Config is everything a subcommand may need.
+type Config struct {
+	Addr string // listen address of the HTTP server
+	DB   string // SQLite file path or postgres:// URL
+	// Key is the base64 master key for field encryption (HOUDUN_KEY); with
+	// SQLite and no key, a key file beside the database is used or created.
+	Key string
+	// KeyFile overrides where the key file beside a SQLite database lives.
+	KeyFile string
+	// SecureCookies marks cookies Secure; on by default behind TLS, set
+	// HOUDUN_SECURE_COOKIES=false only for plain-HTTP local use.
+	SecureCookies bool
+	// MaxBodyBytes caps JSON and form bodies; MaxUploadBytes caps imported files.
+	MaxBodyBytes   int64
+	MaxUploadBytes int64
+	Session        store.SessionPolicy
+	ShutdownGrace  time.Duration
+}
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		Addr:           "127.0.0.1:8080",
+		DB:             "houdun.db",
+		MaxBodyBytes:   1 << 20,
+		MaxUploadBytes: 32 << 20,
+		Session:        store.DefaultSessionPolicy,
+		ShutdownGrace:  20 * time.Second,
+	}
+}
+
+// FromEnv returns the defaults overridden by HOUDUN_* variables.
+func FromEnv(getenv func(string) string) Config {
+	c := Default()
+	if v := getenv("HOUDUN_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("HOUDUN_DB"); v != "" {
+		c.DB = v
+	}
+	c.Key = getenv("HOUDUN_KEY")
+	c.KeyFile = getenv("HOUDUN_KEY_FILE")
+	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
+	return c
+}
+
+// ErrNoKey means a PostgreSQL database was named without HOUDUN_KEY.
+var ErrNoKey = errors.New("HOUDUN_KEY must hold the base64 encryption key when the database is PostgreSQL (create one with `houdun key`)")
+
+// LoadKey returns the master key: HOUDUN_KEY when set; for SQLite otherwise the
+// key file beside the database (created on first start, mode 0600).
+// created reports that a new key file was written.
+func (c Config) LoadKey() (key []byte, created bool, err error) {
+	if c.Key != "" {
+		k, err := seal.DecodeKey(c.Key)
+		return k, false, err
+	}
+	if store.IsPostgresDSN(c.DB) {
+		return nil, false, ErrNoKey
+	}
+	path := c.KeyFile
+	if path == "" {
+		path = c.DB + ".key"
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, false, fmt.Errorf("key file folder: %w", err)
+		}
+	}
+	// A database that exists without its key file cannot be read: refuse to
+	// make a new key that would silently hide every stored ID number.
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if fi, err := os.Stat(c.DB); err == nil && fi.Size() > 0 {
+			return nil, false, fmt.Errorf("the database %s exists but its key file %s is missing; restore the key file (without it the encrypted ID numbers and phones are lost)", c.DB, path)
+		}
+	}
+	return seal.LoadOrCreateKeyFile(path)
+}

@@ -1,0 +1,229 @@
+// Package httpx is the HTTP plumbing the JSON API and the web pages share:
+// the session cookie, the client address, JSON bodies with limits, and the
+// one function that turns a model.Error into a status and a JSON error body.
+// It holds no business rules.
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"houdun/internal/auth"
+	"houdun/internal/i18n"
+	"houdun/internal/model"
+)
+
+// SessionCookie is the name of the web session cookie.
+const SessionCookie = "houdun_session"
+
+type ipKey struct{}
+
+// WithClientIP stores the caller's address for audit rows.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	if p := auth.FromContext(ctx); p != nil {
+		p.IP = ip
+	}
+	return context.WithValue(ctx, ipKey{}, ip)
+}
+
+// ClientIP returns the caller's address.
+func ClientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(ipKey{}).(string)
+	return ip
+}
+
+// SetSessionCookie sets the session cookie: HttpOnly, SameSite=Lax, Secure behind TLS.
+func SetSessionCookie(w http.ResponseWriter, token string, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// ClearSessionCookie removes the session cookie.
+func ClearSessionCookie(w http.ResponseWriter, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// Require returns the authenticated caller or an EUnauthenticated error.
+func Require(r *http.Request) (*auth.Principal, error) {
+	p := auth.FromContext(r.Context())
+	if p == nil {
+		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+	}
+	return p, nil
+}
+
+// Forbidden is an EForbidden error with a message key.
+func Forbidden(key string) error { return model.Errorf(model.EForbidden, key) }
+
+// Status maps an error code to its HTTP status.
+func Status(code model.Code) int {
+	switch code {
+	case model.EInvalid:
+		return http.StatusBadRequest
+	case model.EImportInvalid:
+		return http.StatusUnprocessableEntity
+	case model.ENotFound:
+		return http.StatusNotFound
+	case model.EConflict, model.EStaleVersion:
+		return http.StatusConflict
+	case model.EForbidden:
+		return http.StatusForbidden
+	case model.EUnauthenticated:
+		return http.StatusUnauthorized
+	case model.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case model.EUnsupported:
+		return http.StatusUnsupportedMediaType
+	case model.ERateLimited:
+		return http.StatusTooManyRequests
+	case model.ELocked:
+		return http.StatusLocked
+	case model.EUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is the JSON shape of every error answer.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the inside of ErrorBody.
+type ErrorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+	Rows    []RowDetail       `json:"rows,omitempty"`
+}
+
+// RowDetail is one bad row of an import.
+type RowDetail struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+// Translate renders a model.Error in lang.
+func Translate(e *model.Error, lang i18n.Lang) ErrorDetail {
+	d := ErrorDetail{Code: string(e.Code), Message: lang.Msg(e.Msg)}
+	if len(e.Fields) > 0 {
+		d.Fields = make(map[string]string, len(e.Fields))
+		for f, m := range e.Fields {
+			d.Fields[f] = lang.Msg(m)
+		}
+	}
+	for _, r := range e.Rows {
+		d.Rows = append(d.Rows, RowDetail{Row: r.Row, Column: r.Column, Message: lang.Msg(r.Msg)})
+	}
+	return d
+}
+
+// WriteError answers with err as JSON in the caller's language. Internal
+// causes are logged, never sent.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	e := model.AsError(err)
+	status := Status(e.Code)
+	if status >= 500 {
+		slog.ErrorContext(r.Context(), "request failed", "route", r.Pattern, "err", err)
+	}
+	WriteJSON(w, status, ErrorBody{Error: Translate(e, i18n.FromRequest(r))})
+}
+
+// WriteJSON answers with v as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// DecodeJSON reads a JSON object body of at most max bytes into dst,
+// rejecting unknown fields, trailing data and wrong content types with
+// errors the user can act on.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, max int64) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return model.Errorf(model.EUnsupported, "error.unsupported_type", "application/json")
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err, max)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return model.Errorf(model.EInvalid, "error.bad_json", "trailing data")
+	}
+	return nil
+}
+
+func jsonError(err error, max int64) error {
+	var tooBig *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		return model.Errorf(model.ETooLarge, "error.too_large", ByteSize(max))
+	case errors.As(err, &syntax):
+		return model.Errorf(model.EInvalid, "error.bad_json", fmt.Sprintf("offset %d", syntax.Offset))
+	case errors.As(err, &typ):
+		fe := model.FieldErrors{}
+		fe.Add(typ.Field, "field.type", typ.Type.String())
+		return fe.Err()
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return model.Errorf(model.EInvalid, "error.bad_json", "empty or truncated body")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		fe := model.FieldErrors{}
+		fe.Add(field, "field.unknown")
+		return fe.Err()
+	}
+	return model.Errorf(model.EInvalid, "error.bad_json", err.Error())
+}
+
+// ByteSize renders a byte count for messages: 1 MiB, 32 MiB, 512 KiB.
+func ByteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}
+
+// PathID parses a numeric path value.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, model.NotFound("page")
+	}
+	return id, nil
+}
+
+// Page reads limit and offset query parameters.
+func Page(r *http.Request) (model.Page, error) {
+	var p model.Page
+	q := r.URL.Query()
+	for name, dst := range map[string]*int{"limit": &p.Limit, "offset": &p.Offset} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return p, model.Errorf(model.EInvalid, "error.bad_query", name)
+			}
+			*dst = n
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,80 @@
+package model
+
+import "time"
+
+// User is an account. Exactly one of RegionCode, InstitutionID, PersonID sets its scope.
+type User struct {
+	ID            int64      `json:"id"`
+	Username      string     `json:"username"`
+	DisplayName   string     `json:"display_name"`
+	Role          string     `json:"role"`
+	RegionCode    string     `json:"region_code,omitempty"`
+	InstitutionID *int64     `json:"institution_id,omitempty"`
+	PersonID      *int64     `json:"person_id,omitempty"`
+	Disabled      bool       `json:"disabled"`
+	LockedUntil   *time.Time `json:"locked_until,omitempty"`
+	LastLoginAt   *time.Time `json:"last_login_at,omitempty"`
+	Version       int64      `json:"version"`
+	CreatedAt     time.Time  `json:"created_at"`
+}
+
+// UserInput creates or updates a user; nil pointers are left alone on update.
+type UserInput struct {
+	Username      *string `json:"username"`
+	DisplayName   *string `json:"display_name"`
+	Password      *string `json:"password"`
+	Role          *string `json:"role"`
+	RegionCode    *string `json:"region_code"`
+	InstitutionID *int64  `json:"institution_id"`
+	PersonID      *int64  `json:"person_id"`
+	Disabled      *bool   `json:"disabled"`
+	Version       *int64  `json:"version"`
+}
+
+// UserFilter selects users.
+type UserFilter struct {
+	Q    string
+	Role string
+	Page Page
+}
+
+// AuditEntry is one append-only, hash-chained record of who did what.
+type AuditEntry struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	UserID     *int64    `json:"user_id,omitempty"`
+	Username   string    `json:"username"`
+	Role       string    `json:"role,omitempty"`
+	IP         string    `json:"ip,omitempty"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type,omitempty"`
+	ObjectID   string    `json:"object_id,omitempty"`
+	Outcome    string    `json:"outcome"`
+	Detail     string    `json:"detail,omitempty"`
+	Hash       string    `json:"hash"`
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	UserID     int64
+	Action     string
+	ObjectType string
+	ObjectID   string
+	From, To   time.Time
+	Page       Page
+}
+
+// Audit outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeDenied = "denied"
+	OutcomeFailed = "failed"
+)
+
+// ImportResult counts what an import did (or would do, in a dry run).
+type ImportResult struct {
+	Created   int  `json:"created"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	DryRun    bool `json:"dry_run"`
+}

@@ -1,0 +1,267 @@
+// Package store is the only package that speaks SQL. It opens the embedded
+// SQLite database or PostgreSQL, runs the embedded migrations, and offers one
+// method per action, each taking the caller's context: the Principal in it
+// decides the scope clause every query on a scoped table carries, and every
+// write records its audit row in the same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"houdun/internal/model"
+	"houdun/internal/seal"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engine names the database behind a Store.
+type Engine string
+
+// Engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Options configure Open.
+type Options struct {
+	Sealer *seal.Sealer
+	Now    func() time.Time // defaults to time.Now
+	Logger *slog.Logger
+}
+
+// Store is a handle on the database. It is safe for concurrent use.
+type Store struct {
+	engine Engine
+	read   *sql.DB // concurrent readers
+	write  *sql.DB // SQLite: one connection, so writers queue here instead of failing busy
+	seal   *seal.Sealer
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database rather than a SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn (a SQLite file path or a postgres:// URL). It does not migrate.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	if opts.Sealer == nil {
+		return nil, errors.New("store: no sealer")
+	}
+	s := &Store{seal: opts.Sealer, now: opts.Now, log: opts.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	var err error
+	if IsPostgresDSN(dsn) {
+		s.engine = Postgres
+		s.read, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		s.read.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+		s.read.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+		s.write = s.read
+	} else {
+		s.engine = SQLite
+		if dsn == "" {
+			return nil, errors.New("store: empty database path")
+		}
+		// busy_timeout comes first so that the other pragmas already wait on a lock.
+		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
+		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		s.write.SetMaxOpenConns(1)
+		s.write.SetConnMaxLifetime(0)
+		s.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)")
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		s.read.SetMaxOpenConns(2 * runtime.GOMAXPROCS(0))
+		s.read.SetMaxIdleConns(2 * runtime.GOMAXPROCS(0))
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.write.PingContext(pingCtx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return s, nil
+}
+
+// Engine reports which database is behind s.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Now is the store's clock, injected so tests can move time.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var err error
+	if s.write != nil {
+		err = s.write.Close()
+	}
+	if s.read != nil && s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping reports whether the database answers; /healthz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Migrate brings the schema up to date and loads the national region list
+// into an empty regions table.
+func (s *Store) Migrate(ctx context.Context) error {
+	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
+	if s.engine == Postgres {
+		dir, dialect = "migrations/postgres", goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, s.write, sub)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return s.loadNationalRegions(ctx)
+}
+
+// ms converts a time to the stored form, Unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts a stored time back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// tx runs fn in a write transaction, committing when it returns nil. On
+// PostgreSQL a serialisation failure or deadlock is retried a few times.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.tryTx(ctx, fn)
+		if err == nil || attempt >= 4 || !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+	}
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return model.Internal(fmt.Errorf("begin: %w", err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return model.Internal(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure on either engine.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key failure on either engine.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// args numbers placeholders as $1, $2, … while a query is assembled, so that
+// optional filters can be appended without counting by hand.
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
+}
+
+// likePattern escapes a user's search text for LIKE … ESCAPE '\'.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+// clampPage applies the default and maximum page sizes.
+func clampPage(p model.Page) model.Page {
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	if p.Limit > 500 {
+		p.Limit = 500
+	}
+	if p.Offset < 0 {
+		p.Offset = 0
+	}
+	return p
+}
