@@ -45,7 +45,7 @@ func set[T any](dst *T, src *T) {
 
 // identReason turns an ident error into a message key under prefix.
 func identReason(prefix string, err error) string {
-	var ie *ident.Error
+	var ie ident.Error
 	if errors.As(err, &ie) {
 		return prefix + "." + string(ie.Reason)
 	}

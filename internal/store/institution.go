@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"strconv"
 	"strings"
@@ -108,7 +109,9 @@ func validateInstitution(in *model.Institution) error {
 	if strings.TrimSpace(in.CreditCode) != "" {
 		cc, err := ident.ValidateCreditCode(in.CreditCode)
 		if err != nil {
-			fe.Add("credit_code", "credit_code."+string(err.(*ident.Error).Reason))
+			var ie ident.Error
+			errors.As(err, &ie)
+			fe.Add("credit_code", "credit_code."+string(ie.Reason))
 		}
 		in.CreditCode = cc
 	} else {

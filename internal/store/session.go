@@ -66,26 +66,33 @@ func (s *Store) Login(ctx context.Context, username, password, ip, userAgent str
 		return "", nil, model.Internal(err)
 	}
 	if !ok || u.Disabled {
-		return "", nil, s.tx(ctx, func(tx *sql.Tx) error {
-			detail := "bad_password"
-			if ok {
-				detail = "disabled"
-			} else if failed+1 >= pol.MaxFailures {
-				detail = "locked"
-				if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", ms(now.Add(pol.LockFor)), u.ID); err != nil {
-					return model.Internal(err)
-				}
-			} else if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", u.ID); err != nil {
+		detail := "bad_password"
+		switch {
+		case ok:
+			detail = "disabled"
+		case failed+1 >= pol.MaxFailures:
+			detail = "locked"
+		}
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			switch detail {
+			case "locked":
+				_, err = tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", ms(now.Add(pol.LockFor)), u.ID)
+			case "bad_password":
+				_, err = tx.ExecContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1", u.ID)
+			}
+			if err != nil {
 				return model.Internal(err)
 			}
-			if err := s.appendAudit(who, tx, auditRecord{Action: ActLogin, ObjectType: "user", ObjectID: uid, Outcome: model.OutcomeFailed, Detail: detail}); err != nil {
-				return err
-			}
-			if detail == "locked" {
-				return model.Errorf(model.ELocked, "login.locked", int(pol.LockFor.Minutes()))
-			}
-			return model.Errorf(model.EUnauthenticated, "login.failed")
+			return s.appendAudit(who, tx, auditRecord{Action: ActLogin, ObjectType: "user", ObjectID: uid, Outcome: model.OutcomeFailed, Detail: detail})
 		})
+		if err != nil {
+			return "", nil, err
+		}
+		if detail == "locked" {
+			return "", nil, model.Errorf(model.ELocked, "login.locked", int(pol.LockFor.Minutes()))
+		}
+		return "", nil, model.Errorf(model.EUnauthenticated, "login.failed")
 	}
 	token := auth.NewToken()
 	err = s.tx(ctx, func(tx *sql.Tx) error {

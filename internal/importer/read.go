@@ -1,0 +1,353 @@
+// Package importer reads and writes roster files: it turns an uploaded .xlsx
+// or .csv into rows, validates every row with the same rules the forms and
+// the API use, and hands the valid rows to the store; it also writes the
+// blank templates and the people export. It has no SQL of its own — every
+// read and write goes through the store, which applies the caller's scope and
+// writes the audit rows — and it never logs a cell's content.
+package importer
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"houdun/internal/model"
+)
+
+// Limits bound what reading one file may cost. Zero fields take the defaults.
+type Limits struct {
+	// MaxBytes caps the file as uploaded. The HTTP layer caps uploads too;
+	// this is the backstop for the command line, which reads any local file.
+	MaxBytes int64
+	// MaxRows caps the data rows (blank rows and the header do not count).
+	MaxRows int
+	// UnzipSizeLimit caps the total unzipped size of an .xlsx: a few kilobytes
+	// of zip can inflate to gigabytes (a zip bomb).
+	UnzipSizeLimit int64
+	// UnzipXMLSizeLimit is the largest XML part excelize keeps in memory;
+	// larger worksheets are unzipped to a temporary file and streamed.
+	UnzipXMLSizeLimit int64
+	// MaxZipEntries caps the parts of an .xlsx; a real workbook has a few dozen.
+	MaxZipEntries int
+}
+
+// Default limits.
+const (
+	DefaultMaxBytes          = 100 << 20
+	DefaultMaxRows           = 200_000
+	DefaultUnzipSizeLimit    = 200 << 20
+	DefaultUnzipXMLSizeLimit = 50 << 20
+	DefaultMaxZipEntries     = 2000
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = DefaultMaxRows
+	}
+	if l.UnzipSizeLimit <= 0 {
+		l.UnzipSizeLimit = DefaultUnzipSizeLimit
+	}
+	if l.UnzipXMLSizeLimit <= 0 {
+		l.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
+	}
+	// excelize refuses an XML limit above the total limit.
+	l.UnzipXMLSizeLimit = min(l.UnzipXMLSizeLimit, l.UnzipSizeLimit)
+	if l.MaxZipEntries <= 0 {
+		l.MaxZipEntries = DefaultMaxZipEntries
+	}
+	return l
+}
+
+// Table is the content of the first sheet of a file: the header row and the
+// non-blank rows below it, every cell trimmed.
+type Table struct {
+	Headers   []string
+	HeaderRow int // 1-based row number of the header: 1 unless blank rows precede it
+	// Rows holds the data rows, each cut to at most len(Headers) cells (a cell
+	// without a header belongs to no column) and possibly shorter.
+	Rows [][]string
+	// RowNumbers holds each data row's 1-based number as the spreadsheet
+	// shows it: blank rows are skipped but still counted, so that an error
+	// message points at the row the user sees.
+	RowNumbers []int
+}
+
+// Cell returns cell col of data row i, "" when the row is shorter.
+func (t *Table) Cell(i, col int) string {
+	if col < 0 || col >= len(t.Rows[i]) {
+		return ""
+	}
+	return t.Rows[i][col]
+}
+
+// Signatures of the formats we accept or recognise to refuse clearly.
+var (
+	zipSignature = []byte("PK\x03\x04")
+	oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1} // .xls and password-protected .xlsx
+)
+
+// ReadTable reads the first sheet of an .xlsx file or a .csv file. The kind
+// comes from the file name's extension and must agree with the content's
+// signature. It returns a *model.Error: EUnsupported for a file of another
+// kind, ETooLarge past a limit, EInvalid for a damaged file or an unknown
+// text encoding. A failure of r itself is wrapped, so the caller can still
+// recognise e.g. *http.MaxBytesError with errors.As.
+func ReadTable(r io.Reader, filename string, lim Limits) (*Table, error) {
+	lim = lim.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.read_failed"), Err: err}
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, model.Errorf(model.ETooLarge, "importer.file_too_large", mib(lim.MaxBytes))
+	}
+	switch strings.ToLower(filepath.Ext(filename)) {
+	case ".xlsx":
+		if bytes.HasPrefix(data, oleSignature) {
+			return nil, model.Errorf(model.EUnsupported, "importer.xlsx_encrypted_or_xls")
+		}
+		if !bytes.HasPrefix(data, zipSignature) {
+			return nil, model.Errorf(model.EUnsupported, "importer.not_xlsx")
+		}
+		return readXLSX(data, lim)
+	case ".csv":
+		if bytes.HasPrefix(data, zipSignature) || bytes.HasPrefix(data, oleSignature) {
+			return nil, model.Errorf(model.EUnsupported, "importer.csv_is_binary")
+		}
+		return readCSV(data, lim)
+	case ".xls":
+		return nil, model.Errorf(model.EUnsupported, "importer.xls_old")
+	}
+	return nil, model.Errorf(model.EUnsupported, "importer.file_type")
+}
+
+// mib renders a byte count for messages.
+func mib(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", max(1, n>>10))
+}
+
+// tableBuilder collects rows, skipping blank ones, and carves the cells of
+// kept rows out of shared blocks: one allocation per few thousand cells
+// instead of one slice per row.
+type tableBuilder struct {
+	t       Table
+	maxRows int
+	slab    []string
+}
+
+// add takes the cells of spreadsheet row num. The cells must be cleaned and
+// may be reused by the caller afterwards. It returns an error past MaxRows.
+func (b *tableBuilder) add(num int, cells []string) error {
+	last := -1
+	for i, c := range cells {
+		if c != "" {
+			last = i
+		}
+	}
+	if last < 0 {
+		return nil // a blank row: skipped, but its number stays used
+	}
+	if b.t.Headers == nil {
+		b.t.Headers = append([]string(nil), cells[:last+1]...)
+		b.t.HeaderRow = num
+		return nil
+	}
+	if len(b.t.Rows) >= b.maxRows {
+		return model.Errorf(model.ETooLarge, "importer.too_many_rows", b.maxRows)
+	}
+	n := min(last+1, len(b.t.Headers))
+	if len(b.slab) < n {
+		b.slab = make([]string, max(4096, n))
+	}
+	row := b.slab[:n:n]
+	b.slab = b.slab[n:]
+	copy(row, cells)
+	b.t.Rows = append(b.t.Rows, row)
+	b.t.RowNumbers = append(b.t.RowNumbers, num)
+	return nil
+}
+
+func (b *tableBuilder) table() (*Table, error) {
+	if b.t.Headers == nil {
+		return nil, model.Errorf(model.EInvalid, "importer.empty_file")
+	}
+	return &b.t, nil
+}
+
+// clean trims a cell and drops the leading apostrophe Excel users type to
+// keep a number as text ('110105…). Trimming covers Unicode spaces (the
+// full-width space of Chinese input methods, no-break spaces from web pages)
+// and the zero-width characters that come with copied text.
+func clean(s string) string {
+	if s == "" {
+		return s
+	}
+	// Fast path: most cells start and end with a visible ASCII character.
+	if c, d := s[0], s[len(s)-1]; c > ' ' && c < utf8.RuneSelf && c != '\'' && d > ' ' && d < utf8.RuneSelf {
+		return s
+	}
+	s = strings.TrimFunc(s, isBlank)
+	if strings.HasPrefix(s, "'") {
+		s = strings.TrimLeftFunc(s[1:], isBlank)
+	}
+	return s
+}
+
+func isBlank(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d'
+}
+
+// readCSV decodes the text (UTF-8 with or without BOM, else GB18030, the
+// encoding Excel uses for "CSV" on a Chinese Windows) and parses it strictly.
+func readCSV(data []byte, lim Limits) (*Table, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = false
+	cr.ReuseRecord = true
+	b := tableBuilder{maxRows: lim.MaxRows}
+	// encoding/csv skips empty lines and counts the lines inside quoted
+	// fields, so the spreadsheet row is derived: each record is one row, and
+	// every line between the end of one record and the start of the next is
+	// a blank row.
+	row, endLine := 0, 0
+	var cells []string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.csv_syntax", pe.StartLine), Err: err}
+			}
+			return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.read_failed"), Err: err}
+		}
+		start, _ := cr.FieldPos(0)
+		row += start - endLine
+		endLine = start
+		cells = cells[:0]
+		for _, f := range rec {
+			endLine += strings.Count(f, "\n")
+			cells = append(cells, clean(f))
+		}
+		if err := b.add(row, cells); err != nil {
+			return nil, err
+		}
+	}
+	return b.table()
+}
+
+// decodeText returns data as UTF-8 without a BOM.
+func decodeText(data []byte) ([]byte, error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return nil, model.Errorf(model.EInvalid, "importer.encoding_utf16")
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !utf8.Valid(data) {
+		// Chinese Excel saves "CSV" in the system code page, GBK; GB18030 is
+		// its superset. Invalid sequences decode to U+FFFD, which a real
+		// roster never contains, so their presence means a wrong guess.
+		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(dec, utf8.RuneError) {
+			return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.encoding"), Err: err}
+		}
+		data = dec
+	}
+	// A NUL never occurs in text: this is a binary file or UTF-16 without a BOM.
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, model.Errorf(model.EInvalid, "importer.encoding")
+	}
+	return data, nil
+}
+
+// readXLSX checks the zip's directory against the limits before excelize
+// inflates anything, then streams the first sheet's rows.
+func readXLSX(data []byte, lim Limits) (t *Table, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
+	}
+	if len(zr.File) > lim.MaxZipEntries {
+		return nil, model.Errorf(model.ETooLarge, "importer.xlsx_too_many_parts", lim.MaxZipEntries)
+	}
+	// The declared sizes are what archive/zip enforces while inflating (a
+	// part that inflates past its declared size fails to read), so their
+	// sum bounds the memory and disk excelize can use.
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > uint64(lim.UnzipSizeLimit) || total > uint64(lim.UnzipSizeLimit) {
+			return nil, model.Errorf(model.ETooLarge, "importer.xlsx_too_large", mib(lim.UnzipSizeLimit))
+		}
+	}
+	// Hostile files reach code paths of excelize nobody has exercised; a
+	// panic there must become a refusal of the file, not a crashed import.
+	defer func() {
+		if p := recover(); p != nil {
+			t, err = nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: fmt.Errorf("excelize panic: %v", p)}
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    lim.UnzipSizeLimit,
+		UnzipXMLSizeLimit: lim.UnzipXMLSizeLimit,
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, &model.Error{Code: model.ETooLarge, Msg: model.M("importer.xlsx_too_large", mib(lim.UnzipSizeLimit)), Err: err}
+		}
+		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
+	}
+	defer f.Close() // removes excelize's temporary files
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, model.Errorf(model.EInvalid, "importer.xlsx_corrupt")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
+	}
+	defer rows.Close()
+	b := tableBuilder{maxRows: lim.MaxRows}
+	// Raw values: ID numbers must not pass through a number format, and
+	// dates arrive as serials that parseDate understands.
+	raw := excelize.Options{RawCellValue: true}
+	num := 0
+	for rows.Next() {
+		num++ // Next visits every row number, empty ones included
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
+		}
+		for i, c := range cells {
+			cells[i] = clean(c)
+		}
+		if err := b.add(num, cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
+	}
+	return b.table()
+}
