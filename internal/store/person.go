@@ -71,7 +71,10 @@ func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (model.Lis
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM people p WHERE "+cond, a...).Scan(&out.Total); err != nil {
 		return out, model.Internal(err)
 	}
-	q := "SELECT " + personColumns + personFrom + "WHERE " + cond + " ORDER BY p.id DESC LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
+	// The page of ids is chosen first, on the index alone; only its rows are
+	// then joined and their families counted.
+	q := "SELECT " + personColumns + " FROM (SELECT p.id FROM people p WHERE " + cond + " ORDER BY p.id DESC LIMIT " + a.add(page.Limit) +
+		" OFFSET " + a.add(page.Offset) + ") pg JOIN people p ON p.id = pg.id JOIN institutions i ON i.id = p.institution_id ORDER BY p.id DESC"
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return out, model.Internal(err)

@@ -1,11 +1,23 @@
-// Package web serves the server-rendered HTML pages.
+// Package web serves the server-rendered HTML pages: login, the people
+// registry with families, imports, institutions, users and the audit trail.
+// Pages are html/template files embedded in the binary and parsed once at
+// start; every user-facing text comes from the i18n catalogue. Handlers parse
+// forms and render; permissions are checked here only to choose between a
+// page and a 403, while record scope stays in the store's queries. The
+// package holds no SQL and no business rules, and its logs carry ids only.
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 
+	"houdun/internal/auth"
 	"houdun/internal/config"
+	"houdun/internal/httpx"
+	"houdun/internal/model"
 	"houdun/internal/store"
 )
 
@@ -16,5 +28,202 @@ type Deps struct {
 	Log    *slog.Logger
 }
 
-// Register adds every page route to mux.
-func Register(mux *http.ServeMux, d Deps) {}
+// handlers holds the parsed templates and the state pages share.
+type handlers struct {
+	Deps
+	tpl    *renderer
+	login  *loginLimiter
+	jobs   *jobRegistry
+	static http.Handler
+}
+
+// handlerFunc is a page handler that returns its error to one wrapper,
+// which renders it as the 403, 404 or 500 page or sends the visitor to login.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Register adds every page route to mux. It panics if the embedded templates
+// do not parse: that is a build defect, not a runtime condition.
+func Register(mux *http.ServeMux, d Deps) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Config.MaxBodyBytes <= 0 {
+		d.Config.MaxBodyBytes = 1 << 20
+	}
+	if d.Config.MaxUploadBytes <= 0 {
+		d.Config.MaxUploadBytes = 32 << 20
+	}
+	tpl, err := newRenderer()
+	if err != nil {
+		panic(err)
+	}
+	h := &handlers{Deps: d, tpl: tpl, login: newLoginLimiter(), jobs: newJobRegistry(), static: staticHandler()}
+	for _, rt := range h.routes() {
+		fn := rt.fn
+		if !rt.public {
+			fn = h.requireLogin(fn)
+		}
+		mux.Handle(rt.pattern, h.wrap(fn))
+	}
+}
+
+// route is one page.
+type route struct {
+	pattern string
+	fn      handlerFunc
+	public  bool // reachable without logging in
+}
+
+func (h *handlers) routes() []route {
+	return []route{
+		{pattern: "GET /static/", fn: h.serveStatic, public: true},
+		{pattern: "GET /login", fn: h.loginPage, public: true},
+		{pattern: "POST /login", fn: h.loginSubmit, public: true},
+		{pattern: "POST /logout", fn: h.logout, public: true},
+		{pattern: "GET /lang", fn: h.switchLang, public: true},
+		{pattern: "/", fn: h.notFound, public: true},
+
+		{pattern: "GET /{$}", fn: h.home},
+
+		{pattern: "GET /people", fn: h.personList},
+		{pattern: "GET /people/new", fn: h.personNew},
+		{pattern: "POST /people", fn: h.personCreate},
+		{pattern: "GET /people/{id}", fn: h.personShow},
+		{pattern: "GET /people/{id}/edit", fn: h.personEdit},
+		{pattern: "POST /people/{id}", fn: h.personUpdate},
+
+		{pattern: "GET /people/{id}/family/new", fn: h.familyNew},
+		{pattern: "POST /people/{id}/family", fn: h.familyCreate},
+		{pattern: "GET /people/{id}/family/{mid}/edit", fn: h.familyEdit},
+		{pattern: "POST /people/{id}/family/{mid}", fn: h.familyUpdate},
+		{pattern: "GET /people/{id}/family/{mid}/delete", fn: h.familyDeleteConfirm},
+		{pattern: "POST /people/{id}/family/{mid}/delete", fn: h.familyDelete},
+
+		{pattern: "GET /import", fn: h.importPage},
+		{pattern: "POST /import/people", fn: h.importPeople},
+		{pattern: "POST /import/families", fn: h.importFamilies},
+		{pattern: "GET /import/jobs/{id}", fn: h.importJob},
+
+		{pattern: "GET /institutions", fn: h.institutionList},
+		{pattern: "GET /institutions/new", fn: h.institutionNew},
+		{pattern: "POST /institutions", fn: h.institutionCreate},
+
+		{pattern: "GET /users", fn: h.userList},
+		{pattern: "GET /users/new", fn: h.userNew},
+		{pattern: "POST /users", fn: h.userCreate},
+		{pattern: "POST /users/{id}/disable", fn: h.userDisable},
+		{pattern: "POST /users/{id}/enable", fn: h.userEnable},
+
+		{pattern: "GET /audit", fn: h.auditList},
+	}
+}
+
+// wrap turns a handlerFunc into an http.Handler that renders its error.
+func (h *handlers) wrap(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.renderError(w, r, err)
+		}
+	})
+}
+
+// requireLogin sends visitors without a session to the login page, with the
+// page they asked for as next (GET only: a form cannot be replayed).
+func (h *handlers) requireLogin(fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if auth.FromContext(r.Context()) == nil {
+			return errLogin
+		}
+		return fn(w, r)
+	}
+}
+
+var errLogin = model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+
+// loginURL is the login page that returns to r's page after logging in.
+func loginURL(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "/login"
+	}
+	next := r.URL.RequestURI()
+	if next == "/" {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(next)
+}
+
+// need returns the caller, or EForbidden when their role lacks perm.
+func need(r *http.Request, perm auth.Permission) (*auth.Principal, error) {
+	p, err := httpx.Require(r)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Can(perm) {
+		return nil, httpx.Forbidden("error.forbidden")
+	}
+	return p, nil
+}
+
+// renderError shows err as a page in the caller's language. Internal causes
+// go to the log with the route pattern only, never the path (it carries ids
+// that are fine) or the form (it carries personal data, which is not).
+func (h *handlers) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	e := model.AsError(err)
+	if e.Code == model.EUnauthenticated {
+		http.Redirect(w, r, loginURL(r), http.StatusSeeOther)
+		return
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		e = model.Errorf(model.ETooLarge, "error.too_large", httpx.ByteSize(tooBig.Limit))
+	}
+	status := httpx.Status(e.Code)
+	if status >= 500 {
+		h.Log.ErrorContext(r.Context(), "page failed", "route", r.Pattern, "err", err)
+	}
+	v := &errorView{Page: h.page(r, ""), Status: status}
+	switch status {
+	case http.StatusNotFound:
+		v.Title, v.Message = v.T("web.error.404.title"), v.Msg(e.Msg)
+	case http.StatusForbidden:
+		v.Title, v.Message = v.T("web.error.403.title"), v.Msg(e.Msg)
+	case http.StatusInternalServerError:
+		v.Title, v.Message = v.T("web.error.500.title"), v.T("error.internal")
+	default:
+		v.Title, v.Message = v.T("web.error.title"), v.Msg(e.Msg)
+	}
+	v.Page.Title = v.Title
+	h.render(w, r, status, "error", v)
+}
+
+// errorView is the 403, 404 and 500 page.
+type errorView struct {
+	Page
+	Status  int
+	Title   string
+	Message string
+}
+
+func (h *handlers) notFound(w http.ResponseWriter, r *http.Request) error {
+	return model.NotFound("page")
+}
+
+// localPath returns s when it is a path on this site ("/people?q=x"), else "".
+// It refuses absolute URLs, scheme-relative "//host" and backslash tricks
+// that some browsers read as "//".
+func localPath(s string) string {
+	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return s
+}
+
+// seeOther redirects after a successful POST.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
