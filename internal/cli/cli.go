@@ -129,15 +129,24 @@ func flags(name string, env Env, cfg *config.Config) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, turning flag errors into usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+// parse parses flags that may stand before or after the positional
+// arguments (`import people FILE --db x` and `import people --db x FILE`
+// both work) and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%v", err)
 		}
-		return usagef("%v", err)
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return nil
 }
 
 func newLogger(env Env) *slog.Logger {
@@ -178,7 +187,7 @@ func keyFileName(cfg config.Config) string {
 func runMigrate(ctx context.Context, env Env, args []string) error {
 	cfg := config.FromEnv(env.Getenv)
 	fs := flags("migrate", env, &cfg)
-	if err := parse(fs, args); err != nil {
+	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(ctx, cfg, env, newLogger(env))

@@ -17,8 +17,10 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env HOUDUN_ADDR)")
 	people := fs.Int("people", 20000, "how many people the demo city has")
 	seed := fs.Int64("seed", 1, "seed of the synthetic data; the same seed gives the same city")
-	if err := parse(fs, args); err != nil {
+	if pos, err := parse(fs, args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
 	}
 	if *people < 10 || *people > 2_000_000 {
 		return usagef("--people must be between 10 and 2000000")

@@ -20,13 +20,14 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] != "people" {
 		return usagef("usage: houdun export people FILE.(xlsx|csv) [--db DB] [--region CODE]")
 	}
-	if err := parse(fs, args[1:]); err != nil {
+	pos, err := parse(fs, args[1:])
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usagef("usage: houdun export people FILE.(xlsx|csv)")
 	}
-	path := fs.Arg(0)
+	path := pos[0]
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if format != "xlsx" && format != "csv" {
 		return usagef("the file name must end in .xlsx or .csv")

@@ -26,13 +26,14 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if kind != importer.KindPeople && kind != importer.KindFamilies {
 		return usagef("unknown import kind %q: use people or families", args[0])
 	}
-	if err := parse(fs, args[1:]); err != nil {
+	pos, err := parse(fs, args[1:])
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usagef("usage: houdun import %s FILE", kind)
 	}
-	path := fs.Arg(0)
+	path := pos[0]
 	f, err := os.Open(path)
 	if err != nil {
 		return err

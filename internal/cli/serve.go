@@ -14,8 +14,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cfg := config.FromEnv(env.Getenv)
 	fs := flags("serve", env, &cfg)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env HOUDUN_ADDR)")
-	if err := parse(fs, args); err != nil {
+	if pos, err := parse(fs, args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
 	}
 	log := newLogger(env)
 	st, err := openStore(ctx, cfg, env, log)

@@ -24,8 +24,10 @@ func runUser(ctx context.Context, env Env, args []string) error {
 	inst := fs.Int64("institution", 0, "scope: an institution id")
 	person := fs.Int64("person", 0, "a worker account's own person id")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := parse(fs, args[1:]); err != nil {
+	if pos, err := parse(fs, args[1:]); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
 	}
 	if *username == "" || *role == "" {
 		return usagef("--username and --role are required")

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary compiles houdun once per test run, without cgo as it ships.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "houdun")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func run(t *testing.T, bin, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestBinary(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "houdun.db")
+
+	t.Run("version", func(t *testing.T) {
+		out, _, code := run(t, bin, "", "version")
+		if code != 0 || !strings.HasPrefix(out, "houdun ") {
+			t.Fatalf("version: %q, exit %d", out, code)
+		}
+	})
+	t.Run("bad usage exits 2", func(t *testing.T) {
+		for _, args := range [][]string{{}, {"frobnicate"}, {"serve", "--no-such-flag"}, {"import", "pets", "x.csv"}, {"user", "add", "--username", "u"}} {
+			if _, _, code := run(t, bin, "", args...); code != 2 {
+				t.Errorf("%v: exit %d, want 2", args, code)
+			}
+		}
+	})
+	t.Run("migrate creates the database and its key file", func(t *testing.T) {
+		if _, errOut, code := run(t, bin, "", "migrate", "--db", db); code != 0 {
+			t.Fatalf("migrate: exit %d: %s", code, errOut)
+		}
+		fi, err := os.Stat(db + ".key")
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("key file: %v %v", fi, err)
+		}
+	})
+	t.Run("user add reads the password from stdin", func(t *testing.T) {
+		out, errOut, code := run(t, bin, "Str0ng-pass\n", "user", "add", "--db", db, "--username", "cw", "--role", "caseworker", "--region", "210902", "--password-stdin")
+		if code != 0 || !strings.Contains(out, "created user cw") {
+			t.Fatalf("user add: exit %d: %s %s", code, out, errOut)
+		}
+		_, errOut, code = run(t, bin, "weak\n", "user", "add", "--db", db, "--username", "cw2", "--role", "caseworker", "--region", "210902", "--password-stdin")
+		if code != 1 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "密码") {
+			t.Fatalf("weak password: exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("a bad roster fails with one line per bad row and writes nothing", func(t *testing.T) {
+		csv := filepath.Join(dir, "bad.csv")
+		os.WriteFile(csv, []byte("姓名,身份证号,手机号,单位,科室,职业类别,职称,是否一线\n张三,123,139,无此单位,,医生,,是\n"), 0o600)
+		_, errOut, code := run(t, bin, "", "import", "people", "--db", db, csv)
+		if code != 1 || !strings.Contains(errOut, "bad.csv:2:") {
+			t.Fatalf("bad import: exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("serve answers and stops cleanly on SIGTERM", func(t *testing.T) {
+		cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+		stdout, _ := cmd.StdoutPipe()
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Process.Kill()
+		url := ""
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
+				url = u
+				break
+			}
+		}
+		go io.Copy(io.Discard, stdout)
+		if url == "" {
+			t.Fatalf("no URL printed; stderr: %s", stderr.String())
+		}
+		resp, err := http.Get(url + "healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]string
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || body["status"] != "ok" {
+			t.Fatalf("healthz: %d %v", resp.StatusCode, body)
+		}
+		resp, err = http.Post(url+"api/v1/session", "application/json", strings.NewReader(`{"username":"cw","password":"Str0ng-pass"}`))
+		if err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("login: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("exit after SIGTERM: %v; stderr: %s", err, stderr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("server did not stop within 30 s of SIGTERM")
+		}
+	})
+}
