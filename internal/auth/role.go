@@ -83,3 +83,41 @@ func RoleCan(role string, p Permission) bool {
 	}
 	return false
 }
+
+// Permissions of the needs ledger (需求困难台账). need.read and need.write
+// above are its base: reading cases in scope, and recording and working them.
+const (
+	PermNeedAssign       Permission = "need.assign"       // assign and reassign cases in scope
+	PermNeedReport       Permission = "need.report"       // report one's own need (a worker, source self or family)
+	PermNeedProgress     Permission = "need.progress"     // start and resolve the cases assigned to oneself
+	PermVisitRead        Permission = "visit.read"        // visits and the visit plan in scope
+	PermVisitWrite       Permission = "visit.write"       // record visits
+	PermVolunteerManage  Permission = "volunteer.manage"  // the volunteer registry and pairings in scope
+	PermLedgerExport     Permission = "ledger.export"     // download the ledger of the scope (masked names for leaders)
+	PermNotificationRead Permission = "notification.read" // one's own inbox
+	PermWebhookManage    Permission = "webhook.manage"    // webhooks and their deliveries
+	PermSettingWrite     Permission = "setting.write"     // per-region policy settings in scope
+)
+
+// needGrants are the grants of the needs ledger, added to the foundation's at
+// start. Institution admins and counselors read cases (the store narrows a
+// counselor to psychological ones and a volunteer to their own); leaders get
+// the ledger but no individual case.
+var needGrants = map[string][]Permission{
+	RoleSysadmin:         {PermWebhookManage, PermSettingWrite, PermNotificationRead},
+	RoleSecadmin:         {PermNotificationRead},
+	RoleAuditor:          {PermNotificationRead},
+	RoleCaseworker:       {PermNeedAssign, PermNeedProgress, PermVisitRead, PermVisitWrite, PermVolunteerManage, PermLedgerExport, PermSettingWrite, PermNotificationRead},
+	RoleInstitutionAdmin: {PermNeedRead, PermVisitRead, PermNotificationRead},
+	RoleCounselor:        {PermNeedRead, PermNeedProgress, PermNotificationRead},
+	RoleFinance:          {PermNotificationRead},
+	RoleVolunteer:        {PermNeedProgress, PermNotificationRead},
+	RoleLeader:           {PermLedgerExport, PermNotificationRead},
+	RoleWorker:           {PermNeedReport, PermNotificationRead},
+}
+
+func init() {
+	for role, perms := range needGrants {
+		rolePermissions[role] = append(rolePermissions[role], perms...)
+	}
+}

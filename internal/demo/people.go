@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -24,7 +25,7 @@ const (
 	maxStaffYear = 2001
 )
 
-// rngStream is the second word of the PCG state; a constant so that only
+// rngStream is the second PCG seed word, a constant so that only
 // Options.Seed chooses the city. ("houdun" in ASCII.)
 const rngStream = 0x686f7564756e
 
@@ -84,6 +85,8 @@ type generator struct {
 	liaoning  []string // the other Liaoning county codes
 	instByOcc map[string][]weighted[int]
 	insts     []plannedInstitution
+	central   int                // index of workerInstitution in insts
+	kids      map[int][]relative // a family's children by the index of the person who drew them
 }
 
 // build computes the city for opt. It reads no clock and no map order: the
@@ -94,6 +97,7 @@ func build(opt Options) plan {
 		ids:     make(map[string]bool, opt.People*3),
 		phones:  make(map[string]bool, opt.People*3),
 		credits: map[string]bool{},
+		kids:    map[int][]relative{},
 	}
 	var p plan
 	for _, c := range counties {
@@ -110,13 +114,23 @@ func build(opt Options) plan {
 			g.liaoning = append(g.liaoning, r.Code)
 		}
 	}
-	for _, in := range institutions() {
+	all := institutions()
+	// Half of the institutions, chosen by the seed, have a credit code: many
+	// rosters name a unit without one, and the importer must cope with both.
+	hasCredit := make([]bool, len(all))
+	for _, i := range g.r.Perm(len(all))[:len(all)/2] {
+		hasCredit[i] = true
+	}
+	for i, in := range all {
 		pi := plannedInstitution{institution: in}
-		if g.r.Float64() < 0.5 {
-			for pi.credit == "" || g.credits[pi.credit] {
-				pi.credit = makeCreditCode(g.r, in.region[:6])
-			}
+		for hasCredit[i] && (pi.credit == "" || g.credits[pi.credit]) {
+			pi.credit = makeCreditCode(g.r, in.region[:6])
+		}
+		if pi.credit != "" {
 			g.credits[pi.credit] = true
+		}
+		if in.name == workerInstitution {
+			g.central = i
 		}
 		p.insts = append(p.insts, pi)
 	}
@@ -124,16 +138,17 @@ func build(opt Options) plan {
 	g.instByOcc = map[string][]weighted[int]{}
 	for _, occ := range model.Occupations {
 		for i, in := range p.insts {
-			if w := in.size * typeAffinity[in.typ][occ]; w > 0 {
+			if w := in.size * affinity[in.profile][occ]; w > 0 {
 				g.instByOcc[occ] = append(g.instByOcc[occ], weighted[int]{i, w})
 			}
 		}
 	}
 
 	p.people = make([]plannedPerson, opt.People)
+	p.family = make([]plannedRelative, 0, opt.People*3)
 	for i := range p.people {
 		// The first person is the worker account's: a frontline nurse at
-		// 阜新市中心医院 (the first institution), so the account exists whatever the seed.
+		// 阜新市中心医院, so the account exists whatever the seed and size.
 		p.people[i] = g.person(i == 0)
 	}
 	p.worker = 0
@@ -153,7 +168,7 @@ func (g *generator) person(asWorker bool) plannedPerson {
 	}
 	inst := pickWeighted(r, g.instByOcc[occ])
 	if asWorker {
-		inst = 0
+		inst = g.central
 	}
 	male := r.Float64() < maleShare[occ]
 	year := minStaffYear + r.IntN(maxStaffYear-minStaffYear+1)
@@ -163,7 +178,7 @@ func (g *generator) person(asWorker bool) plannedPerson {
 		year = minStaffYear + r.IntN(1998-minStaffYear+1)
 	case model.OccNurse:
 		// Nursing is a young profession: the square root skews towards recent years.
-		year = minStaffYear + int(float64(maxStaffYear-minStaffYear+1)*sqrt(r.Float64()))
+		year = minStaffYear + int(float64(maxStaffYear-minStaffYear+1)*math.Sqrt(r.Float64()))
 		year = min(year, maxStaffYear)
 	}
 	if asWorker {
@@ -193,20 +208,6 @@ func (g *generator) person(asWorker bool) plannedPerson {
 			Frontline:  frontline,
 		},
 	}
-}
-
-// sqrt is Newton's method on [0, 1): math.Sqrt would do, but this keeps the
-// generator's arithmetic identical on every platform (no fused multiply-add
-// differences can creep into a seed's city).
-func sqrt(x float64) float64 {
-	if x <= 0 {
-		return 0
-	}
-	z := 1.0
-	for range 30 {
-		z = (z + x/z) / 2
-	}
-	return z
 }
 
 // randomDate returns a day of year, before refDate.
@@ -386,7 +387,7 @@ func (g *generator) family(p *plan, i int) {
 		year := min(me.birth.Year()+delta, maxStaffYear)
 		spouseBirth = randomDate(r, year)
 		spouseSurname = randomSurname(r)
-		sp := g.adult(spouseSurname+givenName(r, year, !me.male), model.RelSpouse, spouseBirth, !me.male, g.addressCode(county))
+		sp := g.adult(spouseSurname+givenName(r, year, !me.male), model.RelSpouse, spouseBirth, !me.male, g.addressCode(county), true)
 		sp.livesWith = r.Float64() < 0.95
 		switch u := r.Float64(); {
 		case u < 0.03:
@@ -397,15 +398,14 @@ func (g *generator) family(p *plan, i int) {
 		add(sp, rankSpouse)
 	}
 
-	if married && (partner < 0 || partner > i) {
-		g.children(p, i, spouseSurname, spouseBirth, county)
-	}
 	if married {
 		holder := i
 		if partner >= 0 && partner < i {
-			holder = partner
+			holder = partner // drawn already, when the partner's family was
+		} else {
+			g.kids[i] = g.children(me, i == p.worker, spouseSurname, spouseBirth, county)
 		}
-		for _, c := range p.children[holder] {
+		for _, c := range g.kids[holder] {
 			rank := rankAdultChild
 			if slices.Contains(c.care, model.CareMinor) {
 				rank = rankMinor
@@ -424,13 +424,9 @@ func (g *generator) family(p *plan, i int) {
 		if r.Float64() >= aliveShare(pa) {
 			return
 		}
-		if pa >= 85 && r.Float64() < 0.5 {
-			addr = "" // the very old often have no phone; marked below
-		}
-		rel := g.adult(surname+givenName(r, year, male), relation, birth, male, g.parentAddress(addr, county))
-		if addr == "" {
-			rel.phone = ""
-		}
+		// Half of the very old have no phone of their own.
+		withPhone := pa < 85 || r.Float64() < 0.5
+		rel := g.adult(surname+givenName(r, year, male), relation, birth, male, g.parentAddress(addr, county), withPhone)
 		rel.care = careOfElder(r, pa)
 		rel.livesWith = r.Float64() < 0.2
 		rank := rankParent
@@ -448,14 +444,16 @@ func (g *generator) family(p *plan, i int) {
 	myAddr := me.fields.IDNumber[:6]
 	addParent(model.RelParent, me.surname, true, 24, myAddr)
 	addParent(model.RelParent, randomSurname(r), false, 22, myAddr)
-	if married && r.Float64() < 0.3 {
+	// A registered spouse lists their own parents; repeating them here as
+	// in-laws, drawn afresh, would contradict that record.
+	if married && partner < 0 && r.Float64() < 0.3 {
 		addParent(model.RelParentInLaw, spouseSurname, true, 24, "")
 		addParent(model.RelParentInLaw, randomSurname(r), false, 22, "")
 	}
 	if len(rels) == 0 || r.Float64() < 0.1 {
 		year := min(me.birth.Year()+r.IntN(13)-6, maxStaffYear)
 		male := r.IntN(2) == 0
-		sib := g.adult(me.surname+givenName(r, year, male), model.RelSibling, randomDate(r, year), male, myAddr)
+		sib := g.adult(me.surname+givenName(r, year, male), model.RelSibling, randomDate(r, year), male, myAddr, true)
 		sib.livesWith = r.Float64() < 0.05
 		add(sib, rankSibling)
 	}
@@ -478,13 +476,62 @@ func (g *generator) family(p *plan, i int) {
 	}
 }
 
-// adult makes a relative with a phone and, 70 % of the time, an ID number.
-func (g *generator) adult(name, relation string, birth time.Time, male bool, addr string) relative {
-	rel := relative{name: name, relation: relation, birth: birth, phone: g.phone()}
+// adult makes an adult relative who has, 70 % of the time, an ID number in
+// the registry (the rest are known by birth date only, as rosters often are).
+func (g *generator) adult(name, relation string, birth time.Time, male bool, addr string, withPhone bool) relative {
+	rel := relative{name: name, relation: relation, birth: birth}
+	if withPhone {
+		rel.phone = g.phone()
+	}
 	if g.r.Float64() < 0.7 {
 		rel.idNumber = g.idNumber(addr, birth, male)
 	}
 	return rel
+}
+
+// children draws the children of me and their spouse: none, one or two
+// (the one-child years, then the two-child policy), born when the mother was
+// 24 to 34, with the father's surname. Minors need care (minor) and live at home.
+func (g *generator) children(me plannedPerson, atLeastOne bool, spouseSurname string, spouseBirth time.Time, county string) []relative {
+	r := g.r
+	n := pickWeighted(r, []weighted[int]{{0, 15}, {1, 60}, {2, 25}})
+	if atLeastOne {
+		n = max(n, 1)
+	}
+	surname, motherYear := me.surname, spouseBirth.Year()
+	if !me.male {
+		surname, motherYear = spouseSurname, me.birth.Year()
+	}
+	var kids []relative
+	year := motherYear + 24 + r.IntN(11)
+	for range n {
+		if year >= refDate.Year() {
+			break
+		}
+		male := r.IntN(2) == 0
+		birth := randomDate(r, year)
+		kid := relative{name: surname + givenName(r, year, male), relation: model.RelChild, birth: birth}
+		if r.Float64() < 0.7 {
+			addr := county
+			if r.Float64() < 0.2 {
+				addr = g.addressCode(county)
+			}
+			kid.idNumber = g.idNumber(addr, birth, male)
+		}
+		if ident.AgeOn(birth, refDate) >= 18 {
+			kid.phone = g.phone()
+			kid.livesWith = r.Float64() < 0.35
+		} else {
+			kid.care = []string{model.CareMinor}
+			if r.Float64() < 0.01 {
+				kid.care = append(kid.care, model.CareDisability)
+			}
+			kid.livesWith = r.Float64() < 0.98
+		}
+		kids = append(kids, kid)
+		year += 2 + r.IntN(7)
+	}
+	return kids
 }
 
 // parentAddress is where a parent was first registered: usually where their
@@ -515,8 +562,14 @@ func aliveShare(age int) float64 {
 // chronic illness from 60, a few disabilities.
 func careOfElder(r *rand.Rand, age int) []string {
 	var care []string
+	elderly := 0.0
 	switch {
-	case age >= 75 && r.Float64() < 0.7, age >= 65 && r.Float64() < 0.15:
+	case age >= 75:
+		elderly = 0.7
+	case age >= 65:
+		elderly = 0.15
+	}
+	if r.Float64() < elderly {
 		care = append(care, model.CareElderly)
 	}
 	if age >= 60 && r.Float64() < 0.35 {

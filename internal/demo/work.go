@@ -25,20 +25,27 @@ var maleShare = map[string]float64{
 	model.OccCDCStaff: 0.48, model.OccCommunityWorker: 0.3, model.OccOther: 0.55,
 }
 
-// typeAffinity multiplies an institution's size by how much an occupation
+// affinity multiplies an institution's size by how much an occupation
 // belongs there: CDC staff work mostly at CDCs (a few in hospitals' public
-// health departments), community workers at community health centres.
-var typeAffinity = map[string]map[string]float64{
-	model.InstHospital: {model.OccDoctor: 1, model.OccNurse: 1, model.OccTechnician: 1, model.OccCDCStaff: 0.03,
+// health departments), community workers at community health centres and
+// the quarantine site, aid teams are mostly nurses and doctors.
+var affinity = map[profile]map[string]float64{
+	profGeneral: {model.OccDoctor: 1, model.OccNurse: 1, model.OccTechnician: 1, model.OccCDCStaff: 0.03,
 		model.OccCommunityWorker: 0, model.OccOther: 1},
-	model.InstCDC: {model.OccDoctor: 0.05, model.OccNurse: 0.05, model.OccTechnician: 0.3, model.OccCDCStaff: 1,
+	profInfectious: {model.OccDoctor: 1, model.OccNurse: 1.2, model.OccTechnician: 1, model.OccCDCStaff: 0.05,
+		model.OccCommunityWorker: 0, model.OccOther: 1},
+	profCDC: {model.OccDoctor: 0.05, model.OccNurse: 0.05, model.OccTechnician: 0.3, model.OccCDCStaff: 1,
 		model.OccCommunityWorker: 0, model.OccOther: 0.6},
-	model.InstCommunityHealth: {model.OccDoctor: 1, model.OccNurse: 1, model.OccTechnician: 0.5, model.OccCDCStaff: 0.02,
+	profCHC: {model.OccDoctor: 1, model.OccNurse: 1, model.OccTechnician: 0.5, model.OccCDCStaff: 0.02,
 		model.OccCommunityWorker: 1, model.OccOther: 1},
-	model.InstAidTeam: {model.OccDoctor: 1, model.OccNurse: 1.3, model.OccTechnician: 0.3, model.OccCDCStaff: 0.1,
+	profAidTeam: {model.OccDoctor: 1, model.OccNurse: 1.3, model.OccTechnician: 0.3, model.OccCDCStaff: 0.1,
 		model.OccCommunityWorker: 0, model.OccOther: 0.2},
-	model.InstOther: {model.OccDoctor: 0.5, model.OccNurse: 0.5, model.OccTechnician: 0.3, model.OccCDCStaff: 0,
-		model.OccCommunityWorker: 0.15, model.OccOther: 1},
+	profEMS: {model.OccDoctor: 0.5, model.OccNurse: 0.5, model.OccTechnician: 0.1, model.OccCDCStaff: 0,
+		model.OccCommunityWorker: 0, model.OccOther: 1},
+	profQuarantine: {model.OccDoctor: 0.3, model.OccNurse: 0.6, model.OccTechnician: 0.2, model.OccCDCStaff: 0.1,
+		model.OccCommunityWorker: 1, model.OccOther: 1},
+	profSupport: {model.OccDoctor: 0.3, model.OccNurse: 0.5, model.OccTechnician: 0.5, model.OccCDCStaff: 0,
+		model.OccCommunityWorker: 0, model.OccOther: 1},
 }
 
 // dept is a department with the probability that its staff are frontline.
@@ -51,9 +58,9 @@ type dept struct {
 // 发热门诊, 急诊科, 重症医学科) are mostly frontline; a cardiology ward rarely.
 var (
 	hospitalWards = []weighted[dept]{
-		{dept{"呼吸内科", 0.7}, 12}, {dept{"感染科", 0.9}, 8}, {dept{"急诊科", 0.8}, 12}, {dept{"重症医学科", 0.85}, 8},
+		{dept{"呼吸内科", 0.5}, 12}, {dept{"感染科", 0.9}, 8}, {dept{"急诊科", 0.7}, 12}, {dept{"重症医学科", 0.85}, 8},
 		{dept{"发热门诊", 0.95}, 6}, {dept{"心血管内科", 0.1}, 10}, {dept{"消化内科", 0.1}, 8}, {dept{"普外科", 0.1}, 10},
-		{dept{"儿科", 0.2}, 8}, {dept{"妇产科", 0.1}, 8}, {dept{"麻醉科", 0.25}, 6}, {dept{"中医科", 0.05}, 4},
+		{dept{"儿科", 0.15}, 8}, {dept{"妇产科", 0.1}, 8}, {dept{"麻醉科", 0.15}, 6}, {dept{"中医科", 0.05}, 4},
 	}
 	nursingUnits = []weighted[dept]{
 		{dept{"手术室", 0.1}, 6}, {dept{"门诊部", 0.3}, 6}, {dept{"护理部", 0.15}, 2},
@@ -63,17 +70,17 @@ var (
 		{dept{"发热门诊", 0.95}, 6}, {dept{"结核科", 0.4}, 4},
 	}
 	technicianDepts = []weighted[dept]{
-		{dept{"检验科", 0.6}, 10}, {dept{"影像科", 0.4}, 8}, {dept{"放射科", 0.35}, 4}, {dept{"药剂科", 0.1}, 6},
+		{dept{"检验科", 0.5}, 10}, {dept{"影像科", 0.4}, 8}, {dept{"放射科", 0.35}, 4}, {dept{"药剂科", 0.1}, 6},
 		{dept{"病理科", 0.1}, 3}, {dept{"核酸检测实验室", 0.9}, 5},
 	}
 	hospitalPublicHealth = []weighted[dept]{{dept{"公共卫生科", 0.5}, 1}, {dept{"院感科", 0.5}, 1}}
 	chcClinical          = []weighted[dept]{
-		{dept{"全科医学科", 0.3}, 10}, {dept{"发热哨点诊室", 0.9}, 4}, {dept{"预防保健科", 0.5}, 4}, {dept{"家庭医生团队", 0.4}, 6},
+		{dept{"全科医学科", 0.15}, 10}, {dept{"发热哨点诊室", 0.9}, 4}, {dept{"预防保健科", 0.4}, 4}, {dept{"家庭医生团队", 0.3}, 6},
 	}
-	chcTechnicians = []weighted[dept]{{dept{"检验科", 0.5}, 2}, {dept{"药剂科", 0.1}, 1}, {dept{"B超室", 0.1}, 1}}
+	chcTechnicians  = []weighted[dept]{{dept{"检验科", 0.5}, 2}, {dept{"药剂科", 0.1}, 1}, {dept{"B超室", 0.1}, 1}}
 	chcPublicHealth = []weighted[dept]{{dept{"预防保健科", 0.6}, 1}}
 	communityDepts  = []weighted[dept]{
-		{dept{"社区网格", 0.6}, 10}, {dept{"入户排查组", 0.7}, 5}, {dept{"健康管理", 0.2}, 4},
+		{dept{"社区网格", 0.5}, 10}, {dept{"入户排查组", 0.7}, 5}, {dept{"健康管理", 0.2}, 4},
 		{dept{"隔离点服务", 0.9}, 2}, {dept{"疫苗接种点", 0.3}, 3},
 	}
 	cdcDepts = []weighted[dept]{

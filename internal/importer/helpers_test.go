@@ -17,6 +17,9 @@ import (
 	"houdun/internal/testutil"
 )
 
+// fixedToday is the date the test clocks start on.
+var fixedToday = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
 // Fictitious but valid ID numbers of people born in Fuxin (210902).
 func idNumber(day, seq int) string {
 	return ident.MakeIDNumber("210902", time.Date(1980, 1, day, 0, 0, 0, 0, time.UTC), seq)

@@ -7,7 +7,6 @@
 package importer
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -18,7 +17,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"houdun/internal/model"
@@ -34,11 +32,15 @@ type Limits struct {
 	// UnzipSizeLimit caps the total unzipped size of an .xlsx: a few kilobytes
 	// of zip can inflate to gigabytes (a zip bomb).
 	UnzipSizeLimit int64
-	// UnzipXMLSizeLimit is the largest XML part excelize keeps in memory;
-	// larger worksheets are unzipped to a temporary file and streamed.
+	// UnzipXMLSizeLimit caps each XML part read whole into memory (the
+	// shared strings, the workbook); the worksheet itself is streamed.
 	UnzipXMLSizeLimit int64
 	// MaxZipEntries caps the parts of an .xlsx; a real workbook has a few dozen.
 	MaxZipEntries int
+	// MaxColumns is how many columns from the left are read; cells further
+	// right are ignored. A template has 8; the cap keeps a file of sparse
+	// far-right cells (a few bytes of XML each) from costing a wide row each.
+	MaxColumns int
 }
 
 // Default limits.
@@ -48,6 +50,7 @@ const (
 	DefaultUnzipSizeLimit    = 200 << 20
 	DefaultUnzipXMLSizeLimit = 50 << 20
 	DefaultMaxZipEntries     = 2000
+	DefaultMaxColumns        = 32
 )
 
 func (l Limits) withDefaults() Limits {
@@ -63,10 +66,12 @@ func (l Limits) withDefaults() Limits {
 	if l.UnzipXMLSizeLimit <= 0 {
 		l.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
 	}
-	// excelize refuses an XML limit above the total limit.
 	l.UnzipXMLSizeLimit = min(l.UnzipXMLSizeLimit, l.UnzipSizeLimit)
 	if l.MaxZipEntries <= 0 {
 		l.MaxZipEntries = DefaultMaxZipEntries
+	}
+	if l.MaxColumns <= 0 {
+		l.MaxColumns = DefaultMaxColumns
 	}
 	return l
 }
@@ -148,12 +153,14 @@ func mib(n int64) string {
 type tableBuilder struct {
 	t       Table
 	maxRows int
+	maxCols int
 	slab    []string
 }
 
 // add takes the cells of spreadsheet row num. The cells must be cleaned and
 // may be reused by the caller afterwards. It returns an error past MaxRows.
 func (b *tableBuilder) add(num int, cells []string) error {
+	cells = cells[:min(len(cells), b.maxCols)]
 	last := -1
 	for i, c := range cells {
 		if c != "" {
@@ -224,7 +231,7 @@ func readCSV(data []byte, lim Limits) (*Table, error) {
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
 	cr.ReuseRecord = true
-	b := tableBuilder{maxRows: lim.MaxRows}
+	b := tableBuilder{maxRows: lim.MaxRows, maxCols: lim.MaxColumns}
 	// encoding/csv skips empty lines and counts the lines inside quoted
 	// fields, so the spreadsheet row is derived: each record is one row, and
 	// every line between the end of one record and the start of the next is
@@ -279,75 +286,4 @@ func decodeText(data []byte) ([]byte, error) {
 		return nil, model.Errorf(model.EInvalid, "importer.encoding")
 	}
 	return data, nil
-}
-
-// readXLSX checks the zip's directory against the limits before excelize
-// inflates anything, then streams the first sheet's rows.
-func readXLSX(data []byte, lim Limits) (t *Table, err error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
-	}
-	if len(zr.File) > lim.MaxZipEntries {
-		return nil, model.Errorf(model.ETooLarge, "importer.xlsx_too_many_parts", lim.MaxZipEntries)
-	}
-	// The declared sizes are what archive/zip enforces while inflating (a
-	// part that inflates past its declared size fails to read), so their
-	// sum bounds the memory and disk excelize can use.
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if f.UncompressedSize64 > uint64(lim.UnzipSizeLimit) || total > uint64(lim.UnzipSizeLimit) {
-			return nil, model.Errorf(model.ETooLarge, "importer.xlsx_too_large", mib(lim.UnzipSizeLimit))
-		}
-	}
-	// Hostile files reach code paths of excelize nobody has exercised; a
-	// panic there must become a refusal of the file, not a crashed import.
-	defer func() {
-		if p := recover(); p != nil {
-			t, err = nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: fmt.Errorf("excelize panic: %v", p)}
-		}
-	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    lim.UnzipSizeLimit,
-		UnzipXMLSizeLimit: lim.UnzipXMLSizeLimit,
-	})
-	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, &model.Error{Code: model.ETooLarge, Msg: model.M("importer.xlsx_too_large", mib(lim.UnzipSizeLimit)), Err: err}
-		}
-		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
-	}
-	defer f.Close() // removes excelize's temporary files
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, model.Errorf(model.EInvalid, "importer.xlsx_corrupt")
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
-	}
-	defer rows.Close()
-	b := tableBuilder{maxRows: lim.MaxRows}
-	// Raw values: ID numbers must not pass through a number format, and
-	// dates arrive as serials that parseDate understands.
-	raw := excelize.Options{RawCellValue: true}
-	num := 0
-	for rows.Next() {
-		num++ // Next visits every row number, empty ones included
-		cells, err := rows.Columns(raw)
-		if err != nil {
-			return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
-		}
-		for i, c := range cells {
-			cells[i] = clean(c)
-		}
-		if err := b.add(num, cells); err != nil {
-			return nil, err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.xlsx_corrupt"), Err: err}
-	}
-	return b.table()
 }

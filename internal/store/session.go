@@ -59,7 +59,7 @@ func (s *Store) Login(ctx context.Context, username, password, ip, userAgent str
 	now := s.now()
 	if locked > ms(now) {
 		s.Audit(who, ActLogin, "user", uid, model.OutcomeDenied, "locked")
-		return "", nil, model.Errorf(model.ELocked, "login.locked", int(time.Until(fromMS(locked)).Minutes())+1)
+		return "", nil, model.Errorf(model.ELocked, "login.locked", int(fromMS(locked).Sub(now).Minutes())+1)
 	}
 	ok, err := auth.CheckPassword(hash, password)
 	if err != nil {

@@ -203,6 +203,7 @@ func (h *handlers) familyFormFailed(w http.ResponseWriter, r *http.Request, v *f
 		return err
 	}
 	v.setErrors(e)
+	v.requireChosen("relation", v.Form.Relation)
 	if e.Code == model.EStaleVersion && v.Edit {
 		v.StaleHint = true
 		v.Form.Version = strconv.FormatInt(v.Member.Version, 10)

@@ -27,6 +27,7 @@ func (h *handlers) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := &homeView{Page: h.page(r, "web.home.title")}
+	v.Current = "home"
 	v.RoleLabel = v.Label("role", p.Role)
 	ctx := r.Context()
 	switch {

@@ -143,6 +143,7 @@ func (h *handlers) personFormFailed(w http.ResponseWriter, r *http.Request, p *a
 		return err
 	}
 	v.setErrors(e)
+	v.requireChosen("occupation", v.Form.Occupation)
 	if e.Code == model.EStaleVersion && v.Edit {
 		// Keep what was typed; the next save is made against the record as
 		// it is now, knowingly.

@@ -184,19 +184,33 @@ func (p Page) Label(group, value string) string {
 	if value == "" {
 		return ""
 	}
-	key := group + "." + value
+	prefix, ok := labelGroups[group]
+	if !ok {
+		prefix = group
+	}
+	key := prefix + "." + value
 	if !i18n.Has(key) {
 		return value
 	}
 	return i18n.T(p.Lang, key)
 }
 
-// YesNo is the text of a boolean.
+// labelGroups maps a group of coded values to its catalogue prefix. The
+// registry's values share their labels with the roster files (the importer's
+// keys), so a page and a spreadsheet never call one thing two names.
+var labelGroups = map[string]string{
+	"occupation": "importer.occupation",
+	"relation":   "importer.relation",
+	"care":       "importer.care_needs",
+	"sex":        "importer.sex",
+}
+
+// YesNo is the text of a boolean, as the roster files write it.
 func (p Page) YesNo(b bool) string {
 	if b {
-		return p.T("bool.yes")
+		return p.T("importer.yes")
 	}
-	return p.T("bool.no")
+	return p.T("importer.no")
 }
 
 // Err is the message of a form field, "" when it is fine.
@@ -279,7 +293,7 @@ type field struct {
 	MaxLength, List              string
 }
 
-// translateFields renders a model.Error's field messages in lang.
+// setErrors shows e on a form: its message on top, its field messages beside the fields.
 func (p *Page) setErrors(e *model.Error) {
 	if e == nil {
 		return
@@ -290,6 +304,14 @@ func (p *Page) setErrors(e *model.Error) {
 		for f, m := range e.Fields {
 			p.Errors[f] = p.Msg(m)
 		}
+	}
+}
+
+// requireChosen words the error of a select left at "choose…" as "required"
+// rather than the store's "not one of the allowed values".
+func (p *Page) requireChosen(field, value string) {
+	if value == "" && p.Errors[field] != "" {
+		p.Errors[field] = p.T("field.required")
 	}
 }
 

@@ -1,0 +1,396 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"houdun/internal/api"
+	"houdun/internal/auth"
+	"houdun/internal/model"
+	"houdun/internal/store"
+	"houdun/internal/testutil"
+)
+
+// access is the role matrix as the API must answer it: for every route, the
+// status each caller gets for a record inside their scope / for one outside
+// it ("200/404"); a single status means both. It is written out by hand from
+// the role matrix (auth/role.go, DOMAIN.md), not computed from it, so that a
+// change of permissions shows up here as a failing test.
+//
+// Scope: the ten roles' accounts are in 海州区 (210902), the institution admin's
+// at institution A there, the worker's on their own record; "out of scope" is
+// 新邱区 (210903) for them, another institution in 海州区 for the institution
+// admin and a colleague at the same institution for the worker.
+// caseworker@2109 covers all of Fuxin; outside it is 沈阳市和平区 (210102).
+//
+// Creates that name their scope in the body (an institution, a region) answer
+// 400 on that field outside scope, exactly as for an id that does not exist;
+// imports answer 422 with the bad rows.
+var access = []string{
+	// method path                                           sysadmin secadmin auditor caseworker inst_admin counselor finance volunteer leader  worker  caseworker@2109
+	"GET    /api/v1/openapi.json                             200      200      200     200        200        200       200     200       200     200     200",
+	"POST   /api/v1/session                                  201      201      201     201        201        201       201     201       201     201     201",
+	"GET    /api/v1/session                                  200      200      200     200        200        200       200     200       200     200     200",
+	"DELETE /api/v1/session                                  204      204      204     204        204        204       204     204       204     204     204",
+
+	"GET    /api/v1/regions                                  200      200      403     200        200        200       200     403       200     403     200",
+	"GET    /api/v1/regions/{code}                           200      200      403     200        200        200       200     403       200     403     200",
+	"POST   /api/v1/regions                                  201/404  403      403     201/404    403        403       403     403       403     403     201/404",
+
+	"GET    /api/v1/institutions                             200      403      403     200        200        200       200     403       200     403     200",
+	"POST   /api/v1/institutions                             201/400  403      403     201/400    400        403       403     403       403     403     201/400",
+	"GET    /api/v1/institutions/{id}                        200/404  403      403     200/404    200/404    200/404   200/404 403       200/404 403     200/404",
+	"PATCH  /api/v1/institutions/{id}                        200/404  403      403     200/404    200/404    403       403     403       403     403     200/404",
+
+	"GET    /api/v1/people                                   403      403      403     200        200        200       200     403       403     200     200",
+	"POST   /api/v1/people                                   403      403      403     201/400    201/400    403       403     403       403     403     201/400",
+	"GET    /api/v1/people/{id}                              403      403      403     200/404    200/404    200/404   200/404 403       403     200/404 200/404",
+	"PATCH  /api/v1/people/{id}                              403      403      403     200/404    200/404    403       403     403       403     403     200/404",
+	"DELETE /api/v1/people/{id}                              403      403      403     204/404    204/404    403       403     403       403     403     204/404",
+	"GET    /api/v1/people/{id}/family                       403      403      403     200/404    200/404    200/404   200/404 403       403     200/404 200/404",
+	"POST   /api/v1/people/{id}/family                       403      403      403     201/404    201/404    403       403     403       403     403     201/404",
+	"PATCH  /api/v1/people/{id}/family/{memberID}            403      403      403     200/404    200/404    403       403     403       403     403     200/404",
+	"DELETE /api/v1/people/{id}/family/{memberID}            403      403      403     204/404    204/404    403       403     403       403     403     204/404",
+
+	"POST   /api/v1/imports/people                           403      403      403     201/422    201/422    403       403     403       403     403     201/422",
+	"POST   /api/v1/imports/families                         403      403      403     201/422    201/422    403       403     403       403     403     201/422",
+	"GET    /api/v1/imports/people/template.xlsx             200      200      200     200        200        200       200     200       200     200     200",
+	"GET    /api/v1/imports/families/template.xlsx           200      200      200     200        200        200       200     200       200     200     200",
+	"GET    /api/v1/exports/people.xlsx                      403      403      403     200        200        403       200     403       403     403     200",
+	"GET    /api/v1/exports/people.csv                       403      403      403     200        200        403       200     403       403     403     200",
+
+	"GET    /api/v1/users                                    200      200      403     403        403        403       403     403       403     403     403",
+	"POST   /api/v1/users                                    201/400  201/400  403     403        403        403       403     403       403     403     403",
+	"GET    /api/v1/users/{id}                               200/404  200/404  403     403        403        403       403     403       403     403     403",
+	"PATCH  /api/v1/users/{id}                               200/404  200/404  403     403        403        403       403     403       403     403     403",
+
+	"GET    /api/v1/audit                                    403      403      200     403        403        403       403     403       403     403     403",
+}
+
+// scope is what a caller's request names: records, a region for creates,
+// and an account for the user routes.
+type scope struct {
+	person model.Person
+	inst   model.Institution
+	region string // a county: new streets go below it, new institutions in it
+	user   model.User
+}
+
+// scopes returns the records inside and outside the caller's scope.
+func (f *fixture) scopes(who string, userIn, userOut model.User) (in, out scope) {
+	in = scope{person: f.atA, inst: f.instA, region: "210902", user: userIn}
+	out = scope{person: f.atB, inst: f.instB, region: "210903", user: userOut}
+	switch who {
+	case auth.RoleInstitutionAdmin:
+		out.person, out.inst = f.atA2, f.instA2
+	case auth.RoleWorker:
+		in.person, out.person = f.self, f.atA
+	case cityCaseworker:
+		in = scope{person: f.atB, inst: f.instB, region: "210903", user: userIn}
+		out = scope{person: f.atC, inst: f.instC, region: "210102", user: userOut}
+	}
+	return in, out
+}
+
+// probe builds the request of one route for a caller and a scope.
+type probe struct {
+	build func(t *testing.T, f *fixture, who string, s scope) call
+	// scoped: the request names a record or region, so it runs once in scope
+	// and once outside; otherwise it runs once.
+	scoped bool
+	// visible checks a successful list or export shows the in-scope record and hides the other.
+	visible func(t *testing.T, f *fixture, r *response, in, out scope)
+}
+
+func probes() map[string]probe {
+	get := func(path func(s scope) string) func(t *testing.T, f *fixture, who string, s scope) call {
+		return func(t *testing.T, f *fixture, who string, s scope) call { return call{Method: "GET", Path: path(s)} }
+	}
+	fixed := func(method, path string) func(t *testing.T, f *fixture, who string, s scope) call {
+		return func(t *testing.T, f *fixture, who string, s scope) call { return call{Method: method, Path: path} }
+	}
+	people := func(t *testing.T, f *fixture, r *response, in, out scope) {
+		t.Helper()
+		ids := r.ids(t)
+		if !ids[in.person.ID] || ids[out.person.ID] {
+			t.Errorf("list shows in-scope person %d: %v, out-of-scope person %d: %v", in.person.ID, ids[in.person.ID], out.person.ID, ids[out.person.ID])
+		}
+	}
+	exported := func(t *testing.T, f *fixture, r *response, in, out scope) {
+		t.Helper()
+		text := exportText(t, r)
+		if !strings.Contains(text, in.person.Name) || strings.Contains(text, out.person.Name) {
+			t.Errorf("export holds in-scope %s: %v, out-of-scope %s: %v", in.person.Name, strings.Contains(text, in.person.Name),
+				out.person.Name, strings.Contains(text, out.person.Name))
+		}
+	}
+	return map[string]probe{
+		"GET /api/v1/openapi.json": {build: fixed("GET", "/api/v1/openapi.json")},
+		"POST /api/v1/session": {build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/session", JSON: map[string]string{"username": f.users[who].Username, "password": password},
+				Header: map[string]string{"X-Real-IP": f.nextIP()}}
+		}},
+		"GET /api/v1/session": {build: fixed("GET", "/api/v1/session")},
+		// Logging out ends the caller's shared session: the matrix runs it last.
+		"DELETE /api/v1/session": {build: fixed("DELETE", "/api/v1/session")},
+
+		"GET /api/v1/regions":        {build: fixed("GET", "/api/v1/regions?parent=2109")},
+		"GET /api/v1/regions/{code}": {scoped: true, build: get(func(s scope) string { return "/api/v1/regions/" + s.region })},
+		"POST /api/v1/regions": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/regions", JSON: map[string]string{"code": fmt.Sprintf("%s%03d", s.region, 100+f.next()%900), "name": "测试街道"}}
+		}},
+
+		"GET /api/v1/institutions": {build: fixed("GET", "/api/v1/institutions"), visible: func(t *testing.T, f *fixture, r *response, in, out scope) {
+			if ids := r.ids(t); !ids[in.inst.ID] || ids[out.inst.ID] {
+				t.Errorf("list shows in-scope institution %d: %v, out-of-scope %d: %v", in.inst.ID, ids[in.inst.ID], out.inst.ID, ids[out.inst.ID])
+			}
+		}},
+		"POST /api/v1/institutions": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/institutions", JSON: map[string]string{"name": fmt.Sprintf("测试单位%d", f.next()), "type": "other", "region_code": s.region}}
+		}},
+		"GET /api/v1/institutions/{id}": {scoped: true, build: get(func(s scope) string { return "/api/v1/institutions/" + id(s.inst.ID) })},
+		"PATCH /api/v1/institutions/{id}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "PATCH", Path: "/api/v1/institutions/" + id(s.inst.ID), JSON: map[string]string{"type": s.inst.Type}}
+		}},
+
+		"GET /api/v1/people": {build: fixed("GET", "/api/v1/people?limit=500"), visible: people},
+		"POST /api/v1/people": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/people", JSON: map[string]any{"name": "新登记", "id_number": f.freshIDNumber(),
+				"institution_id": s.inst.ID, "occupation": "doctor", "frontline": true}}
+		}},
+		"GET /api/v1/people/{id}": {scoped: true, build: get(func(s scope) string { return "/api/v1/people/" + id(s.person.ID) })},
+		"PATCH /api/v1/people/{id}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "PATCH", Path: "/api/v1/people/" + id(s.person.ID), JSON: map[string]string{"title": "主任护师"}}
+		}},
+		"DELETE /api/v1/people/{id}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			target := s.person
+			if who != auth.RoleWorker { // the worker's own record stays; the worker may not delete anyway
+				target = f.person(t, "待删除", s.person.InstitutionID)
+			}
+			return call{Method: "DELETE", Path: "/api/v1/people/" + id(target.ID)}
+		}},
+		"GET /api/v1/people/{id}/family": {scoped: true, build: get(func(s scope) string { return "/api/v1/people/" + id(s.person.ID) + "/family" })},
+		"POST /api/v1/people/{id}/family": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/people/" + id(s.person.ID) + "/family",
+				JSON: map[string]any{"name": fmt.Sprintf("子女%d", f.next()), "relation": "child", "birth_date": "2015-06-01", "care_needs": []string{"minor"}}}
+		}},
+		"PATCH /api/v1/people/{id}/family/{memberID}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "PATCH", Path: "/api/v1/people/" + id(s.person.ID) + "/family/" + id(f.relative[s.person.ID].ID), JSON: map[string]bool{"lives_with": true}}
+		}},
+		"DELETE /api/v1/people/{id}/family/{memberID}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "DELETE", Path: "/api/v1/people/" + id(s.person.ID) + "/family/" + id(f.member(t, s.person.ID).ID)}
+		}},
+
+		"POST /api/v1/imports/people": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			file := xlsxFile(t, peopleHeaders, [][]string{{"导入人员", f.freshIDNumber(), "13800138000", s.inst.Name, "急诊科", "护士", "护师", "是"}})
+			return uploadCall("/api/v1/imports/people", "people.xlsx", file)
+		}},
+		"POST /api/v1/imports/families": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			file := xlsxFile(t, familyHeaders, [][]string{{f.idNumber[s.person.ID], fmt.Sprintf("配偶%d", f.next()), "spouse", "1986-02-03", "", "", "是", ""}})
+			return uploadCall("/api/v1/imports/families", "families.xlsx", file)
+		}},
+		"GET /api/v1/imports/people/template.xlsx":   {build: fixed("GET", "/api/v1/imports/people/template.xlsx")},
+		"GET /api/v1/imports/families/template.xlsx": {build: fixed("GET", "/api/v1/imports/families/template.xlsx")},
+		"GET /api/v1/exports/people.xlsx":            {build: fixed("GET", "/api/v1/exports/people.xlsx"), visible: exported},
+		"GET /api/v1/exports/people.csv":             {build: fixed("GET", "/api/v1/exports/people.csv"), visible: exported},
+
+		"GET /api/v1/users": {build: fixed("GET", "/api/v1/users?limit=500"), visible: func(t *testing.T, f *fixture, r *response, in, out scope) {
+			if ids := r.ids(t); !ids[in.user.ID] || ids[out.user.ID] {
+				t.Errorf("list shows in-scope account %d: %v, out-of-scope %d: %v", in.user.ID, ids[in.user.ID], out.user.ID, ids[out.user.ID])
+			}
+		}},
+		"POST /api/v1/users": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/users", JSON: map[string]string{"username": fmt.Sprintf("volunteer-%d", f.next()),
+				"password": password, "role": "volunteer", "region_code": s.region}}
+		}},
+		"GET /api/v1/users/{id}": {scoped: true, build: get(func(s scope) string { return "/api/v1/users/" + id(s.user.ID) })},
+		"PATCH /api/v1/users/{id}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "PATCH", Path: "/api/v1/users/" + id(s.user.ID), JSON: map[string]string{"display_name": "改过的名字"}}
+		}},
+
+		"GET /api/v1/audit": {build: fixed("GET", "/api/v1/audit")},
+	}
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// statusCode is the error code each error status must carry.
+var statusCode = map[int]string{400: "invalid", 403: "forbidden", 404: "not_found", 422: "import_invalid"}
+
+func TestAccessMatrix(t *testing.T) {
+	table := map[string][]string{}
+	var order []string
+	for _, line := range access {
+		cols := strings.Fields(line)
+		if len(cols) != 2+len(callers) {
+			t.Fatalf("%q: %d columns, want method, path and one per caller (%d)", line, len(cols), len(callers))
+		}
+		route := cols[0] + " " + cols[1]
+		if _, dup := table[route]; dup {
+			t.Fatalf("%s is twice in the table", route)
+		}
+		table[route] = cols[2:]
+		order = append(order, route)
+	}
+	// Logging out ends the tokens the other routes use.
+	const logout = "DELETE /api/v1/session"
+	order = append(slices.DeleteFunc(order, func(r string) bool { return r == logout }), logout)
+	routes := map[string]bool{}
+	for _, rt := range api.Routes() {
+		routes[rt[0]+" "+rt[1]] = true
+	}
+	ps := probes()
+	for r := range routes {
+		if _, ok := table[r]; !ok {
+			t.Errorf("route %s has no row in the access table: say what every role gets", r)
+		}
+		if _, ok := ps[r]; !ok {
+			t.Errorf("route %s has no probe building its request", r)
+		}
+	}
+	for r, cols := range table {
+		if !routes[r] {
+			t.Errorf("the access table lists %s, which routes.go does not serve", r)
+		}
+		for i, c := range cols {
+			if strings.Contains(c, "/") && !ps[r].scoped {
+				t.Errorf("%s: %s has in/out answers %s, but the route names no record", r, callers[i], c)
+			}
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newFixture(t, st, clock, callers...)
+		userIn, userOut := f.userAt(t, "210902"), f.userAt(t, "210903")
+		for _, route := range order {
+			p := ps[route]
+			for i, who := range callers {
+				wantIn, wantOut, _ := strings.Cut(table[route][i], "/")
+				if wantOut == "" {
+					wantOut = wantIn
+				}
+				in, out := f.scopes(who, userIn, userOut)
+				t.Run(route+"/"+who, func(t *testing.T) {
+					type attempt struct {
+						name string
+						s    scope
+						want string
+					}
+					cases := []attempt{{"in scope", in, wantIn}}
+					if p.scoped {
+						cases = append(cases, attempt{"out of scope", out, wantOut})
+					}
+					for _, c := range cases {
+						req := p.build(t, f, who, c.s)
+						if req.Token == "" && route != "POST /api/v1/session" {
+							req.Token = f.tokens[who]
+						}
+						r := f.do(t, req)
+						if got := strconv.Itoa(r.Status); got != c.want {
+							t.Errorf("%s %s (%s): status %s, want %s: %.300s", req.Method, req.Path, c.name, got, c.want, r.Body)
+							continue
+						}
+						if code, ok := statusCode[r.Status]; ok {
+							if e := r.apiError(t); e.Code != code {
+								t.Errorf("%s (%s): error code %q, want %q", req.Path, c.name, e.Code, code)
+							}
+						}
+						if r.Status < 300 && p.visible != nil {
+							p.visible(t, f, r, in, out)
+						}
+					}
+				})
+			}
+		}
+	})
+}
+
+// TestOutOfScopeLooksMissing checks a record outside the caller's scope gets
+// exactly the answer of an id that does not exist, body and all, so that
+// nobody can learn which ids exist elsewhere.
+func TestOutOfScopeLooksMissing(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newFixture(t, st, clock, auth.RoleCaseworker, auth.RoleSysadmin)
+		other := f.userAt(t, "210903")
+		const missing = 987654
+		outMember := f.relative[f.atB.ID].ID
+		cases := []struct {
+			name, who, method string
+			out, gone         string
+			body              any
+		}{
+			{"a person in another district", auth.RoleCaseworker, "GET", "/api/v1/people/" + id(f.atB.ID), "/api/v1/people/" + id(missing), nil},
+			{"changing a person in another district", auth.RoleCaseworker, "PATCH", "/api/v1/people/" + id(f.atB.ID), "/api/v1/people/" + id(missing), map[string]string{"title": "x"}},
+			{"deleting a person in another district", auth.RoleCaseworker, "DELETE", "/api/v1/people/" + id(f.atB.ID), "/api/v1/people/" + id(missing), nil},
+			{"the family of a person in another district", auth.RoleCaseworker, "GET", "/api/v1/people/" + id(f.atB.ID) + "/family", "/api/v1/people/" + id(missing) + "/family", nil},
+			{"a relative of a person in another district", auth.RoleCaseworker, "PATCH", "/api/v1/people/" + id(f.atB.ID) + "/family/" + id(outMember),
+				"/api/v1/people/" + id(missing) + "/family/" + id(missing), map[string]bool{"lives_with": false}},
+			{"someone else's relative under one's own person", auth.RoleCaseworker, "DELETE", "/api/v1/people/" + id(f.atA.ID) + "/family/" + id(outMember),
+				"/api/v1/people/" + id(f.atA.ID) + "/family/" + id(missing), nil},
+			{"an institution in another district", auth.RoleCaseworker, "GET", "/api/v1/institutions/" + id(f.instB.ID), "/api/v1/institutions/" + id(missing), nil},
+			{"an account in another district", auth.RoleSysadmin, "GET", "/api/v1/users/" + id(other.ID), "/api/v1/users/" + id(missing), nil},
+			{"registering at an institution in another district", auth.RoleCaseworker, "POST", "/api/v1/people", "/api/v1/people", nil},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				outBody, goneBody := c.body, c.body
+				if c.method == "POST" {
+					outBody = map[string]any{"name": "甲", "id_number": f.freshIDNumber(), "institution_id": f.instB.ID, "occupation": "doctor"}
+					goneBody = map[string]any{"name": "甲", "id_number": f.freshIDNumber(), "institution_id": missing, "occupation": "doctor"}
+				}
+				a := f.send(t, c.who, c.method, c.out, outBody)
+				b := f.send(t, c.who, c.method, c.gone, goneBody)
+				if a.Status != b.Status || !bytes.Equal(a.Body, b.Body) {
+					t.Errorf("out of scope: %d %s\nmissing:      %d %s", a.Status, a.Body, b.Status, b.Body)
+				}
+				if a.Status != http.StatusNotFound && a.Status != http.StatusBadRequest {
+					t.Errorf("status %d, want 404 (or 400 on the field naming it)", a.Status)
+				}
+			})
+		}
+		// The record outside scope is untouched.
+		got, err := st.GetPerson(testutil.System(), f.atB.ID, false)
+		if err != nil || got.Title != f.atB.Title || got.Version != f.atB.Version {
+			t.Errorf("out-of-scope person after the calls: %+v, %v", got, err)
+		}
+		if fam, err := st.ListFamily(testutil.System(), f.atB.ID, false); err != nil || len(fam) != 1 || fam[0].Version != 1 {
+			t.Errorf("out-of-scope family after the calls: %+v, %v", fam, err)
+		}
+	})
+}
+
+// exportText returns the text of an export answer, CSV or .xlsx.
+func exportText(t *testing.T, r *response) string {
+	t.Helper()
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		return string(r.Body)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("export is not an .xlsx: %v", err)
+	}
+	defer x.Close()
+	var sb strings.Builder
+	for _, sheet := range x.GetSheetList() {
+		rows, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			sb.WriteString(strings.Join(row, "\t"))
+			sb.WriteByte('\n')
+		}
+	}
+	return sb.String()
+}

@@ -1,0 +1,224 @@
+// Package demo makes a deterministic synthetic demo city — 辽宁省阜新市 with
+// its streets, communities, about 60 institutions, their staff and families,
+// and one account per role — so that `houdun demo` shows a working system at
+// realistic scale. Every name, ID number and phone in it is invented; it is
+// never used on real data and refuses a database that already holds any.
+//
+// The city is computed first (a plan, pure and seeded), then written through
+// the same store methods and validation rules as user input: CreateRegion,
+// CreateInstitution, ImportPeople, ImportFamilies and CreateUser. It does not
+// speak SQL.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"houdun/internal/auth"
+	"houdun/internal/model"
+	"houdun/internal/store"
+)
+
+// DefaultPeople is the size of the city when Options.People is not set.
+const DefaultPeople = 20000
+
+// Options choose the city.
+type Options struct {
+	Seed   int64 // same seed, same city
+	People int   // default 20000
+}
+
+// Account is a demo login to print for the person trying the system.
+type Account struct {
+	Username, Password, Role string
+	Scope                    string // a human description, e.g. "阜新市 (2109)" or "阜新市中心医院"
+}
+
+// Summary counts what Fill wrote. Regions counts the streets and communities
+// it added below the national list.
+type Summary struct {
+	Regions, Institutions, People, FamilyMembers, Users int
+	Accounts                                            []Account
+}
+
+// ErrNotEmpty is wrapped by Fill's error when the database already holds data.
+var ErrNotEmpty = errors.New("demo: the database is not empty")
+
+// demoAccount is an Account with what CreateUser needs to make it.
+type demoAccount struct {
+	Account
+	displayName string
+	region      string // scope: a region code, or
+	institution string // the name of an institution, or
+	worker      bool   // the worker account's person
+}
+
+// workerInstitution is where the worker account's person works; the plan
+// puts them there (the first institution) whatever the seed.
+const workerInstitution = "阜新市中心医院"
+
+// accounts are fixed, not drawn from the seed, so that Accounts can print
+// them without a database. Passwords are readable on purpose (a demo prints
+// them) and pass the default policy: 8+ characters of 4 classes.
+// Usernames use "-" where the role name has "_": the username rule allows
+// letters, digits and . _ @ - but not "_".
+var accounts = []demoAccount{
+	{Account{"sysadmin", "Demo-2026-sysadmin", auth.RoleSysadmin, "阜新市 (2109)"}, "演示·系统管理员", cityCode, "", false},
+	{Account{"secadmin", "Demo-2026-secadmin", auth.RoleSecadmin, "阜新市 (2109)"}, "演示·安全管理员", cityCode, "", false},
+	{Account{"auditor", "Demo-2026-auditor", auth.RoleAuditor, "阜新市 (2109)"}, "演示·审计管理员", cityCode, "", false},
+	{Account{"caseworker", "Demo-2026-caseworker", auth.RoleCaseworker, "海州区 (210902)"}, "演示·海州区专班", "210902", "", false},
+	{Account{"caseworker-city", "Demo-2026-caseworker-city", auth.RoleCaseworker, "阜新市 (2109)"}, "演示·市级专班", cityCode, "", false},
+	{Account{"institution-admin", "Demo-2026-institution-admin", auth.RoleInstitutionAdmin, workerInstitution}, "演示·中心医院管理员", "", workerInstitution, false},
+	{Account{"counselor", "Demo-2026-counselor", auth.RoleCounselor, "阜新市 (2109)"}, "演示·心理咨询师", cityCode, "", false},
+	{Account{"finance", "Demo-2026-finance", auth.RoleFinance, "阜新市 (2109)"}, "演示·财务", cityCode, "", false},
+	{Account{"leader", "Demo-2026-leader", auth.RoleLeader, "阜新市 (2109)"}, "演示·领导", cityCode, "", false},
+	{Account{"volunteer", "Demo-2026-volunteer", auth.RoleVolunteer, "海州区 (210902)"}, "演示·志愿者", "210902", "", false},
+	{Account{"worker", "Demo-2026-worker", auth.RoleWorker, workerInstitution + "发热门诊一线护士（本人档案）"}, "", "", "", true},
+}
+
+// Accounts returns the demo accounts (the same as Fill's) without touching
+// the database, so `houdun demo` can print them again on a second start.
+func Accounts() []Account {
+	out := make([]Account, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.Account
+	}
+	return out
+}
+
+// Fill fills an EMPTY database (no institutions, no people) with the demo
+// city and returns the accounts to print. It returns an error wrapping
+// ErrNotEmpty, naming what is there, when the database already holds people,
+// institutions, one of the demo's streets or a demo username; those checks
+// come first, so a refused Fill writes nothing.
+//
+// Fill acts as the command-line system principal (auth.System()) whatever
+// ctx carries, and every write is audited as the system's.
+//
+// Fill is not one transaction (each store method commits its own), so an
+// error half way — a full disk — leaves part of a city: start again with a
+// new database.
+func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
+	if opt.People <= 0 {
+		opt.People = DefaultPeople
+	}
+	sys := auth.WithPrincipal(ctx, auth.System())
+	p := build(opt)
+	if err := checkEmpty(sys, st, p); err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	for _, r := range p.regions {
+		if _, err := st.CreateRegion(sys, r); err != nil {
+			return sum, fmt.Errorf("demo: region %s %s: %w", r.Code, r.Name, err)
+		}
+		sum.Regions++
+	}
+	instIDs := make([]int64, len(p.insts))
+	instByName := map[string]int64{}
+	for i, in := range p.insts {
+		created, err := st.CreateInstitution(sys, model.InstitutionInput{Name: &in.name, Type: &in.typ, RegionCode: &in.region, CreditCode: &in.credit})
+		if err != nil {
+			return sum, fmt.Errorf("demo: institution %s: %w", in.name, err)
+		}
+		instIDs[i] = created.ID
+		instByName[in.name] = created.ID
+		sum.Institutions++
+	}
+
+	people := make([]store.PersonRow, len(p.people))
+	for i, pp := range p.people {
+		f := pp.fields
+		f.InstitutionID = instIDs[pp.inst]
+		// The same rules as a roster typed by a user; a failure is a bug here.
+		if err := f.Normalize(refDate).Err(); err != nil {
+			return sum, fmt.Errorf("demo: person %d: %w", i, err)
+		}
+		people[i] = store.PersonRow{Row: i + 2, Fields: f}
+	}
+	filename := fmt.Sprintf("demo-city seed=%d", opt.Seed)
+	res, err := st.ImportPeople(sys, people, store.ImportOptions{Filename: filename})
+	if err != nil {
+		return sum, fmt.Errorf("demo: people: %w", err)
+	}
+	sum.People = res.Created
+
+	family := make([]store.FamilyRow, len(p.family))
+	for i, pr := range p.family {
+		f := pr.fields
+		if err := f.Normalize(refDate).Err(); err != nil {
+			return sum, fmt.Errorf("demo: relative %d of person %d: %w", i, pr.person, err)
+		}
+		family[i] = store.FamilyRow{Row: i + 2, WorkerIDNumber: people[pr.person].Fields.IDNumber, WorkerColumn: "worker_id_number", Fields: f}
+	}
+	res, err = st.ImportFamilies(sys, family, store.ImportOptions{Filename: filename})
+	if err != nil {
+		return sum, fmt.Errorf("demo: families: %w", err)
+	}
+	sum.FamilyMembers = res.Created
+
+	worker := people[p.worker].Fields
+	found, err := st.ListPeople(sys, model.PersonFilter{IDNumber: worker.IDNumber, Page: model.Page{Limit: 1}})
+	if err != nil || len(found.Items) != 1 {
+		return sum, fmt.Errorf("demo: the worker account's person is missing: %w", err)
+	}
+	workerID := found.Items[0].ID
+	for _, a := range accounts {
+		in := model.UserInput{Username: &a.Username, DisplayName: &a.displayName, Password: &a.Password, Role: &a.Role}
+		switch {
+		case a.worker:
+			in.PersonID, in.DisplayName = &workerID, &worker.Name
+		case a.institution != "":
+			id := instByName[a.institution]
+			in.InstitutionID = &id
+		default:
+			in.RegionCode = &a.region
+		}
+		if _, err := st.CreateUser(sys, in); err != nil {
+			return sum, fmt.Errorf("demo: user %s: %w", a.Username, err)
+		}
+		sum.Users++
+	}
+	sum.Accounts = Accounts()
+	return sum, nil
+}
+
+// checkEmpty refuses a database with people or institutions, or with any of
+// the regions or usernames the demo would create: a clash found later would
+// leave half a city behind.
+func checkEmpty(ctx context.Context, st *store.Store, p plan) error {
+	people, err := st.ListPeople(ctx, model.PersonFilter{Page: model.Page{Limit: 1}})
+	if err != nil {
+		return fmt.Errorf("demo: count people: %w", err)
+	}
+	insts, err := st.ListInstitutions(ctx, store.InstitutionFilter{Page: model.Page{Limit: 1}})
+	if err != nil {
+		return fmt.Errorf("demo: count institutions: %w", err)
+	}
+	if people.Total > 0 || insts.Total > 0 {
+		return fmt.Errorf("%w: it already holds %d people and %d institutions; the demo city is only made in an empty database (start with a new database file)",
+			ErrNotEmpty, people.Total, insts.Total)
+	}
+	for _, r := range p.regions {
+		_, err := st.GetRegion(ctx, r.Code)
+		if err == nil {
+			return fmt.Errorf("%w: region %s already exists; the demo city adds its own streets and communities", ErrNotEmpty, r.Code)
+		}
+		if model.ErrorCode(err) != model.ENotFound {
+			return fmt.Errorf("demo: look up region %s: %w", r.Code, err)
+		}
+	}
+	for _, a := range accounts {
+		users, err := st.ListUsers(ctx, model.UserFilter{Q: a.Username, Page: model.Page{Limit: 500}})
+		if err != nil {
+			return fmt.Errorf("demo: look up user %s: %w", a.Username, err)
+		}
+		for _, u := range users.Items {
+			if u.Username == a.Username {
+				return fmt.Errorf("%w: user %q already exists", ErrNotEmpty, u.Username)
+			}
+		}
+	}
+	return nil
+}

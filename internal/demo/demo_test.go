@@ -1,0 +1,531 @@
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"houdun/internal/auth"
+	"houdun/internal/ident"
+	"houdun/internal/model"
+	"houdun/internal/store"
+	"houdun/internal/testutil"
+)
+
+// testPeople keeps the database tests fast; the city's shape does not depend on its size.
+const testPeople = 2000
+
+// allPeople pages through ListPeople as the principal of ctx.
+func allPeople(t testing.TB, ctx context.Context, st *store.Store, f model.PersonFilter) []model.Person {
+	t.Helper()
+	var out []model.Person
+	for f.Page = (model.Page{Limit: 500}); ; f.Page.Offset += 500 {
+		list, err := st.ListPeople(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, list.Items...)
+		if f.Page.Offset+500 >= list.Total {
+			return out
+		}
+	}
+}
+
+// digest is a fingerprint of a city's people that does not depend on row ids.
+func digest(lines []string) string {
+	slices.Sort(lines)
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(strings.Join(lines, "\n"))))
+}
+
+func personLine(name, maskedID, inst, department, title string, family int) string {
+	return strings.Join([]string{name, maskedID, inst, department, title, fmt.Sprint(family)}, "|")
+}
+
+func dbDigest(t testing.TB, st *store.Store) string {
+	var lines []string
+	for _, p := range allPeople(t, testutil.System(), st, model.PersonFilter{}) {
+		lines = append(lines, personLine(p.Name, p.IDNumberMasked, p.InstitutionName, p.Department, p.Title, p.FamilyCount))
+	}
+	return digest(lines)
+}
+
+func planDigest(p plan) string {
+	family := make([]int, len(p.people))
+	for _, r := range p.family {
+		family[r.person]++
+	}
+	var lines []string
+	for i, pp := range p.people {
+		f := pp.fields
+		lines = append(lines, personLine(f.Name, ident.MaskIDNumber(f.IDNumber), p.insts[pp.inst].name, f.Department, f.Title, family[i]))
+	}
+	return digest(lines)
+}
+
+func login(t *testing.T, st *store.Store, username, password string) *auth.Principal {
+	t.Helper()
+	_, pr, err := st.Login(context.Background(), username, password, "127.0.0.1", "demo-test", store.DefaultSessionPolicy)
+	if err != nil {
+		t.Fatalf("login %s: %v", username, err)
+	}
+	return pr
+}
+
+func TestFill(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		sys := testutil.System()
+		opt := Options{Seed: 7, People: testPeople}
+		sum, err := Fill(context.Background(), st, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := build(opt)
+		t.Logf("summary: %d regions, %d institutions, %d people, %d family members, %d users",
+			sum.Regions, sum.Institutions, sum.People, sum.FamilyMembers, sum.Users)
+
+		insts, err := st.ListInstitutions(sys, store.InstitutionFilter{Page: model.Page{Limit: 500}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		instByID := map[int64]model.Institution{}
+		for _, in := range insts.Items {
+			instByID[in.ID] = in
+		}
+		people := allPeople(t, sys, st, model.PersonFilter{})
+
+		t.Run("counts match the summary and the city's shape", func(t *testing.T) {
+			if sum.People != testPeople || len(people) != testPeople {
+				t.Errorf("people: summary %d, listed %d, want %d", sum.People, len(people), testPeople)
+			}
+			if sum.Institutions != insts.Total || insts.Total < 55 || insts.Total > 65 {
+				t.Errorf("institutions: summary %d, listed %d, want about 60", sum.Institutions, insts.Total)
+			}
+			if sum.Regions != len(p.regions) || sum.Regions < 7*2+6 {
+				t.Errorf("regions: summary %d, planned %d", sum.Regions, len(p.regions))
+			}
+			streets, err := st.ListRegions(sys, "210902")
+			if err != nil || len(streets) < 2 || len(streets) > 4 || streets[0].Code != "210902001" || streets[0].Name != "河北街道" {
+				t.Errorf("streets of 海州区: %v %v", streets, err)
+			}
+			communities, err := st.ListRegions(sys, "210902001")
+			if err != nil || len(communities) < 2 || communities[0].Level != 5 {
+				t.Errorf("communities of 河北街道: %v %v", communities, err)
+			}
+			users, err := st.ListUsers(sys, model.UserFilter{})
+			if err != nil || users.Total != len(Accounts()) || sum.Users != users.Total {
+				t.Errorf("users: summary %d, listed %d (%v), want %d", sum.Users, users.Total, err, len(Accounts()))
+			}
+			if !reflect.DeepEqual(sum.Accounts, Accounts()) {
+				t.Errorf("Fill's accounts differ from Accounts()")
+			}
+			family := 0
+			for _, person := range people {
+				if person.FamilyCount < 1 || person.FamilyCount > 4 {
+					t.Errorf("%s has %d relatives, want 1–4", person.Name, person.FamilyCount)
+				}
+				family += person.FamilyCount
+			}
+			if family != sum.FamilyMembers || family < 2*testPeople {
+				t.Errorf("family members: summary %d, counted %d", sum.FamilyMembers, family)
+			}
+		})
+
+		t.Run("the database holds exactly the planned city", func(t *testing.T) {
+			if got, want := dbDigest(t, st), planDigest(p); got != want {
+				t.Errorf("digest of the database %s, of the plan %s", got, want)
+			}
+		})
+
+		t.Run("institutions: half with a valid credit code, all types present", func(t *testing.T) {
+			withCode, types := 0, map[string]int{}
+			for _, in := range insts.Items {
+				types[in.Type]++
+				if in.CreditCode == "" {
+					continue
+				}
+				withCode++
+				if _, err := ident.ValidateCreditCode(in.CreditCode); err != nil || !strings.HasPrefix(in.CreditCode, "12"+in.RegionCode[:6]) {
+					t.Errorf("%s: credit code %s: %v", in.Name, in.CreditCode, err)
+				}
+			}
+			if withCode != insts.Total/2 {
+				t.Errorf("%d of %d institutions have a credit code, want half", withCode, insts.Total)
+			}
+			for _, typ := range model.InstitutionTypes {
+				if types[typ] == 0 {
+					t.Errorf("no institution of type %s", typ)
+				}
+			}
+		})
+
+		t.Run("occupations, workplaces and frontline share", func(t *testing.T) {
+			occ, front, cdcAtCDC, cwAtCHC := map[string]int{}, 0, 0, 0
+			for _, person := range people {
+				occ[person.Occupation]++
+				if person.Frontline {
+					front++
+				}
+				typ := instByID[person.InstitutionID].Type
+				if person.Occupation == model.OccCDCStaff && typ == model.InstCDC {
+					cdcAtCDC++
+				}
+				if person.Occupation == model.OccCommunityWorker && typ == model.InstCommunityHealth {
+					cwAtCHC++
+				}
+				if !strings.HasPrefix(person.RegionCode, cityCode) {
+					t.Errorf("%s works outside Fuxin: %s", person.Name, person.RegionCode)
+				}
+			}
+			share := func(n int) float64 { return float64(n) / testPeople }
+			for o, want := range map[string]float64{model.OccDoctor: 0.32, model.OccNurse: 0.40, model.OccTechnician: 0.10,
+				model.OccCDCStaff: 0.06, model.OccCommunityWorker: 0.08, model.OccOther: 0.04} {
+				if got := share(occ[o]); got < want*0.75 || got > want*1.25 {
+					t.Errorf("%s: %.3f of people, want about %.2f", o, got, want)
+				}
+			}
+			if f := share(front); f < 0.35 || f > 0.47 {
+				t.Errorf("frontline share %.3f, want about 0.40", f)
+			}
+			if float64(cdcAtCDC) < 0.75*float64(occ[model.OccCDCStaff]) {
+				t.Errorf("only %d of %d CDC staff work at a CDC", cdcAtCDC, occ[model.OccCDCStaff])
+			}
+			if float64(cwAtCHC) < 0.85*float64(occ[model.OccCommunityWorker]) {
+				t.Errorf("only %d of %d community workers work at a community health centre", cwAtCHC, occ[model.OccCommunityWorker])
+			}
+		})
+
+		t.Run("every ID number validates and carries the right sex", func(t *testing.T) {
+			for i, pp := range p.people {
+				id, err := ident.ParseIDNumber(pp.fields.IDNumber, refDate)
+				if err != nil || id.Male != pp.male {
+					t.Fatalf("person %d %s: %s: %v (male %v)", i, pp.fields.Name, pp.fields.IDNumber, err, pp.male)
+				}
+				if _, err := ident.NormalizePhone(pp.fields.Phone); err != nil {
+					t.Fatalf("person %d phone %s: %v", i, pp.fields.Phone, err)
+				}
+			}
+			for _, r := range p.family {
+				if r.fields.IDNumber == "" {
+					continue
+				}
+				if _, err := ident.ParseIDNumber(r.fields.IDNumber, refDate); err != nil {
+					t.Fatalf("relative %s: %s: %v", r.fields.Name, r.fields.IDNumber, err)
+				}
+			}
+			// And what the database returns on an audited reveal.
+			for i := 0; i < len(people); i += 97 {
+				full, err := st.GetPerson(sys, people[i].ID, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				id, err := ident.ParseIDNumber(full.IDNumber, refDate)
+				if err != nil || id.Sex() != full.Sex || id.BirthDate.Format("2006-01-02") != full.BirthDate {
+					t.Errorf("%s: stored %s (%s, %s): %v", full.Name, full.IDNumber, full.Sex, full.BirthDate, err)
+				}
+			}
+		})
+
+		t.Run("every account logs in with its scope", func(t *testing.T) {
+			central := int64(0)
+			for _, in := range insts.Items {
+				if in.Name == workerInstitution {
+					central = in.ID
+				}
+			}
+			for _, a := range Accounts() {
+				if msg := auth.DefaultPasswordPolicy.Check(a.Password); msg != "" {
+					t.Errorf("%s: password fails the policy: %s", a.Username, msg)
+				}
+				pr := login(t, st, a.Username, a.Password)
+				if pr.Role != a.Role {
+					t.Errorf("%s: role %s, want %s", a.Username, pr.Role, a.Role)
+				}
+				switch a.Role {
+				case auth.RoleInstitutionAdmin:
+					if pr.InstitutionID != central {
+						t.Errorf("%s: institution %d, want %d", a.Username, pr.InstitutionID, central)
+					}
+				case auth.RoleWorker:
+					ctx := auth.WithPrincipal(context.Background(), pr)
+					me, err := st.GetPerson(ctx, pr.PersonID, false)
+					if err != nil || me.InstitutionID != central || me.Occupation != model.OccNurse || !me.Frontline {
+						t.Errorf("worker's person: %+v %v", me, err)
+					}
+					fam, err := st.ListFamily(ctx, pr.PersonID, false)
+					if err != nil || len(fam) == 0 {
+						t.Errorf("worker's family: %d relatives, %v", len(fam), err)
+					}
+				default:
+					if !strings.Contains(a.Scope, "("+pr.RegionCode+")") {
+						t.Errorf("%s: region %q, scope says %q", a.Username, pr.RegionCode, a.Scope)
+					}
+				}
+			}
+			seen := map[string]bool{}
+			for _, a := range Accounts() {
+				seen[a.Role] = true
+			}
+			for _, role := range auth.Roles {
+				if !seen[role] {
+					t.Errorf("no demo account for role %s", role)
+				}
+			}
+		})
+
+		t.Run("the caseworker of 海州区 sees only 海州区 people", func(t *testing.T) {
+			pr := login(t, st, "caseworker", "Demo-2026-caseworker")
+			ctx := auth.WithPrincipal(context.Background(), pr)
+			seen := allPeople(t, ctx, st, model.PersonFilter{})
+			for _, person := range seen {
+				if !strings.HasPrefix(person.RegionCode, "210902") {
+					t.Fatalf("caseworker of 210902 sees %s of %s", person.Name, person.RegionCode)
+				}
+			}
+			want, err := st.ListPeople(sys, model.PersonFilter{RegionCode: "210902", Page: model.Page{Limit: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) != want.Total || len(seen) == 0 || len(seen) >= testPeople {
+				t.Errorf("caseworker sees %d people; 海州区 has %d of %d", len(seen), want.Total, testPeople)
+			}
+			for _, person := range people {
+				if !strings.HasPrefix(person.RegionCode, "210902") {
+					if _, err := st.GetPerson(ctx, person.ID, false); model.ErrorCode(err) != model.ENotFound {
+						t.Errorf("out-of-scope person %d: %v, want not found", person.ID, err)
+					}
+					break
+				}
+			}
+		})
+
+		t.Run("dual-medical-worker couples are linked by the store", func(t *testing.T) {
+			if want := testPeople * 15 / 1000; len(p.couples) != want {
+				t.Fatalf("%d couples planned, want %d", len(p.couples), want)
+			}
+			idOf := func(pp plannedPerson) int64 {
+				list, err := st.ListPeople(sys, model.PersonFilter{IDNumber: pp.fields.IDNumber, Page: model.Page{Limit: 1}})
+				if err != nil || len(list.Items) != 1 {
+					t.Fatalf("find %s: %v", pp.fields.Name, err)
+				}
+				return list.Items[0].ID
+			}
+			for _, c := range p.couples {
+				a, b := idOf(p.people[c[0]]), idOf(p.people[c[1]])
+				for _, pair := range [][2]int64{{a, b}, {b, a}} {
+					fam, err := st.ListFamily(sys, pair[0], false)
+					if err != nil {
+						t.Fatal(err)
+					}
+					linked := false
+					for _, m := range fam {
+						if m.MedicalWorkerPersonID != nil {
+							linked = linked || (m.Relation == model.RelSpouse && *m.MedicalWorkerPersonID == pair[1])
+							if *m.MedicalWorkerPersonID != pair[1] {
+								t.Errorf("person %d: relative %s linked to %d", pair[0], m.Name, *m.MedicalWorkerPersonID)
+							}
+						}
+					}
+					if !linked {
+						t.Errorf("person %d: spouse not linked to person %d: %+v", pair[0], pair[1], fam)
+					}
+				}
+			}
+			// A spouse who is not in the registry stays unlinked.
+			fam, err := st.ListFamily(sys, idOf(p.people[p.worker]), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range fam {
+				if m.MedicalWorkerPersonID != nil {
+					t.Errorf("worker's relative %s linked to %d", m.Name, *m.MedicalWorkerPersonID)
+				}
+			}
+		})
+
+		t.Run("families look like families", func(t *testing.T) {
+			rel, care, withID, adultsWithPhone, adults := map[string]int{}, map[string]int{}, 0, 0, 0
+			for _, r := range p.family {
+				f := r.fields
+				rel[f.Relation]++
+				for _, c := range f.CareNeeds {
+					care[c]++
+				}
+				if f.IDNumber != "" {
+					withID++
+				}
+				if f.Relation == model.RelSpouse || f.Relation == model.RelParent {
+					adults++
+					if f.Phone != "" {
+						adultsWithPhone++
+					}
+				}
+			}
+			n := float64(len(p.family))
+			if s := float64(withID) / n; s < 0.65 || s > 0.78 {
+				t.Errorf("%.2f of relatives have an ID number, want about 0.7", s)
+			}
+			if float64(rel[model.RelSpouse]) < 0.6*testPeople || rel[model.RelChild] == 0 || rel[model.RelParent] == 0 || rel[model.RelParentInLaw] == 0 {
+				t.Errorf("relations: %v", rel)
+			}
+			for _, c := range model.CareNeeds {
+				if care[c] == 0 {
+					t.Errorf("no relative needs %s: %v", c, care)
+				}
+			}
+			if float64(adultsWithPhone) < 0.9*float64(adults) {
+				t.Errorf("%d of %d adult relatives have a phone", adultsWithPhone, adults)
+			}
+		})
+
+		t.Run("the same seed makes the same city", func(t *testing.T) {
+			other := testutil.NewStore(t, st.Engine(), clock.Now)
+			if _, err := Fill(context.Background(), other, opt); err != nil {
+				t.Fatal(err)
+			}
+			if a, b := dbDigest(t, st), dbDigest(t, other); a != b {
+				t.Errorf("two fills with seed %d differ: %s vs %s", opt.Seed, a, b)
+			}
+		})
+
+		t.Run("a second fill is refused and changes nothing", func(t *testing.T) {
+			counts := func() string {
+				pl, err1 := st.ListPeople(sys, model.PersonFilter{Page: model.Page{Limit: 1}})
+				il, err2 := st.ListInstitutions(sys, store.InstitutionFilter{Page: model.Page{Limit: 1}})
+				ul, err3 := st.ListUsers(sys, model.UserFilter{Page: model.Page{Limit: 1}})
+				rs, err4 := st.ListRegions(sys, "210902")
+				if err := errors.Join(err1, err2, err3, err4); err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprint(pl.Total, il.Total, ul.Total, len(rs))
+			}
+			auditRows := func() int {
+				al, err := st.ListAudit(sys, model.AuditFilter{Page: model.Page{Limit: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return al.Total
+			}
+			before, auditBefore := counts(), auditRows()
+			_, err := Fill(context.Background(), st, Options{Seed: 8, People: 50})
+			if !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), fmt.Sprintf("%d people", testPeople)) {
+				t.Fatalf("second fill: %v, want ErrNotEmpty naming the people", err)
+			}
+			t.Logf("second fill: %v", err)
+			if after := counts(); after != before {
+				t.Errorf("counts (people, institutions, users, streets) changed from %s to %s", before, after)
+			}
+			// Reading the audit log is itself audited: one row more, no other.
+			if after := auditRows(); after != auditBefore+1 {
+				t.Errorf("audit rows: %d before, %d after (one is the read itself)", auditBefore, after)
+			}
+		})
+	})
+}
+
+func TestFillRefusesExistingData(t *testing.T) {
+	ctx := context.Background()
+	sys := testutil.System()
+	t.Run("an institution", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		name, typ, region := "别的医院", model.InstHospital, "210902"
+		if _, err := st.CreateInstitution(sys, model.InstitutionInput{Name: &name, Type: &typ, RegionCode: &region}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Fill(ctx, st, Options{People: 20}); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), "1 institutions") {
+			t.Errorf("fill: %v", err)
+		}
+	})
+	t.Run("a demo street", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		if _, err := st.CreateRegion(sys, model.Region{Code: "210902001", Name: "河北街道"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Fill(ctx, st, Options{People: 20}); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), "210902001") {
+			t.Errorf("fill: %v", err)
+		}
+	})
+	t.Run("a demo username", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		u, pw, role, region := "leader", "Another-2026-pw", auth.RoleLeader, "21"
+		if _, err := st.CreateUser(sys, model.UserInput{Username: &u, Password: &pw, Role: &role, RegionCode: &region}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Fill(ctx, st, Options{People: 20}); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), `"leader"`) {
+			t.Errorf("fill: %v", err)
+		}
+	})
+}
+
+func TestPlanIsDeterministic(t *testing.T) {
+	a, b := build(Options{Seed: 42, People: 3000}), build(Options{Seed: 42, People: 3000})
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two plans with the same seed differ")
+	}
+	if planDigest(a) == planDigest(build(Options{Seed: 43, People: 3000})) {
+		t.Error("another seed made the same city")
+	}
+}
+
+func TestPlanAtFullSize(t *testing.T) {
+	p := build(Options{Seed: 1, People: DefaultPeople})
+	if len(p.couples) != 300 {
+		t.Errorf("%d dual-medical couples, want 300", len(p.couples))
+	}
+	ids := map[string]bool{}
+	for _, pp := range p.people {
+		ids[pp.fields.IDNumber] = true
+	}
+	for _, r := range p.family {
+		// Only a couple's spouse row may carry the ID number of a person.
+		if ids[r.fields.IDNumber] && (r.fields.Relation != model.RelSpouse || p.partners[r.person] < 0) {
+			t.Errorf("relative %s of person %d has a registered person's ID number", r.fields.Name, r.person)
+		}
+	}
+	elderly := 0
+	for _, r := range p.family {
+		if slices.Contains(r.fields.CareNeeds, model.CareElderly) {
+			elderly++
+		}
+	}
+	if elderly < 2000 {
+		t.Errorf("only %d relatives need elderly care", elderly)
+	}
+}
+
+func TestMakeCreditCode(t *testing.T) {
+	// The worked example of DOMAIN.md: 91350100M000100Y43.
+	if c := creditCheck("91350100M000100Y4"); c != '3' {
+		t.Errorf("check of 91350100M000100Y4 = %c, want 3", c)
+	}
+	p := build(Options{Seed: 3, People: 10})
+	for _, in := range p.insts {
+		if in.credit == "" {
+			continue
+		}
+		if _, err := ident.ValidateCreditCode(in.credit); err != nil {
+			t.Errorf("%s: %s: %v", in.name, in.credit, err)
+		}
+	}
+}
+
+// BenchmarkFill20000 times a full default city on SQLite, the `houdun demo` path.
+func BenchmarkFill20000(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		st := testutil.NewStore(b, store.SQLite, nil)
+		b.StartTimer()
+		sum, err := Fill(context.Background(), st, Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(sum.FamilyMembers), "family/op")
+		st.Close()
+		b.StartTimer()
+	}
+}

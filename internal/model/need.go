@@ -1,0 +1,415 @@
+package model
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Guarantee categories of a need: the notice's five guarantees (五项保障).
+const (
+	CategoryLiving        = "living"        // 生活保障
+	CategoryPsychological = "psychological" // 心理保障
+	CategoryHumanistic    = "humanistic"    // 人文保障
+	CategorySafety        = "safety"        // 安全保障
+	CategoryOther         = "other"         // 其他保障
+)
+
+// Kinds of need.
+const (
+	KindChildcare      = "childcare"
+	KindEldercare      = "eldercare"
+	KindSupplies       = "supplies"
+	KindMeals          = "meals"
+	KindAccommodation  = "accommodation"
+	KindTransport      = "transport"
+	KindPPE            = "ppe"
+	KindCounselling    = "counselling"
+	KindFamilyContact  = "family_contact"
+	KindDiscrimination = "discrimination"
+	KindMedical        = "medical"
+	KindLegal          = "legal"
+	KindFinancial      = "financial"
+	KindOther          = "other"
+)
+
+// Urgencies, most urgent first.
+const (
+	UrgencyUrgent = "urgent"
+	UrgencyHigh   = "high"
+	UrgencyNormal = "normal"
+	UrgencyLow    = "low"
+)
+
+// Sources: how a need reached the team.
+const (
+	SourceVisit       = "visit"
+	SourceSelf        = "self"
+	SourceFamily      = "family"
+	SourceHotline     = "hotline"
+	SourceInstitution = "institution"
+)
+
+// Statuses of a case. The transitions between them are the rules of package casework.
+const (
+	NeedOpen       = "open"
+	NeedAssigned   = "assigned"
+	NeedInProgress = "in_progress"
+	NeedResolved   = "resolved"
+	NeedClosed     = "closed"
+	NeedRejected   = "rejected"
+)
+
+// The value lists, in display order.
+var (
+	NeedCategories = []string{CategoryLiving, CategoryPsychological, CategoryHumanistic, CategorySafety, CategoryOther}
+	NeedKinds      = []string{KindChildcare, KindEldercare, KindSupplies, KindMeals, KindAccommodation, KindTransport, KindPPE,
+		KindCounselling, KindFamilyContact, KindDiscrimination, KindMedical, KindLegal, KindFinancial, KindOther}
+	NeedUrgencies = []string{UrgencyUrgent, UrgencyHigh, UrgencyNormal, UrgencyLow}
+	NeedSources   = []string{SourceVisit, SourceSelf, SourceFamily, SourceHotline, SourceInstitution}
+	NeedStatuses  = []string{NeedOpen, NeedAssigned, NeedInProgress, NeedResolved, NeedClosed, NeedRejected}
+	// NeedActiveStatuses are the statuses whose deadline runs.
+	NeedActiveStatuses = []string{NeedOpen, NeedAssigned, NeedInProgress}
+)
+
+// Text limits.
+const (
+	NeedTextMax = 2000 // description, resolution, reason, note
+)
+
+// Need is a case of the needs-and-difficulties ledger (需求困难台账): one need
+// or difficulty of a frontline person or their family, followed until solved.
+// What a viewer sees depends on the role: a volunteer gets the surname only
+// (张某) and the contact phone in full only while the case is active.
+type Need struct {
+	ID               int64  `json:"id"`
+	PersonID         int64  `json:"person_id"`
+	PersonName       string `json:"person_name"`
+	FamilyMemberID   *int64 `json:"family_member_id"`
+	FamilyMemberName string `json:"family_member_name,omitempty"`
+	FamilyRelation   string `json:"family_relation,omitempty"`
+	// ContactPhone is the family member's phone when the case concerns one who
+	// has a phone, else the person's; masked unless the viewer may see it in full.
+	ContactPhone    string        `json:"contact_phone,omitempty"`
+	InstitutionID   int64         `json:"institution_id,omitempty"`
+	InstitutionName string        `json:"institution_name,omitempty"`
+	RegionCode      string        `json:"region_code"`
+	TeamRegionCode  string        `json:"team_region_code"`
+	VisitID         *int64        `json:"visit_id,omitempty"`
+	Category        string        `json:"category"`
+	Kind            string        `json:"kind"`
+	Urgency         string        `json:"urgency"`
+	Description     string        `json:"description"`
+	Source          string        `json:"source"`
+	Status          string        `json:"status"`
+	DueAt           time.Time     `json:"due_at"`
+	Overdue         bool          `json:"overdue"`
+	EscalationLevel int           `json:"escalation_level"`
+	Assignee        *NeedAssignee `json:"assignee"`
+	Resolution      string        `json:"resolution,omitempty"`
+	RejectReason    string        `json:"reject_reason,omitempty"`
+	Satisfaction    *int          `json:"satisfaction,omitempty"`
+	RecordedBy      string        `json:"recorded_by"`
+	RecordedByID    *int64        `json:"recorded_by_id,omitempty"`
+	Version         int64         `json:"version"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	AssignedAt      *time.Time    `json:"assigned_at,omitempty"`
+	ResolvedAt      *time.Time    `json:"resolved_at,omitempty"`
+	ClosedAt        *time.Time    `json:"closed_at,omitempty"`
+	Events          []NeedEvent   `json:"events,omitempty"`
+}
+
+// Assignee kinds.
+const (
+	AssigneeUser      = "user"
+	AssigneeVolunteer = "volunteer"
+)
+
+// NeedAssignee is who works a case: a user account or a registered volunteer.
+type NeedAssignee struct {
+	Kind        string `json:"kind"` // user or volunteer
+	UserID      *int64 `json:"user_id,omitempty"`
+	VolunteerID *int64 `json:"volunteer_id,omitempty"`
+	Name        string `json:"name"`
+}
+
+// Event actions of a case's history (need_events.action).
+const (
+	EventCreated   = "created"
+	EventAssigned  = "assigned"
+	EventStarted   = "started"
+	EventResolved  = "resolved"
+	EventClosed    = "closed"
+	EventRejected  = "rejected"
+	EventReopened  = "reopened"
+	EventEscalated = "escalated"
+)
+
+// NeedEvent is one step of a case's history.
+type NeedEvent struct {
+	ID         int64     `json:"id"`
+	NeedID     int64     `json:"need_id"`
+	At         time.Time `json:"at"`
+	UserID     *int64    `json:"user_id,omitempty"`
+	Username   string    `json:"username"`
+	Action     string    `json:"action"`
+	FromStatus string    `json:"from_status,omitempty"`
+	ToStatus   string    `json:"to_status"`
+	Note       string    `json:"note,omitempty"`
+	// Assignee is set on "assigned" events.
+	Assignee *NeedAssignee `json:"assignee,omitempty"`
+	// TeamRegionCode is the team a case was escalated to ("escalated" events).
+	TeamRegionCode string `json:"team_region_code,omitempty"`
+	Satisfaction   *int   `json:"satisfaction,omitempty"`
+}
+
+// NeedInput records a new case. DueAt may bring the deadline forward from
+// the default of the urgency, never past it and never into the past.
+type NeedInput struct {
+	PersonID       int64      `json:"person_id"`
+	FamilyMemberID *int64     `json:"family_member_id"`
+	Category       string     `json:"category"`
+	Kind           string     `json:"kind"`
+	Urgency        string     `json:"urgency"`
+	Description    string     `json:"description"`
+	Source         string     `json:"source"`
+	DueAt          *time.Time `json:"due_at"`
+}
+
+// Normalize trims and checks the fields that need no database, and returns
+// the problems by field. The store checks the person, the family member and
+// the deadline against the policy of the person's region.
+func (in *NeedInput) Normalize() FieldErrors {
+	fe := FieldErrors{}
+	if in.PersonID <= 0 {
+		fe.Add("person_id", "field.required")
+	}
+	if in.FamilyMemberID != nil && *in.FamilyMemberID == 0 {
+		in.FamilyMemberID = nil
+	}
+	in.Category = strings.TrimSpace(in.Category)
+	in.Kind = strings.TrimSpace(in.Kind)
+	in.Urgency = strings.TrimSpace(in.Urgency)
+	in.Source = strings.TrimSpace(in.Source)
+	needChoice(fe, "category", in.Category, NeedCategories)
+	needChoice(fe, "kind", in.Kind, NeedKinds)
+	needChoice(fe, "urgency", in.Urgency, NeedUrgencies)
+	needChoice(fe, "source", in.Source, NeedSources)
+	CheckLongText(fe, "description", &in.Description, NeedTextMax, true)
+	return fe
+}
+
+func needChoice(fe FieldErrors, field, v string, values []string) {
+	if v == "" {
+		fe.Add(field, "field.required")
+	} else if !Contains(values, v) {
+		fe.Add(field, "field.choice")
+	}
+}
+
+// CheckLongText trims *s and checks a free text that may span lines (a
+// description, a note): line breaks and tabs are kept, other control
+// characters refused; required makes empty an error.
+func CheckLongText(fe FieldErrors, field string, s *string, max int, required bool) {
+	*s = strings.TrimSpace(strings.ReplaceAll(*s, "\r\n", "\n"))
+	switch {
+	case required && *s == "":
+		fe.Add(field, "field.required")
+	case utf8.RuneCountInString(*s) > max:
+		fe.Add(field, "field.too_long", max)
+	case !utf8.ValidString(*s):
+		fe.Add(field, "field.control_chars")
+	case strings.IndexFunc(*s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+		fe.Add(field, "field.control_chars")
+	}
+}
+
+// Prefix renames every field of fe as prefix + field, for input nested in a
+// list: needs[2].description.
+func (f FieldErrors) Prefix(prefix string) FieldErrors {
+	out := FieldErrors{}
+	for k, v := range f {
+		out[prefix+k] = v
+	}
+	return out
+}
+
+// NeedAssign assigns a case to exactly one of a user account or a volunteer.
+type NeedAssign struct {
+	UserID      *int64 `json:"user_id"`
+	VolunteerID *int64 `json:"volunteer_id"`
+	Note        string `json:"note"`
+	Version     *int64 `json:"version"`
+}
+
+// Normalize checks that exactly one assignee is named.
+func (in *NeedAssign) Normalize() FieldErrors {
+	fe := FieldErrors{}
+	if in.UserID != nil && *in.UserID == 0 {
+		in.UserID = nil
+	}
+	if in.VolunteerID != nil && *in.VolunteerID == 0 {
+		in.VolunteerID = nil
+	}
+	if (in.UserID == nil) == (in.VolunteerID == nil) {
+		fe.Add("user_id", "need.assignee_one")
+	}
+	CheckLongText(fe, "note", &in.Note, NeedTextMax, false)
+	return fe
+}
+
+// NeedStep carries the input of start, resolve, close, reject and reopen:
+// resolve needs Resolution, close Satisfaction (1–5), reject Reason; Note is
+// an optional remark of any step.
+type NeedStep struct {
+	Note         string `json:"note"`
+	Resolution   string `json:"resolution"`
+	Reason       string `json:"reason"`
+	Satisfaction *int   `json:"satisfaction"`
+	Version      *int64 `json:"version"`
+}
+
+// Satisfaction bounds of the follow-up.
+const (
+	SatisfactionMin = 1
+	SatisfactionMax = 5
+)
+
+// NormalizeFor checks the step input that action (an EventX value without the
+// -ed: "resolve", "close", "reject" …) requires.
+func (in *NeedStep) NormalizeFor(action string) FieldErrors {
+	fe := FieldErrors{}
+	CheckLongText(fe, "note", &in.Note, NeedTextMax, false)
+	switch action {
+	case "resolve":
+		CheckLongText(fe, "resolution", &in.Resolution, NeedTextMax, true)
+	case "close":
+		if in.Satisfaction == nil {
+			fe.Add("satisfaction", "field.required")
+		} else if *in.Satisfaction < SatisfactionMin || *in.Satisfaction > SatisfactionMax {
+			fe.Add("satisfaction", "need.satisfaction_range", SatisfactionMin, SatisfactionMax)
+		}
+	case "reject":
+		CheckLongText(fe, "reason", &in.Reason, NeedTextMax, true)
+	}
+	return fe
+}
+
+// Sort orders of a case list.
+const (
+	NeedSortUrgency = ""        // urgency, then deadline (default)
+	NeedSortDueAt   = "due_at"  // deadline
+	NeedSortNewest  = "created" // newest first
+)
+
+// NeedFilter selects cases for a list; zero fields do not filter.
+type NeedFilter struct {
+	Status         []string // any of these statuses
+	Category       string
+	Kind           string
+	Urgency        string
+	RegionCode     string // prefix of the person's region
+	TeamRegionCode string // exact: the team responsible now
+	InstitutionID  int64
+	PersonID       int64
+	// AssigneeUserID matches cases assigned to the user directly or through
+	// the volunteer record linked to that user.
+	AssigneeUserID      int64
+	AssigneeVolunteerID int64
+	Unassigned          bool
+	Overdue             bool // active and past the deadline
+	Escalated           bool // escalation level above 0
+	Sort                string
+	Page                Page
+}
+
+// ParseNeedStatuses splits "open,assigned" into statuses; it reports false for an unknown one.
+func ParseNeedStatuses(s string) ([]string, bool) {
+	if strings.TrimSpace(s) == "" {
+		return nil, true
+	}
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		v = strings.TrimSpace(v)
+		if v == "active" {
+			out = append(out, NeedActiveStatuses...)
+			continue
+		}
+		if !Contains(NeedStatuses, v) {
+			return nil, false
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+// NeedStatsFilter selects the cases counted on the dashboard.
+type NeedStatsFilter struct {
+	RegionCode    string
+	InstitutionID int64
+	From, To      time.Time // created in [From, To); zero is open-ended
+}
+
+// NeedCount is the number of cases of one category in one status.
+type NeedCount struct {
+	Category string `json:"category"`
+	Status   string `json:"status"`
+	Count    int    `json:"count"`
+}
+
+// NeedStats are the aggregates of the dashboard; they carry no names.
+type NeedStats struct {
+	Counts    []NeedCount `json:"counts"`
+	Total     int         `json:"total"`
+	Active    int         `json:"active"`
+	Overdue   int         `json:"overdue"`
+	Escalated int         `json:"escalated"` // active and escalated at least once
+	// MedianResolve is the median time from recording to resolution of the
+	// resolved and closed cases; zero when there are none.
+	MedianResolve time.Duration `json:"median_resolve"`
+	Resolved      int           `json:"resolved"`
+	// MeanSatisfaction of closed cases, 0 when none.
+	MeanSatisfaction float64 `json:"mean_satisfaction"`
+}
+
+// LedgerFilter selects the rows of the ledger export.
+type LedgerFilter struct {
+	RegionCode string
+	From, To   time.Time // created in [From, To); zero is open-ended
+	Status     []string
+}
+
+// LedgerRow is one case as a Chinese ledger lists it: the person, the
+// institution, the family situation, the need, the measures taken, who is
+// responsible, the dates and the status. Names are masked for roles that see
+// aggregates only (张某).
+type LedgerRow struct {
+	NeedID           int64      `json:"need_id"`
+	PersonName       string     `json:"person_name"`
+	Sex              string     `json:"sex"`
+	InstitutionName  string     `json:"institution_name"`
+	Department       string     `json:"department"`
+	Occupation       string     `json:"occupation"`
+	RegionCode       string     `json:"region_code"`
+	FamilyCount      int        `json:"family_count"`
+	FamilyCareNeeds  []string   `json:"family_care_needs"`
+	FamilyMemberName string     `json:"family_member_name,omitempty"`
+	FamilyRelation   string     `json:"family_relation,omitempty"`
+	Category         string     `json:"category"`
+	Kind             string     `json:"kind"`
+	Urgency          string     `json:"urgency"`
+	Source           string     `json:"source"`
+	Description      string     `json:"description"`
+	Measures         string     `json:"measures"` // the resolution, or the rejection reason
+	Responsible      string     `json:"responsible"`
+	TeamRegionCode   string     `json:"team_region_code"`
+	EscalationLevel  int        `json:"escalation_level"`
+	Status           string     `json:"status"`
+	Satisfaction     *int       `json:"satisfaction,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+	DueAt            time.Time  `json:"due_at"`
+	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
+	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+}
