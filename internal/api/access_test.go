@@ -32,7 +32,8 @@ import (
 //
 // Creates that name their scope in the body (an institution, a region) answer
 // 400 on that field outside scope, exactly as for an id that does not exist;
-// imports answer 422 with the bad rows.
+// imports answer 422 with the bad rows. secadmin grants roles but does not
+// keep business accounts (names, passwords, disabling): that is sysadmin's.
 var access = []string{
 	// method path                                           sysadmin secadmin auditor caseworker inst_admin counselor finance volunteer leader  worker  caseworker@2109
 	"GET    /api/v1/openapi.json                             200      200      200     200        200        200       200     200       200     200     200",
@@ -45,7 +46,7 @@ var access = []string{
 	"POST   /api/v1/regions                                  201/404  403      403     201/404    403        403       403     403       403     403     201/404",
 
 	"GET    /api/v1/institutions                             200      403      403     200        200        200       200     403       200     403     200",
-	"POST   /api/v1/institutions                             201/400  403      403     201/400    400        403       403     403       403     403     201/400",
+	"POST   /api/v1/institutions                             201/400  403      403     201/400    403        403       403     403       403     403     201/400",
 	"GET    /api/v1/institutions/{id}                        200/404  403      403     200/404    200/404    200/404   200/404 403       200/404 403     200/404",
 	"PATCH  /api/v1/institutions/{id}                        200/404  403      403     200/404    200/404    403       403     403       403     403     200/404",
 
@@ -69,7 +70,7 @@ var access = []string{
 	"GET    /api/v1/users                                    200      200      403     403        403        403       403     403       403     403     403",
 	"POST   /api/v1/users                                    201/400  201/400  403     403        403        403       403     403       403     403     403",
 	"GET    /api/v1/users/{id}                               200/404  200/404  403     403        403        403       403     403       403     403     403",
-	"PATCH  /api/v1/users/{id}                               200/404  200/404  403     403        403        403       403     403       403     403     403",
+	"PATCH  /api/v1/users/{id}                               200/404  403/404  403     403        403        403       403     403       403     403     403",
 
 	"GET    /api/v1/audit                                    403      403      200     403        403        403       403     403       403     403     403",
 }

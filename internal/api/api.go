@@ -6,9 +6,11 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/model"
 	"houdun/internal/store"
 )
 
@@ -52,8 +54,21 @@ func Register(mux *http.ServeMux, d Deps) {
 	for _, rt := range h.routes() {
 		mux.Handle(rt.Method+" "+rt.Path, wrap(rt.Handler))
 	}
-	// Unknown API paths answer JSON, not the web pages' HTML 404.
+	// Unknown API paths answer JSON, not the web pages' HTML 404; a known
+	// path with the wrong method answers 405 with the methods it has.
 	mux.Handle("/api/", wrap(func(w http.ResponseWriter, r *http.Request) error {
+		var allowed []string
+		for _, m := range []string{"GET", "POST", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			return model.Errorf(model.EMethodNotAllowed, "error.method")
+		}
 		return notFoundPage()
 	}))
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 
 	"houdun/internal/auth"
@@ -149,9 +150,23 @@ func (h *handlers) exportPeople(w http.ResponseWriter, r *http.Request, format s
 	if format == "csv" {
 		ct = "text/csv; charset=utf-8"
 	}
+	// Written to a temporary file first: an error then still answers as an
+	// error, not as a truncated download.
+	tmp, err := os.CreateTemp("", "houdun-export-*")
+	if err != nil {
+		return model.Internal(err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := importer.ExportPeople(r.Context(), h.Store, tmp, format, f, lang); err != nil {
+		return err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return model.Internal(err)
+	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", attachment(lang.T("export.people_file")+"."+format))
-	_, err = importer.ExportPeople(r.Context(), h.Store, w, format, f, lang)
+	_, err = io.Copy(w, tmp)
 	return err
 }
 

@@ -22,12 +22,10 @@ type loginLimiter struct {
 
 func newLoginLimiter() *loginLimiter { return &loginLimiter{byIP: map[string]*rate.Limiter{}} }
 
-// Allow reports whether ip may try another login: 10 at once, then one every 6 s.
-func (l *loginLimiter) Allow(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// limiter returns the bucket of ip, forgetting old addresses now and then so
+// the map cannot grow without bound.
+func (l *loginLimiter) limiter(ip string) *rate.Limiter {
 	if now := time.Now(); now.After(l.resetAt) {
-		// Forget old addresses now and then so the map cannot grow without bound.
 		l.byIP, l.resetAt = map[string]*rate.Limiter{}, now.Add(time.Hour)
 	}
 	lim, ok := l.byIP[ip]
@@ -35,7 +33,23 @@ func (l *loginLimiter) Allow(ip string) bool {
 		lim = rate.NewLimiter(rate.Every(6*time.Second), 10)
 		l.byIP[ip] = lim
 	}
-	return lim.Allow()
+	return lim
+}
+
+// Allow reports whether ip may try a login. Only failures use up the bucket
+// (10, then one every 6 s), so a hospital behind one address is not locked
+// out at a change of shift by its own successful logins.
+func (l *loginLimiter) Allow(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.limiter(ip).Tokens() >= 1
+}
+
+// Failed records a failed login from ip.
+func (l *loginLimiter) Failed(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.limiter(ip).Allow()
 }
 
 // LoginAllowed lets the web login share the API's limiter.
@@ -85,6 +99,9 @@ func (h *handlers) createSession(w http.ResponseWriter, r *http.Request) error {
 	}
 	token, p, err := h.Store.Login(r.Context(), req.Username, req.Password, ip, r.UserAgent(), h.Config.Session)
 	if err != nil {
+		if c := model.ErrorCode(err); c == model.EUnauthenticated || c == model.ELocked {
+			h.login.Failed(ip)
+		}
 		return err
 	}
 	httpx.SetSessionCookie(w, token, h.Config.SecureCookies)

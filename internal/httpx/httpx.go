@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"reflect"
 	"net/http"
 	"strconv"
 	"strings"
@@ -87,6 +88,8 @@ func Status(code model.Code) int {
 		return http.StatusLocked
 	case model.EUnavailable:
 		return http.StatusServiceUnavailable
+	case model.EMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -150,11 +153,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // rejecting unknown fields, trailing data and wrong content types with
 // errors the user can act on.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, max int64) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return model.Errorf(model.EUnsupported, "error.unsupported_type", "application/json")
-		}
+	// A JSON body must say so: a form post from another site cannot pose as one.
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return model.Errorf(model.EUnsupported, "error.unsupported_type", "application/json")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	dec := json.NewDecoder(r.Body)
@@ -178,8 +180,11 @@ func jsonError(err error, max int64) error {
 	case errors.As(err, &syntax):
 		return model.Errorf(model.EInvalid, "error.bad_json", fmt.Sprintf("offset %d", syntax.Offset))
 	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return model.Errorf(model.EInvalid, "error.bad_json", "expected an object")
+		}
 		fe := model.FieldErrors{}
-		fe.Add(typ.Field, "field.type", typ.Type.String())
+		fe.Add(typ.Field, "field.type", model.M("type."+jsonKind(typ.Type)))
 		return fe.Err()
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return model.Errorf(model.EInvalid, "error.bad_json", "empty or truncated body")
@@ -226,4 +231,23 @@ func Page(r *http.Request) (model.Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// jsonKind names a Go type as the JSON a user should send.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16,
+		reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
 }

@@ -98,5 +98,10 @@ func init() {
 	add(map[string][2]string{
 		"error.cross_origin": {"跨站请求被拒绝", "Cross-origin request rejected"},
 		"error.locked":       {"账号已锁定", "Account locked"},
+		"type.boolean":       {"是或否（true/false）", "true or false"},
+		"type.number":        {"数字", "a number"},
+		"type.string":        {"文字", "text"},
+		"type.array":         {"列表", "a list"},
+		"type.object":        {"对象", "an object"},
 	})
 }

@@ -90,14 +90,6 @@ type Table struct {
 	RowNumbers []int
 }
 
-// Cell returns cell col of data row i, "" when the row is shorter.
-func (t *Table) Cell(i, col int) string {
-	if col < 0 || col >= len(t.Rows[i]) {
-		return ""
-	}
-	return t.Rows[i][col]
-}
-
 // Signatures of the formats we accept or recognise to refuse clearly.
 var (
 	zipSignature = []byte("PK\x03\x04")
@@ -272,6 +264,11 @@ func decodeText(data []byte) ([]byte, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
+		// UTF-8 with a few damaged bytes decodes as GB18030 without a
+		// replacement character, but into nonsense: refuse it instead.
+		if mostlyUTF8(data) {
+			return nil, model.Errorf(model.EInvalid, "importer.encoding")
+		}
 		// Chinese Excel saves "CSV" in the system code page, GBK; GB18030 is
 		// its superset. Invalid sequences decode to U+FFFD, which a real
 		// roster never contains, so their presence means a wrong guess.
@@ -286,4 +283,25 @@ func decodeText(data []byte) ([]byte, error) {
 		return nil, model.Errorf(model.EInvalid, "importer.encoding")
 	}
 	return data, nil
+}
+
+// mostlyUTF8 reports whether most of the non-ASCII bytes of data form valid
+// UTF-8 sequences. GBK text almost never does: its lead bytes are rarely
+// followed by UTF-8 continuation bytes in the right number.
+func mostlyUTF8(data []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid += size
+		}
+		i += size
+	}
+	return valid > 4*invalid
 }

@@ -167,6 +167,7 @@ func TestReadTableRefusesFilesThatAreNotWhatTheySay(t *testing.T) {
 		{"a file over the size limit", "名单.csv", []byte(strings.Repeat("a\n", 1000)), Limits{MaxBytes: 1000}, model.ETooLarge, "importer.file_too_large"},
 		{"too many rows", "名单.csv", []byte("姓名\n" + strings.Repeat("张三\n", 11)), Limits{MaxRows: 10}, model.ETooLarge, "importer.too_many_rows"},
 		{"neither UTF-8 nor GB18030", "名单.csv", []byte("\x80\x81,\xff\n"), Limits{}, model.EInvalid, "importer.encoding"},
+		{"UTF-8 with a damaged byte", "名单.csv", []byte("姓名,身份证号,单位\n张三,1,阜新市第一人民医院\xff\n"), Limits{}, model.EInvalid, "importer.encoding"},
 		{"UTF-16 from \"Unicode text\"", "名单.csv", []byte("\xff\xfe\x59\x5b"), Limits{}, model.EInvalid, "importer.encoding_utf16"},
 		{"binary content in a .csv", "名单.csv", []byte("a,b\x00c\n"), Limits{}, model.EInvalid, "importer.encoding"},
 		{"a stray quote in a CSV", "名单.csv", []byte("姓名,身份证号\n张\"三,1\n"), Limits{}, model.EInvalid, "importer.csv_syntax"},

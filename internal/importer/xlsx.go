@@ -85,9 +85,10 @@ func readXLSX(data []byte, lim Limits) (*Table, error) {
 	return b.table()
 }
 
-// Relationship types, transitional and strict OOXML.
+// isRelType matches a relationship type by its last segment, which is the
+// same in transitional and strict OOXML.
 func isRelType(typ, kind string) bool {
-	return strings.HasSuffix(typ, "/relationships/"+kind) || strings.HasSuffix(typ, "/"+kind)
+	return strings.HasSuffix(typ, "/"+kind)
 }
 
 type xmlRels struct {
@@ -248,6 +249,13 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 	}
 }
 
+// Cell types, from the t attribute.
+const (
+	typeNumber = iota // also "str", "b", "e", "d": the raw value is what we want
+	typeShared
+	typeInline
+)
+
 // readSheet streams a worksheet's rows into b.
 func readSheet(f *zip.File, sst []string, b *tableBuilder) error {
 	rc, err := f.Open()
@@ -256,11 +264,6 @@ func readSheet(f *zip.File, sst []string, b *tableBuilder) error {
 	}
 	defer rc.Close()
 	sc := newXMLScanner(rc)
-	const (
-		typeNumber = iota // also "str", "b", "e", "d": the raw value is what we want
-		typeShared
-		typeInline
-	)
 	var (
 		cells     []string
 		row, col  int  // current row number and cell index (0-based); col -1 before the first cell
@@ -392,13 +395,13 @@ func readSheet(f *zip.File, sst []string, b *tableBuilder) error {
 // cellValue is a cell's text: a shared string by index, an inline string, or the raw value.
 func cellValue(val []byte, typ int, sst []string) (string, error) {
 	switch typ {
-	case 1: // shared
+	case typeShared:
 		i, err := strconv.Atoi(string(val))
 		if err != nil || i < 0 || i >= len(sst) {
 			return "", fmt.Errorf("bad shared string index %q", val)
 		}
 		return sst[i], nil
-	case 2: // inline
+	case typeInline:
 		return decodeOOXMLEscapes(string(val)), nil
 	}
 	return string(val), nil

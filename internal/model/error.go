@@ -12,19 +12,20 @@ type Code string
 
 // Error codes.
 const (
-	EInvalid         Code = "invalid"          // 400/422: the input is wrong
-	ENotFound        Code = "not_found"        // 404: missing, or outside the caller's scope
-	EConflict        Code = "conflict"         // 409: stale version or a uniqueness clash
-	EForbidden       Code = "forbidden"        // 403: the role may not use this function
-	EUnauthenticated Code = "unauthenticated"  // 401
-	ETooLarge        Code = "too_large"        // 413
-	EUnsupported     Code = "unsupported"      // 415: wrong content type or file kind
-	ERateLimited     Code = "rate_limited"     // 429
-	EImportInvalid   Code = "import_invalid"   // 422: a file with bad rows; Rows lists them
-	EInternal        Code = "internal"         // 500: details go to the log only
-	EUnavailable     Code = "unavailable"      // 503
-	ELocked          Code = "account_locked"   // 423 on login: too many failures
-	EStaleVersion    Code = "version_conflict" // 409: someone else changed the record first
+	EInvalid          Code = "invalid"            // 400/422: the input is wrong
+	ENotFound         Code = "not_found"          // 404: missing, or outside the caller's scope
+	EConflict         Code = "conflict"           // 409: stale version or a uniqueness clash
+	EForbidden        Code = "forbidden"          // 403: the role may not use this function
+	EUnauthenticated  Code = "unauthenticated"    // 401
+	ETooLarge         Code = "too_large"          // 413
+	EUnsupported      Code = "unsupported"        // 415: wrong content type or file kind
+	ERateLimited      Code = "rate_limited"       // 429
+	EImportInvalid    Code = "import_invalid"     // 422: a file with bad rows; Rows lists them
+	EInternal         Code = "internal"           // 500: details go to the log only
+	EUnavailable      Code = "unavailable"        // 503
+	ELocked           Code = "account_locked"     // 423 on login: too many failures
+	EStaleVersion     Code = "version_conflict"   // 409: someone else changed the record first
+	EMethodNotAllowed Code = "method_not_allowed" // 405
 )
 
 // Msg is a translatable message: a catalogue key and its arguments.

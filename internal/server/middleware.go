@@ -12,6 +12,8 @@ import (
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
+	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 type metrics struct {
@@ -53,12 +55,13 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 // instrument counts requests by the mux pattern that served them (never by raw
 // path, which would carry ids into label values).
-func (m *metrics) instrument(next http.Handler) http.Handler {
+func (m *metrics) instrument(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		route := r.Pattern
+		// Inner middleware passes the mux a copy of r, so ask the mux again.
+		_, route := mux.Handler(r)
 		if route == "" {
 			route = "unmatched"
 		}
@@ -129,7 +132,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		ctx = httpx.WithClientIP(ctx, ip)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		rec := &statusRecorder{ResponseWriter: w}
+		r = r.WithContext(ctx)
+		next.ServeHTTP(rec, r)
+		// Denials are audited here, once for the API and the pages alike.
+		if (rec.status == http.StatusForbidden || rec.status == http.StatusTooManyRequests) && r.Pattern != "" {
+			if err := s.st.Audit(ctx, store.ActDenied, "route", r.Method+" "+r.URL.Path, model.OutcomeDenied, strconv.Itoa(rec.status)); err != nil {
+				s.log.Warn("audit of a denial failed", "err", err)
+			}
+		}
 	})
 }
 

@@ -48,7 +48,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 	h = s.authenticate(h)
 	h = crossOrigin(h)
 	h = securityHeaders(h)
-	h = m.instrument(h)
+	h = m.instrument(mux, h)
 	h = s.recoverPanics(h)
 	s.handler = h
 	return s

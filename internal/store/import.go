@@ -292,8 +292,9 @@ func (s *Store) insertPeople(ctx context.Context, tx *sql.Tx, conn *sql.Conn, in
 // insertMultiRow inserts n rows with as many rows per statement as SQLite's
 // parameter limit allows; far fewer round trips into the engine than one per row.
 func (s *Store) insertMultiRow(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(int) []any, progress func(int)) error {
-	per := 32000 / len(cols)
-	per = min(per, 500)
+	// 50 rows a statement: the SQLite driver looks parameters up by a linear
+	// scan, so very wide statements cost more than the round trips they save.
+	per := min(32000/len(cols), 50)
 	var stmt *sql.Stmt
 	stmtRows := 0
 	defer func() {

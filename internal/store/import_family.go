@@ -49,7 +49,7 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 			relHashes = append(relHashes, s.seal.Hash(hashIDNumber, r.Fields.IDNumber))
 		}
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
 		workers, err := s.existingPeople(ctx, tx, workerHashes)
 		if err != nil {
 			return err
@@ -76,13 +76,6 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 			return err
 		}
 		now := ms(s.now())
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO family_members (person_id, name, relation, birth_date, sex, id_number_enc, id_number_hash,
-			phone_enc, phone_hash, lives_with, care_needs, medical_worker_person_id, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)`)
-		if err != nil {
-			return model.Internal(err)
-		}
-		defer ins.Close()
 		upd, err := tx.PrepareContext(ctx, `UPDATE family_members SET name = $1, relation = $2, birth_date = $3, sex = $4, phone_enc = $5,
 			phone_hash = $6, lives_with = $7, care_needs = $8, medical_worker_person_id = $9, version = version + 1, updated_at = $10 WHERE id = $11`)
 		if err != nil {
@@ -90,6 +83,8 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 		}
 		defer upd.Close()
 		touched := map[int64]bool{}
+		var inserts [][]any
+		insertRow := map[string]int{} // relative key → file row, to report a clash inside the file
 		for i, r := range rows {
 			f := r.Fields
 			personID := workers[string(workerHashes[i])].id
@@ -100,17 +95,17 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 				med = m.id
 			}
 			care := joinCare(f.CareNeeds)
-			e, found := existing[relativeKey(personID, idHash, f.Relation, f.Name)]
+			key := relativeKey(personID, idHash, f.Relation, f.Name)
+			e, found := existing[key]
 			switch {
 			case !found:
-				if _, err := ins.ExecContext(ctx, personID, f.Name, f.Relation, f.BirthDate, f.Sex, s.seal.Seal(f.IDNumber), idHash,
-					s.seal.Seal(f.Phone), phoneHash, f.LivesWith, care, med, now); err != nil {
-					if isUniqueViolation(err) {
-						return &model.Error{Code: model.EImportInvalid, Msg: model.M("import.invalid", 1),
-							Rows: []model.RowError{{Row: r.Row, Column: opt.IDColumn, Msg: model.M("family.id_number_taken")}}}
-					}
-					return model.Internal(err)
+				if _, dup := insertRow[key]; dup && len(idHash) > 0 {
+					return &model.Error{Code: model.EImportInvalid, Msg: model.M("import.invalid", 1),
+						Rows: []model.RowError{{Row: r.Row, Column: opt.IDColumn, Msg: model.M("family.id_number_taken")}}}
 				}
+				insertRow[key] = r.Row
+				inserts = append(inserts, []any{personID, f.Name, f.Relation, f.BirthDate, f.Sex, s.seal.Seal(f.IDNumber), idHash,
+					s.seal.Seal(f.Phone), phoneHash, f.LivesWith, care, med, int64(1), now, now})
 				res.Created++
 				touched[personID] = true
 			case e.name == f.Name && e.relation == f.Relation && e.birthDate == f.BirthDate && bytes.Equal(e.phoneHash, phoneHash) &&
@@ -130,10 +125,11 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 				opt.Progress(i+1, len(rows))
 			}
 		}
-		for id := range touched {
-			if err := s.touchPerson(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := s.insertFamilies(ctx, tx, conn, inserts); err != nil {
+			return err
+		}
+		if err := s.touchPeople(ctx, tx, touched, now); err != nil {
+			return err
 		}
 		if opt.Progress != nil {
 			opt.Progress(len(rows), len(rows))
@@ -186,4 +182,39 @@ func (s *Store) existingRelatives(ctx context.Context, q queryer, personIDs map[
 		}
 	}
 	return out, nil
+}
+
+var familyInsertColumns = []string{"person_id", "name", "relation", "birth_date", "sex", "id_number_enc", "id_number_hash",
+	"phone_enc", "phone_hash", "lives_with", "care_needs", "medical_worker_person_id", "version", "created_at", "updated_at"}
+
+// insertFamilies writes new relatives: COPY on PostgreSQL, multi-row inserts on SQLite.
+func (s *Store) insertFamilies(ctx context.Context, tx *sql.Tx, conn *sql.Conn, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if s.engine == Postgres {
+		return copyFrom(ctx, conn, "family_members", familyInsertColumns, rows)
+	}
+	return s.insertMultiRow(ctx, tx, "family_members", familyInsertColumns, len(rows), func(i int) []any { return rows[i] }, func(int) {})
+}
+
+// touchPeople bumps the update time of the people whose family changed, in batches.
+func (s *Store) touchPeople(ctx context.Context, tx *sql.Tx, ids map[int64]bool, now int64) error {
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	for i := 0; i < len(list); i += lookupBatch {
+		chunk := list[i:min(i+lookupBatch, len(list))]
+		var a args
+		t := a.add(now)
+		ph := make([]string, len(chunk))
+		for j, id := range chunk {
+			ph[j] = a.add(id)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET updated_at = "+t+" WHERE id IN ("+strings.Join(ph, ", ")+")", a...); err != nil {
+			return model.Internal(err)
+		}
+	}
+	return nil
 }

@@ -135,6 +135,10 @@ func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput
 	if err != nil {
 		return model.Institution{}, err
 	}
+	if pr.InstitutionID != 0 || pr.PersonID != 0 {
+		// An institution's own administrator maintains it but cannot found others.
+		return model.Institution{}, model.Errorf(model.EForbidden, "error.forbidden")
+	}
 	var inst model.Institution
 	if in.Name != nil {
 		inst.Name = *in.Name
@@ -151,7 +155,7 @@ func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput
 	if err := validateInstitution(&inst); err != nil {
 		return inst, err
 	}
-	if pr.InstitutionID != 0 || pr.PersonID != 0 || !inRegionScope(pr, inst.RegionCode) {
+	if !inRegionScope(pr, inst.RegionCode) {
 		return inst, model.FieldErrors{"region_code": model.M("region.out_of_scope")}.Err()
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {

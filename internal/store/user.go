@@ -177,7 +177,16 @@ func (s *Store) userScopeRegion(ctx context.Context, q queryer, pr *auth.Princip
 		return ""
 	}
 	if !pr.System && (pr.InstitutionID != 0 || pr.PersonID != 0 || !inRegionScope(pr, code)) {
-		fe.Add(scopeField(u), "region.out_of_scope")
+		// An institution or person outside the caller's scope reads as unknown,
+		// so that ids cannot be probed; regions are public.
+		switch scopeField(u) {
+		case "institution_id":
+			fe.Add("institution_id", "institution.unknown")
+		case "person_id":
+			fe.Add("person_id", "person.unknown")
+		default:
+			fe.Add("region_code", "region.out_of_scope")
+		}
 	}
 	return code
 }
@@ -286,6 +295,12 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (m
 		}
 		if !canGrant(pr, cur.Role) {
 			return model.Errorf(model.EForbidden, "user.cannot_grant")
+		}
+		// Upkeep of an account (name, password reset, disabling) is the
+		// sysadmin's for business accounts and the secadmin's for administrators.
+		upkeep := in.DisplayName != nil || in.Password != nil || in.Disabled != nil
+		if upkeep && !(auth.IsAdminRole(cur.Role) && pr.Can(auth.PermUserGrant) || !auth.IsAdminRole(cur.Role) && pr.Can(auth.PermUserWrite)) {
+			return model.Errorf(model.EForbidden, "error.forbidden")
 		}
 		next := cur
 		fe := model.FieldErrors{}

@@ -3,15 +3,20 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"houdun/internal/auth"
+	"houdun/internal/i18n"
 	"houdun/internal/model"
 )
 
-// auditActions are the actions the store records, for the filter's list.
-// An action missing here still shows, under its code.
+// auditActions are the actions of the registry, labelled in catalog_web.go.
+// The filter offers these and every other action that has a catalogue label
+// ("audit_action.<action>"), so a new area's actions appear once labelled; an
+// action with no label still shows in the table, under its code.
 var auditActions = []string{
 	"session.login", "session.logout", "access.denied",
 	"region.create", "institution.create", "institution.update",
@@ -19,6 +24,29 @@ var auditActions = []string{
 	"family.create", "family.update", "family.delete", "family.read",
 	"import.people", "import.families", "export.people",
 	"user.create", "user.update", "audit.read",
+}
+
+// The filter's lists, computed once: the catalogue is complete at start.
+var (
+	auditActionChoices = sync.OnceValue(func() []string { return labelledCodes("audit_action.", auditActions) })
+	auditObjectChoices = sync.OnceValue(func() []string { return labelledCodes("audit_object.", auditObjectTypes) })
+)
+
+// labelledCodes lists every code with a catalogue label under prefix, in
+// catalogue order, then the codes of base that have none.
+func labelledCodes(prefix string, base []string) []string {
+	out := []string{}
+	for _, k := range i18n.Keys() {
+		if c, ok := strings.CutPrefix(k, prefix); ok {
+			out = append(out, c)
+		}
+	}
+	for _, c := range base {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // auditObjectTypes are the object types audit rows name.
@@ -100,10 +128,10 @@ func (h *handlers) auditList(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Pager = newPager("/audit", f.values(), list.Total, list.Offset, list.Limit)
 	}
-	for _, a := range auditActions {
+	for _, a := range auditActionChoices() {
 		v.Actions = append(v.Actions, option{Value: a, Text: v.Label("audit_action", a), Selected: a == f.Action})
 	}
-	for _, t := range auditObjectTypes {
+	for _, t := range auditObjectChoices() {
 		v.ObjectTypes = append(v.ObjectTypes, option{Value: t, Text: v.Label("audit_object", t), Selected: t == f.ObjectType})
 	}
 	h.render(w, r, status, "audit_list", v)

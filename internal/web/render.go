@@ -121,7 +121,16 @@ func (h *handlers) page(r *http.Request, titleKey string) Page {
 		p.Title = i18n.T(lang, titleKey)
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		p.Back = r.URL.RequestURI()
+		// The switch returns to this page, but neither repeats an audited
+		// reveal nor shows a one-off notice again.
+		u := *r.URL
+		q := u.Query()
+		if q.Has("reveal") || q.Has("msg") {
+			q.Del("reveal")
+			q.Del("msg")
+			u.RawQuery = q.Encode()
+		}
+		p.Back = u.RequestURI()
 	} else if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
 		p.Back = localPath(ref.RequestURI())
 	}

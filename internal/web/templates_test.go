@@ -246,3 +246,24 @@ func TestJobRegistryShowsAJobOnlyToItsOwner(t *testing.T) {
 		t.Error("an expired job is still kept")
 	}
 }
+
+func TestEveryCodedValueHasALabelInBothLanguages(t *testing.T) {
+	groups := map[string][]string{
+		"role": auth.Roles, "occupation": model.Occupations, "relation": model.Relations, "care": model.CareNeeds,
+		"inst_type": model.InstitutionTypes, "sex": {"male", "female"}, "audit_action": auditActions,
+		"audit_object": auditObjectTypes, "outcome": {model.OutcomeOK, model.OutcomeDenied, model.OutcomeFailed},
+	}
+	for group, values := range groups {
+		for _, v := range values {
+			prefix := group
+			if p, ok := labelGroups[group]; ok {
+				prefix = p
+			}
+			key := prefix + "." + v
+			zh, en := i18n.Texts(key)
+			if zh == "" || en == "" {
+				t.Errorf("%s has no label in both languages (key %s)", v, key)
+			}
+		}
+	}
+}

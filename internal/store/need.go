@@ -1,0 +1,671 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"houdun/internal/auth"
+	"houdun/internal/casework"
+	"houdun/internal/ident"
+	"houdun/internal/model"
+)
+
+// Audit actions of the needs ledger.
+const (
+	ActNeedCreate       = "need.create"
+	ActNeedRead         = "need.read"
+	ActNeedAssign       = "need.assign"
+	ActNeedStart        = "need.start"
+	ActNeedResolve      = "need.resolve"
+	ActNeedClose        = "need.close"
+	ActNeedReject       = "need.reject"
+	ActNeedReopen       = "need.reopen"
+	ActNeedEscalate     = "need.escalate"
+	ActLedgerExport     = "ledger.export"
+	ActVisitCreate      = "visit.create"
+	ActVolunteerCreate  = "volunteer.create"
+	ActVolunteerUpdate  = "volunteer.update"
+	ActVolunteerDelete  = "volunteer.delete"
+	ActVolunteerReveal  = "volunteer.reveal"
+	ActPairingCreate    = "pairing.create"
+	ActPairingUpdate    = "pairing.update"
+	ActPairingDelete    = "pairing.delete"
+	ActWebhookCreate    = "webhook.create"
+	ActWebhookUpdate    = "webhook.update"
+	ActWebhookDelete    = "webhook.delete"
+	ActSettingUpdate    = "setting.update"
+	ActSettingDelete    = "setting.delete"
+	ActNotificationRead = "notification.read"
+)
+
+// activeStatusSQL is the SQL list of the statuses whose deadline runs. The
+// scheduler's partial indexes repeat it word for word, which is what lets
+// both engines use them.
+const activeStatusSQL = "('open', 'assigned', 'in_progress')"
+
+// needReach is the condition on needs alias n that keeps a principal inside
+// their scope, as personScope does for people: the case's person, institution
+// or region range; a counselor reaches psychological cases only.
+func needReach(pr *auth.Principal, n string, a *args) string {
+	var c string
+	switch {
+	case pr.System:
+		return "TRUE"
+	case pr.PersonID != 0:
+		c = n + ".person_id = " + a.add(pr.PersonID)
+	case pr.InstitutionID != 0:
+		c = n + ".institution_id = " + a.add(pr.InstitutionID)
+	default:
+		c = regionRange(n+".region_code", pr.RegionCode, a)
+	}
+	if pr.Role == auth.RoleCounselor {
+		c = "(" + c + " AND " + n + ".category = 'psychological')"
+	}
+	return c
+}
+
+// needScope is the condition on needs alias n of what the caller may see: a
+// volunteer sees only the cases assigned to them, as a user or through the
+// volunteer record linked to their account; everyone else their reach.
+func needScope(pr *auth.Principal, n string, a *args) string {
+	if pr.Role == auth.RoleVolunteer && !pr.System {
+		if pr.UserID == 0 {
+			return "FALSE"
+		}
+		return assignedTo(n, pr.UserID, a)
+	}
+	return needReach(pr, n, a)
+}
+
+// assignedTo is the condition "assigned to user uid, directly or as a volunteer".
+func assignedTo(n string, uid int64, a *args) string {
+	u := a.add(uid)
+	return "(" + n + ".assignee_user_id = " + u + " OR " + n + ".assignee_volunteer_id IN (SELECT vu.id FROM volunteers vu WHERE vu.user_id = " + u + "))"
+}
+
+const needColumns = `n.id, n.person_id, p.name, p.phone_enc, n.family_member_id, COALESCE(f.name, ''), COALESCE(f.relation, ''), f.phone_enc,
+	n.visit_id, n.institution_id, i.name, n.region_code, n.team_region_code, n.category, n.kind, n.urgency, n.description, n.source,
+	n.status, n.due_at, n.escalation_level, n.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
+	n.assignee_volunteer_id, COALESCE(v.name, ''), n.resolution, n.reject_reason, n.satisfaction, n.created_by, n.created_by_name,
+	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at`
+
+const needFrom = ` FROM needs n JOIN people p ON p.id = n.person_id JOIN institutions i ON i.id = n.institution_id
+	LEFT JOIN family_members f ON f.id = n.family_member_id LEFT JOIN users u ON u.id = n.assignee_user_id
+	LEFT JOIN volunteers v ON v.id = n.assignee_volunteer_id `
+
+// needRow is a case as stored, with the sealed phones the view is made from.
+type needRow struct {
+	model.Need
+	personPhone []byte
+	familyPhone []byte
+	userID      *int64 // assignee user
+	volunteerID *int64 // assignee volunteer
+}
+
+func scanNeed(row interface{ Scan(...any) error }) (needRow, error) {
+	var r needRow
+	n := &r.Need
+	var fam, visit, au, av, createdBy, sat sql.NullInt64
+	var userName, volName string
+	var due, created, updated, assigned, resolved, closed int64
+	err := row.Scan(&n.ID, &n.PersonID, &n.PersonName, &r.personPhone, &fam, &n.FamilyMemberName, &n.FamilyRelation, &r.familyPhone,
+		&visit, &n.InstitutionID, &n.InstitutionName, &n.RegionCode, &n.TeamRegionCode, &n.Category, &n.Kind, &n.Urgency, &n.Description, &n.Source,
+		&n.Status, &due, &n.EscalationLevel, &au, &userName, &av, &volName, &n.Resolution, &n.RejectReason, &sat, &createdBy, &n.RecordedBy,
+		&n.Version, &created, &updated, &assigned, &resolved, &closed)
+	if err != nil {
+		return r, err
+	}
+	n.FamilyMemberID = nullToPtr(fam)
+	n.VisitID = nullToPtr(visit)
+	n.RecordedByID = nullToPtr(createdBy)
+	if sat.Valid {
+		v := int(sat.Int64)
+		n.Satisfaction = &v
+	}
+	r.userID, r.volunteerID = nullToPtr(au), nullToPtr(av)
+	switch {
+	case au.Valid:
+		n.Assignee = &model.NeedAssignee{Kind: model.AssigneeUser, UserID: r.userID, Name: userName}
+	case av.Valid:
+		n.Assignee = &model.NeedAssignee{Kind: model.AssigneeVolunteer, VolunteerID: r.volunteerID, Name: volName}
+	}
+	n.DueAt, n.CreatedAt, n.UpdatedAt = fromMS(due), fromMS(created), fromMS(updated)
+	n.AssignedAt, n.ResolvedAt, n.ClosedAt = optTime(assigned), optTime(resolved), optTime(closed)
+	return r, nil
+}
+
+func nullToPtr(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	x := v.Int64
+	return &x
+}
+
+func optTime(v int64) *time.Time {
+	if v == 0 {
+		return nil
+	}
+	t := fromMS(v)
+	return &t
+}
+
+// present makes the caller's view of a stored case: a volunteer gets the
+// surname only, no institution, and the contact phone in full only while the
+// case is active; everyone else the phone masked (full numbers go through the
+// audited reveal of the person). fullPhone reports whether the full phone was shown.
+func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.Need, fullPhone bool, err error) {
+	n = r.Need
+	n.Overdue = casework.Overdue(n.Status, n.DueAt, now)
+	enc := r.personPhone
+	if len(r.familyPhone) > 0 {
+		enc = r.familyPhone
+	}
+	phone, err := s.seal.Open(enc)
+	if err != nil {
+		return n, false, fmt.Errorf("need %d phone: %w", n.ID, err)
+	}
+	if pr.Role == auth.RoleVolunteer && !pr.System {
+		n.PersonName = casework.MaskName(n.PersonName)
+		n.FamilyMemberName = casework.MaskName(n.FamilyMemberName)
+		n.InstitutionID, n.InstitutionName = 0, ""
+		if casework.PhoneVisibleToVolunteer(n.Status) && phone != "" {
+			n.ContactPhone = phone
+			return n, true, nil
+		}
+	}
+	n.ContactPhone = maskOptional(phone)
+	return n, false, nil
+}
+
+// getNeed reads one case inside the caller's scope.
+func (s *Store) getNeed(ctx context.Context, q queryer, pr *auth.Principal, id int64) (needRow, error) {
+	var a args
+	cond := "n.id = " + a.add(id) + " AND " + needScope(pr, "n", &a)
+	r, err := scanNeed(q.QueryRowContext(ctx, "SELECT "+needColumns+needFrom+"WHERE "+cond, a...))
+	if err == sql.ErrNoRows {
+		return r, model.NotFound("need")
+	}
+	if err != nil {
+		return r, model.Internal(err)
+	}
+	return r, nil
+}
+
+// GetNeed returns one case in the caller's scope with its history, as the
+// caller may see it. The read is audited (need.read).
+// Returns EUnauthenticated, EForbidden without need.read, ENotFound when
+// missing or out of scope (for a volunteer: not assigned to them).
+func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
+	pr, err := principal(ctx, auth.PermNeedRead)
+	if err != nil {
+		return model.Need{}, err
+	}
+	r, err := s.getNeed(ctx, s.read, pr, id)
+	if err != nil {
+		return model.Need{}, err
+	}
+	n, full, err := s.present(pr, r, s.now())
+	if err != nil {
+		return n, model.Internal(err)
+	}
+	if n.Events, err = s.listNeedEvents(ctx, s.read, id); err != nil {
+		return n, err
+	}
+	detail := ""
+	if full {
+		detail = "contact_phone=full"
+	}
+	return n, s.Audit(ctx, ActNeedRead, "need", strconv.FormatInt(id, 10), model.OutcomeOK, detail)
+}
+
+// ListNeedEvents returns the history of a case in the caller's scope, oldest first.
+// Returns EUnauthenticated, EForbidden, ENotFound.
+func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent, error) {
+	pr, err := principal(ctx, auth.PermNeedRead)
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	var one int
+	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(id)+" AND "+needScope(pr, "n", &a), a...).Scan(&one)
+	if err == sql.ErrNoRows {
+		return nil, model.NotFound("need")
+	}
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	return s.listNeedEvents(ctx, s.read, id)
+}
+
+func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]model.NeedEvent, error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.need_id, e.at, e.user_id, e.username, e.action, e.from_status, e.to_status, e.note,
+		e.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), e.assignee_volunteer_id, COALESCE(v.name, ''),
+		e.team_region_code, e.satisfaction
+		FROM need_events e LEFT JOIN users u ON u.id = e.assignee_user_id LEFT JOIN volunteers v ON v.id = e.assignee_volunteer_id
+		WHERE e.need_id = $1 ORDER BY e.id`, needID)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	out := []model.NeedEvent{}
+	for rows.Next() {
+		var e model.NeedEvent
+		var at int64
+		var uid, au, av, sat sql.NullInt64
+		var userName, volName string
+		if err := rows.Scan(&e.ID, &e.NeedID, &at, &uid, &e.Username, &e.Action, &e.FromStatus, &e.ToStatus, &e.Note,
+			&au, &userName, &av, &volName, &e.TeamRegionCode, &sat); err != nil {
+			return nil, model.Internal(err)
+		}
+		e.At, e.UserID = fromMS(at), nullToPtr(uid)
+		switch {
+		case au.Valid:
+			e.Assignee = &model.NeedAssignee{Kind: model.AssigneeUser, UserID: nullToPtr(au), Name: userName}
+		case av.Valid:
+			e.Assignee = &model.NeedAssignee{Kind: model.AssigneeVolunteer, VolunteerID: nullToPtr(av), Name: volName}
+		}
+		if sat.Valid {
+			v := int(sat.Int64)
+			e.Satisfaction = &v
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	return out, nil
+}
+
+// needOrder is the ORDER BY of a case list.
+func needOrder(sort string) string {
+	switch sort {
+	case model.NeedSortDueAt:
+		return "n.due_at, n.id"
+	case model.NeedSortNewest:
+		return "n.id DESC"
+	}
+	return "CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, n.due_at, n.id"
+}
+
+// needFilter builds the WHERE condition (scope first) for needs alias n. The
+// status condition is always present, so that the list index (status first)
+// serves every list: without a status filter it is the list of all statuses.
+func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
+	cond := []string{needScope(pr, "n", a)}
+	statuses := f.Status
+	if len(statuses) == 0 {
+		statuses = model.NeedStatuses
+	}
+	if f.Overdue {
+		var active []string
+		for _, st := range statuses {
+			if casework.Active(st) {
+				active = append(active, st)
+			}
+		}
+		statuses = active
+		cond = append(cond, "n.due_at < "+a.add(ms(now)))
+	}
+	if len(statuses) == 0 {
+		return "FALSE"
+	}
+	seen := map[string]bool{}
+	ph := []string{}
+	for _, st := range statuses {
+		if !seen[st] {
+			seen[st] = true
+			ph = append(ph, a.add(st))
+		}
+	}
+	cond = append(cond, "n.status IN ("+strings.Join(ph, ", ")+")")
+	if f.RegionCode != "" {
+		cond = append(cond, regionRange("n.region_code", f.RegionCode, a))
+	}
+	if f.TeamRegionCode != "" {
+		cond = append(cond, "n.team_region_code = "+a.add(f.TeamRegionCode))
+	}
+	if f.Category != "" {
+		cond = append(cond, "n.category = "+a.add(f.Category))
+	}
+	if f.Kind != "" {
+		cond = append(cond, "n.kind = "+a.add(f.Kind))
+	}
+	if f.Urgency != "" {
+		cond = append(cond, "n.urgency = "+a.add(f.Urgency))
+	}
+	if f.InstitutionID != 0 {
+		cond = append(cond, "n.institution_id = "+a.add(f.InstitutionID))
+	}
+	if f.PersonID != 0 {
+		cond = append(cond, "n.person_id = "+a.add(f.PersonID))
+	}
+	if f.AssigneeUserID != 0 {
+		cond = append(cond, assignedTo("n", f.AssigneeUserID, a))
+	}
+	if f.AssigneeVolunteerID != 0 {
+		cond = append(cond, "n.assignee_volunteer_id = "+a.add(f.AssigneeVolunteerID))
+	}
+	if f.Unassigned {
+		cond = append(cond, "n.assignee_user_id IS NULL AND n.assignee_volunteer_id IS NULL")
+	}
+	if f.Escalated {
+		cond = append(cond, "n.escalation_level > 0")
+	}
+	return strings.Join(cond, " AND ")
+}
+
+// ListNeeds returns a page of the cases in the caller's scope matching f, as
+// the caller may see them (without history), sorted by urgency then deadline
+// unless f.Sort says otherwise; Total counts the whole selection.
+// Returns EUnauthenticated, EForbidden without need.read.
+func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[model.Need], error) {
+	out := model.List[model.Need]{Items: []model.Need{}}
+	pr, err := principal(ctx, auth.PermNeedRead)
+	if err != nil {
+		return out, err
+	}
+	page := clampPage(f.Page)
+	out.Limit, out.Offset = page.Limit, page.Offset
+	now := s.now()
+	var a args
+	cond := needFilter(pr, f, now, &a)
+	// The page of ids is chosen on the index first; only its rows are joined.
+	q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort) +
+		" LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
+	ids, err := queryIDs(ctx, s.read, q, a...)
+	if err != nil {
+		return out, err
+	}
+	rows, err := s.needsByID(ctx, s.read, ids)
+	if err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		n, _, err := s.present(pr, r, now)
+		if err != nil {
+			return out, model.Internal(err)
+		}
+		out.Items = append(out.Items, n)
+	}
+	if len(ids) < page.Limit && (page.Offset == 0 || len(ids) > 0) {
+		out.Total = page.Offset + len(ids)
+		return out, nil
+	}
+	var b args
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+needFilter(pr, f, now, &b), b...).Scan(&out.Total); err != nil {
+		return out, model.Internal(err)
+	}
+	return out, nil
+}
+
+// queryIDs runs a query returning one id column.
+func queryIDs(ctx context.Context, q queryer, query string, a ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, model.Internal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	return ids, nil
+}
+
+// needsByID reads the cases with the given ids, in the order given.
+func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var a args
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = a.add(id)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+needColumns+needFrom+"WHERE n.id IN ("+strings.Join(ph, ", ")+")", a...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]needRow, len(ids))
+	for rows.Next() {
+		r, err := scanNeed(rows)
+		if err != nil {
+			return nil, model.Internal(err)
+		}
+		byID[r.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	out := make([]needRow, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// CreateNeed records a case. A case worker (need.write) records cases of any
+// person in scope; a worker (need.report) only their own, with source self
+// or family. The deadline follows from the urgency and the policy of the
+// person's region unless an earlier one is asked for.
+// Returns EUnauthenticated, EForbidden, EInvalid (fields: category, kind,
+// urgency, source, description, family_member_id, due_at), ENotFound for an
+// unknown or out-of-scope person.
+func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need, error) {
+	pr := auth.FromContext(ctx)
+	if pr == nil {
+		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+	}
+	if !pr.Can(auth.PermNeedWrite) && !pr.Can(auth.PermNeedReport) {
+		return model.Need{}, model.Errorf(model.EForbidden, "error.forbidden")
+	}
+	fe := in.Normalize()
+	if !pr.Can(auth.PermNeedWrite) && in.Source != "" && in.Source != model.SourceSelf && in.Source != model.SourceFamily {
+		fe.Add("source", "need.report_source")
+	}
+	if err := fe.Err(); err != nil {
+		return model.Need{}, err
+	}
+	var out model.Need
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		id, err := s.createNeedTx(ctx, tx, pr, &in, nil, "", now)
+		if err != nil {
+			return err
+		}
+		r, err := s.getNeed(ctx, tx, auth.System(), id)
+		if err != nil {
+			return err
+		}
+		if out, _, err = s.present(pr, r, now); err != nil {
+			return model.Internal(err)
+		}
+		out.Events, err = s.listNeedEvents(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// createNeedTx writes one case, its first event, its outbox event and its
+// audit row inside tx; prefix names nested fields in errors (needs[0].).
+func (s *Store) createNeedTx(ctx context.Context, tx *sql.Tx, pr *auth.Principal, in *model.NeedInput, visitID *int64, prefix string, now time.Time) (int64, error) {
+	var a args
+	var regionCode string
+	var institutionID int64
+	err := tx.QueryRowContext(ctx, "SELECT p.region_code, p.institution_id FROM people p WHERE p.id = "+a.add(in.PersonID)+" AND "+personScope(pr, "p", &a), a...).
+		Scan(&regionCode, &institutionID)
+	if err == sql.ErrNoRows {
+		return 0, model.NotFound("person")
+	}
+	if err != nil {
+		return 0, model.Internal(err)
+	}
+	if in.FamilyMemberID != nil {
+		var owner int64
+		err := tx.QueryRowContext(ctx, "SELECT person_id FROM family_members WHERE id = $1", *in.FamilyMemberID).Scan(&owner)
+		if err != nil && err != sql.ErrNoRows {
+			return 0, model.Internal(err)
+		}
+		if err == sql.ErrNoRows || owner != in.PersonID {
+			return 0, model.FieldErrors{prefix + "family_member_id": model.M("need.family_member_other")}.Err()
+		}
+	}
+	pol, err := s.policy(ctx, tx, regionCode)
+	if err != nil {
+		return 0, err
+	}
+	due, key := pol.CheckDue(now, in.Urgency, in.DueAt)
+	switch key {
+	case "":
+	case "need.due_too_late":
+		return 0, model.FieldErrors{prefix + "due_at": model.M(key, pol.Deadline(in.Urgency).Hours())}.Err()
+	default:
+		return 0, model.FieldErrors{prefix + "due_at": model.M(key)}.Err()
+	}
+	at := ms(now)
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO needs (person_id, family_member_id, visit_id, region_code, institution_id, team_region_code,
+		category, kind, urgency, description, source, status, due_at, created_by, created_by_name, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id`,
+		in.PersonID, nullInt(in.FamilyMemberID), nullInt(visitID), regionCode, institutionID, in.Category, in.Kind, in.Urgency,
+		in.Description, in.Source, model.NeedOpen, ms(due), nullID(pr.UserID), pr.Username, at).Scan(&id)
+	if err != nil {
+		return 0, model.Internal(err)
+	}
+	if err := s.insertNeedEvent(ctx, tx, pr, needEventRec{NeedID: id, Action: model.EventCreated, To: model.NeedOpen}, at); err != nil {
+		return 0, err
+	}
+	payload := model.OutboxPayload{NeedID: id, Category: in.Category, Kind: in.Kind, Urgency: in.Urgency, Status: model.NeedOpen,
+		RegionCode: regionCode, TeamRegionCode: regionCode, InstitutionID: institutionID, DueAt: due}
+	if err := s.emit(ctx, tx, model.OutboxNeedCreated, payload, at); err != nil {
+		return 0, err
+	}
+	return id, s.appendAudit(ctx, tx, auditRecord{Action: ActNeedCreate, ObjectType: "need", ObjectID: strconv.FormatInt(id, 10),
+		Detail: "person=" + strconv.FormatInt(in.PersonID, 10)})
+}
+
+// nullID stores 0 as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// needEventRec is one history row to write.
+type needEventRec struct {
+	NeedID            int64
+	Action            string
+	From, To          string
+	Note              string
+	AssigneeUser      *int64
+	AssigneeVolunteer *int64
+	Team              string
+	Satisfaction      *int
+}
+
+func (s *Store) insertNeedEvent(ctx context.Context, tx *sql.Tx, pr *auth.Principal, e needEventRec, at int64) error {
+	var sat any
+	if e.Satisfaction != nil {
+		sat = *e.Satisfaction
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO need_events (need_id, at, user_id, username, action, from_status, to_status, note,
+		assignee_user_id, assignee_volunteer_id, team_region_code, satisfaction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		e.NeedID, at, nullID(pr.UserID), pr.Username, e.Action, e.From, e.To, e.Note, nullInt(e.AssigneeUser), nullInt(e.AssigneeVolunteer), e.Team, sat)
+	if err != nil {
+		return model.Internal(err)
+	}
+	return nil
+}
+
+// emit writes an outbox event in the transaction of the change it reports.
+func (s *Store) emit(ctx context.Context, tx *sql.Tx, event string, p model.OutboxPayload, at int64) error {
+	p.Event, p.At = event, fromMS(at)
+	body, err := json.Marshal(p)
+	if err != nil {
+		return model.Internal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO outbox (event, need_id, payload, created_at) VALUES ($1, $2, $3, $4)",
+		event, p.NeedID, string(body), at); err != nil {
+		return model.Internal(err)
+	}
+	return nil
+}
+
+// payloadOf is the outbox body of a stored case: no names, ID numbers or phones.
+func payloadOf(n needRow) model.OutboxPayload {
+	return model.OutboxPayload{NeedID: n.ID, Category: n.Category, Kind: n.Kind, Urgency: n.Urgency, Status: n.Status,
+		EscalationLevel: n.EscalationLevel, RegionCode: n.RegionCode, TeamRegionCode: n.TeamRegionCode, InstitutionID: n.InstitutionID,
+		AssigneeUserID: n.userID, AssigneeVolunteerID: n.volunteerID, DueAt: n.DueAt}
+}
+
+// notify puts an inbox entry of kind about a case into each user's inbox
+// (each user once), in the transaction of the change.
+func (s *Store) notify(ctx context.Context, tx *sql.Tx, users []int64, kind string, needID int64, at int64) error {
+	seen := map[int64]bool{}
+	for _, u := range users {
+		if u == 0 || seen[u] {
+			continue
+		}
+		seen[u] = true
+		if _, err := tx.ExecContext(ctx, "INSERT INTO notifications (user_id, kind, need_id, created_at) VALUES ($1, $2, $3, $4)",
+			u, kind, needID, at); err != nil {
+			return model.Internal(err)
+		}
+	}
+	return nil
+}
+
+// assigneeUsers returns the accounts that work a case: the assigned user, or
+// the account linked to the assigned volunteer.
+func assigneeUsers(ctx context.Context, q queryer, userID, volunteerID *int64) ([]int64, error) {
+	if userID != nil {
+		return []int64{*userID}, nil
+	}
+	if volunteerID == nil {
+		return nil, nil
+	}
+	var uid sql.NullInt64
+	err := q.QueryRowContext(ctx, "SELECT user_id FROM volunteers WHERE id = $1", *volunteerID).Scan(&uid)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, model.Internal(err)
+	}
+	if uid.Valid {
+		return []int64{uid.Int64}, nil
+	}
+	return nil, nil
+}
+
+// teamUsers returns the enabled case workers whose region is exactly the team's.
+func teamUsers(ctx context.Context, q queryer, team string) ([]int64, error) {
+	return queryIDs(ctx, q, "SELECT id FROM users WHERE scope_region_code = $1 AND region_code = $1 AND role = $2 AND disabled = FALSE ORDER BY id",
+		team, auth.RoleCaseworker)
+}
+
+// maskedPhone masks a sealed phone for display.
+func (s *Store) maskedPhone(enc []byte) (string, error) {
+	p, err := s.seal.Open(enc)
+	if err != nil {
+		return "", err
+	}
+	if p == "" {
+		return "", nil
+	}
+	return ident.MaskPhone(p), nil
+}

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"houdun/internal/model"
+)
+
+// Test-only doors into the store for the needs ledger's tests and benchmarks.
+
+// InsertUserForTest adds an account straight into the table with a fixed
+// password hash: the tests need a dozen accounts per database, and an argon2id
+// hash per account would cost them seconds. The scope rules are CreateUser's.
+func (s *Store) InsertUserForTest(ctx context.Context, u model.User) (model.User, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var scope string
+		var err error
+		switch {
+		case u.InstitutionID != nil:
+			err = tx.QueryRowContext(ctx, "SELECT region_code FROM institutions WHERE id = $1", *u.InstitutionID).Scan(&scope)
+		case u.PersonID != nil:
+			err = tx.QueryRowContext(ctx, "SELECT region_code FROM people WHERE id = $1", *u.PersonID).Scan(&scope)
+		default:
+			scope = u.RegionCode
+		}
+		if err != nil {
+			return err
+		}
+		now := ms(s.now())
+		return tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, region_code, institution_id, person_id,
+			scope_region_code, version, created_at, updated_at) VALUES ($1, $2, 'test', $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`,
+			u.Username, u.DisplayName, u.Role, nullString(u.RegionCode), nullInt(u.InstitutionID), nullInt(u.PersonID), scope, now).Scan(&u.ID)
+	})
+	return u, err
+}
+
+// BenchNeed is one case for BulkInsertNeedsForTest.
+type BenchNeed struct {
+	PersonID, InstitutionID int64
+	RegionCode              string
+	Category, Kind, Urgency string
+	Status                  string
+	DueAt, CreatedAt        int64 // Unix ms
+}
+
+var benchNeedColumns = []string{"person_id", "region_code", "institution_id", "team_region_code", "category", "kind", "urgency", "description",
+	"source", "status", "due_at", "escalated_due_at", "due_soon_notified_for", "overdue_notified_for", "created_by_name", "version", "created_at", "updated_at"}
+
+// BulkInsertNeedsForTest writes cases straight into the table with the import
+// path's bulk inserts (COPY on PostgreSQL), without history, outbox or audit:
+// a benchmark's million cases in a minute. Guard columns are set as if the
+// scheduler had already dealt with every past deadline.
+func (s *Store) BulkInsertNeedsForTest(ctx context.Context, needs []BenchNeed) error {
+	row := func(n BenchNeed) []any {
+		return []any{n.PersonID, n.RegionCode, n.InstitutionID, n.RegionCode, n.Category, n.Kind, n.Urgency, "基准测试用需求描述",
+			"visit", n.Status, n.DueAt, n.DueAt, n.DueAt, n.DueAt, "bench", int64(1), n.CreatedAt, n.CreatedAt}
+	}
+	return s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
+		if s.engine == Postgres {
+			values := make([][]any, len(needs))
+			for i, n := range needs {
+				values[i] = row(n)
+			}
+			return copyFrom(ctx, conn, "needs", benchNeedColumns, values)
+		}
+		return s.insertMultiRow(ctx, tx, "needs", benchNeedColumns, len(needs), func(i int) []any { return row(needs[i]) }, func(int) {})
+	})
+}
+
+// AnalyzeForTest refreshes the planner statistics, as an operator would after
+// a bulk load.
+func (s *Store) AnalyzeForTest(ctx context.Context) error {
+	_, err := s.write.ExecContext(ctx, "ANALYZE")
+	return err
+}
+
+// OutboxForTest returns every outbox row as event and payload, oldest first.
+func (s *Store) OutboxForTest(ctx context.Context) ([][2]string, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT event, payload FROM outbox ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var e, p string
+		if err := rows.Scan(&e, &p); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]string{e, p})
+	}
+	return out, rows.Err()
+}

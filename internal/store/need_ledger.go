@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"houdun/internal/auth"
+	"houdun/internal/casework"
+	"houdun/internal/model"
+)
+
+// ledgerBatch is how many cases the ledger export reads per query.
+const ledgerBatch = 1000
+
+// LedgerRows streams the ledger (台账) of the caller's scope to fn, one row per
+// case in the order recorded: person, institution, family situation, need,
+// measures taken, who is responsible, dates and status. A role that may not
+// read individual cases (a leader) gets every name reduced to surname + 某.
+// The export is audited (ledger.export) with its row count. It returns how
+// many rows fn received; an error from fn stops the export and is returned.
+// Returns EUnauthenticated, EForbidden without ledger.export, EInternal.
+func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(model.LedgerRow) error) (int, error) {
+	pr, err := principal(ctx, auth.PermLedgerExport)
+	if err != nil {
+		return 0, err
+	}
+	masked := !pr.Can(auth.PermNeedRead)
+	var a args
+	cond := []string{needReach(pr, "n", &a)}
+	if f.RegionCode != "" {
+		cond = append(cond, regionRange("n.region_code", f.RegionCode, &a))
+	}
+	if !f.From.IsZero() {
+		cond = append(cond, "n.created_at >= "+a.add(ms(f.From)))
+	}
+	if !f.To.IsZero() {
+		cond = append(cond, "n.created_at < "+a.add(ms(f.To)))
+	}
+	if len(f.Status) > 0 {
+		ph := make([]string, len(f.Status))
+		for i, st := range f.Status {
+			ph[i] = a.add(st)
+		}
+		cond = append(cond, "n.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	where := strings.Join(cond, " AND ")
+	n, last := 0, int64(0)
+	var ferr error
+	for {
+		b := append(args{}, a...)
+		q := `SELECT n.id, n.person_id, p.name, p.sex, i.name, p.department, p.occupation, n.region_code,
+			COALESCE(f.name, ''), COALESCE(f.relation, ''), n.category, n.kind, n.urgency, n.source, n.description, n.resolution, n.reject_reason,
+			COALESCE(NULLIF(u.display_name, ''), u.username, v.name, ''), n.team_region_code, n.escalation_level, n.status, n.satisfaction,
+			n.created_at, n.due_at, n.resolved_at, n.closed_at` + needFrom + "WHERE " + where + " AND n.id > " + b.add(last) +
+			" ORDER BY n.id LIMIT " + b.add(ledgerBatch)
+		rows, err := s.read.QueryContext(ctx, q, b...)
+		if err != nil {
+			return n, model.Internal(err)
+		}
+		var batch []model.LedgerRow
+		var persons []int64
+		for rows.Next() {
+			var r model.LedgerRow
+			var personID int64
+			var resolution, reason string
+			var sat sql.NullInt64
+			var created, due, resolved, closed int64
+			if err := rows.Scan(&r.NeedID, &personID, &r.PersonName, &r.Sex, &r.InstitutionName, &r.Department, &r.Occupation, &r.RegionCode,
+				&r.FamilyMemberName, &r.FamilyRelation, &r.Category, &r.Kind, &r.Urgency, &r.Source, &r.Description, &resolution, &reason,
+				&r.Responsible, &r.TeamRegionCode, &r.EscalationLevel, &r.Status, &sat, &created, &due, &resolved, &closed); err != nil {
+				rows.Close()
+				return n, model.Internal(err)
+			}
+			r.Measures = resolution
+			if r.Status == model.NeedRejected {
+				r.Measures = reason
+			}
+			if sat.Valid {
+				v := int(sat.Int64)
+				r.Satisfaction = &v
+			}
+			r.CreatedAt, r.DueAt, r.ResolvedAt, r.ClosedAt = fromMS(created), fromMS(due), optTime(resolved), optTime(closed)
+			if masked {
+				r.PersonName, r.FamilyMemberName, r.Responsible = casework.MaskName(r.PersonName), casework.MaskName(r.FamilyMemberName), casework.MaskName(r.Responsible)
+			}
+			batch = append(batch, r)
+			persons = append(persons, personID)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, model.Internal(err)
+		}
+		fam, err := s.familySituation(ctx, persons)
+		if err != nil {
+			return n, err
+		}
+		for i := range batch {
+			fs := fam[persons[i]]
+			batch[i].FamilyCount, batch[i].FamilyCareNeeds = fs.count, fs.care
+			if batch[i].FamilyCareNeeds == nil {
+				batch[i].FamilyCareNeeds = []string{}
+			}
+			if ferr = fn(batch[i]); ferr != nil {
+				break
+			}
+			n++
+		}
+		if ferr != nil || len(batch) < ledgerBatch {
+			break
+		}
+		last = batch[len(batch)-1].NeedID
+	}
+	outcome := model.OutcomeOK
+	if ferr != nil {
+		outcome = model.OutcomeFailed
+	}
+	if err := s.Audit(ctx, ActLedgerExport, "need", "", outcome, fmt.Sprintf("region=%s rows=%d masked=%t", f.RegionCode, n, masked)); err != nil {
+		return n, err
+	}
+	return n, ferr
+}
+
+type familyInfo struct {
+	count int
+	care  []string
+}
+
+// familySituation counts each person's relatives and collects their care needs.
+func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64]familyInfo, error) {
+	out := map[int64]familyInfo{}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, p := range persons {
+		if !seen[p] {
+			seen[p] = true
+			ids = append(ids, p)
+		}
+	}
+	for i := 0; i < len(ids); i += lookupBatch {
+		chunk := ids[i:min(i+lookupBatch, len(ids))]
+		var a args
+		ph := make([]string, len(chunk))
+		for j, id := range chunk {
+			ph[j] = a.add(id)
+		}
+		rows, err := s.read.QueryContext(ctx, "SELECT person_id, care_needs FROM family_members WHERE person_id IN ("+strings.Join(ph, ", ")+")", a...)
+		if err != nil {
+			return nil, model.Internal(err)
+		}
+		for rows.Next() {
+			var pid int64
+			var care string
+			if err := rows.Scan(&pid, &care); err != nil {
+				rows.Close()
+				return nil, model.Internal(err)
+			}
+			fi := out[pid]
+			fi.count++
+			for _, c := range splitCare(care) {
+				if !model.Contains(fi.care, c) {
+					fi.care = append(fi.care, c)
+				}
+			}
+			out[pid] = fi
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, model.Internal(err)
+		}
+	}
+	return out, nil
+}
+
+// NeedStats returns the aggregates of the dashboard for the caller's scope:
+// counts per category and status, active, overdue and escalated cases, the
+// median time to resolve and the mean satisfaction. It names nobody, so a
+// leader (ledger.export without need.read) may read it too.
+// Returns EUnauthenticated, EForbidden (finance and the administrators), EInternal.
+func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.NeedStats, error) {
+	out := model.NeedStats{Counts: []model.NeedCount{}}
+	pr := auth.FromContext(ctx)
+	if pr == nil {
+		return out, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+	}
+	if !pr.Can(auth.PermNeedRead) && !pr.Can(auth.PermLedgerExport) {
+		return out, model.Errorf(model.EForbidden, "error.forbidden")
+	}
+	now := s.now()
+	var a args
+	cond := []string{needScope(pr, "n", &a)}
+	if f.RegionCode != "" {
+		cond = append(cond, regionRange("n.region_code", f.RegionCode, &a))
+	}
+	if f.InstitutionID != 0 {
+		cond = append(cond, "n.institution_id = "+a.add(f.InstitutionID))
+	}
+	if !f.From.IsZero() {
+		cond = append(cond, "n.created_at >= "+a.add(ms(f.From)))
+	}
+	if !f.To.IsZero() {
+		cond = append(cond, "n.created_at < "+a.add(ms(f.To)))
+	}
+	where := strings.Join(cond, " AND ")
+	rows, err := s.read.QueryContext(ctx, "SELECT n.category, n.status, COUNT(*) FROM needs n WHERE "+where+" GROUP BY n.category, n.status ORDER BY n.category, n.status", a...)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	for rows.Next() {
+		var c model.NeedCount
+		if err := rows.Scan(&c.Category, &c.Status, &c.Count); err != nil {
+			rows.Close()
+			return out, model.Internal(err)
+		}
+		out.Counts = append(out.Counts, c)
+		out.Total += c.Count
+		if casework.Active(c.Status) {
+			out.Active += c.Count
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, model.Internal(err)
+	}
+	b := append(args{}, a...)
+	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+where+" AND n.status IN "+activeStatusSQL+" AND n.due_at < "+b.add(ms(now)), b...).Scan(&out.Overdue)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+where+" AND n.status IN "+activeStatusSQL+" AND n.escalation_level > 0", a...).Scan(&out.Escalated)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	var satSum, satN int64
+	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(n.satisfaction), 0) FROM needs n WHERE "+where+" AND n.status = 'closed' AND n.satisfaction IS NOT NULL", a...).
+		Scan(&satN, &satSum)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	if satN > 0 {
+		out.MeanSatisfaction = float64(satSum) / float64(satN)
+	}
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+where+" AND n.resolved_at > 0", a...).Scan(&out.Resolved); err != nil {
+		return out, model.Internal(err)
+	}
+	if out.Resolved > 0 {
+		c := append(args{}, a...)
+		var d int64
+		err := s.read.QueryRowContext(ctx, "SELECT n.resolved_at - n.created_at AS d FROM needs n WHERE "+where+" AND n.resolved_at > 0 ORDER BY d LIMIT 1 OFFSET "+
+			c.add(out.Resolved/2), c...).Scan(&d)
+		if err != nil {
+			return out, model.Internal(err)
+		}
+		out.MedianResolve = time.Duration(d) * time.Millisecond
+	}
+	return out, nil
+}
