@@ -12,8 +12,8 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"reflect"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 

@@ -14,8 +14,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
 	"strings"
+	"sync"
 )
 
 // KeySize is the size of the master key in bytes.
@@ -29,6 +31,7 @@ const version byte = 1
 type Sealer struct {
 	aead    cipher.AEAD
 	hashKey []byte
+	hmacs   sync.Pool // keyed HMAC states, reused: setting one up costs more than hashing an ID
 }
 
 // New derives the encryption and hashing keys from a 32-byte master key.
@@ -52,7 +55,9 @@ func New(master []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead, hashKey: hashKey}, nil
+	sl := &Sealer{aead: aead, hashKey: hashKey}
+	sl.hmacs.New = func() any { return hmac.New(sha256.New, sl.hashKey) }
+	return sl, nil
 }
 
 // Seal encrypts plaintext; the empty string seals to nil so optional fields stay NULL.
@@ -94,11 +99,14 @@ func (s *Sealer) Hash(kind, normalised string) []byte {
 	if normalised == "" {
 		return nil
 	}
-	m := hmac.New(sha256.New, s.hashKey)
+	m := s.hmacs.Get().(hash.Hash)
+	m.Reset()
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
 	m.Write([]byte(normalised))
-	return m.Sum(nil)
+	sum := m.Sum(nil)
+	s.hmacs.Put(m)
+	return sum
 }
 
 // NewKey returns a fresh random master key.

@@ -5,8 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -104,12 +105,11 @@ func (s *Store) existingPeople(ctx context.Context, q queryer, hashes [][]byte) 
 	for i := 0; i < len(hashes); i += lookupBatch {
 		chunk := hashes[i:min(i+lookupBatch, len(hashes))]
 		var a args
-		ph := make([]string, len(chunk))
-		for j, h := range chunk {
-			ph[j] = a.add(h)
+		for _, h := range chunk {
+			a = append(a, h)
 		}
 		rows, err := q.QueryContext(ctx, `SELECT id, id_number_hash, name, phone_hash, institution_id, region_code, department, occupation, title, frontline
-			FROM people WHERE id_number_hash IN (`+strings.Join(ph, ", ")+")", a...)
+			FROM people WHERE id_number_hash IN (`+s.placeholders(len(chunk))+")", a...)
 		if err != nil {
 			return nil, model.Internal(err)
 		}
@@ -154,9 +154,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 		idCol = "id_number"
 	}
 	hashes := make([][]byte, len(rows))
-	for i := range rows {
-		hashes[i] = s.seal.Hash(hashIDNumber, rows[i].Fields.IDNumber)
-	}
+	parallel(len(rows), func(i int) { hashes[i] = s.seal.Hash(hashIDNumber, rows[i].Fields.IDNumber) })
 	err = s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
 		existing, err := s.existingPeople(ctx, tx, hashes)
 		if err != nil {
@@ -292,14 +290,37 @@ func (s *Store) insertPeople(ctx context.Context, tx *sql.Tx, conn *sql.Conn, in
 // insertMultiRow inserts n rows with as many rows per statement as SQLite's
 // parameter limit allows; far fewer round trips into the engine than one per row.
 func (s *Store) insertMultiRow(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(int) []any, progress func(int)) error {
-	// 50 rows a statement: the SQLite driver looks parameters up by a linear
-	// scan, so very wide statements cost more than the round trips they save.
-	per := min(32000/len(cols), 50)
+	// Foreign keys checked at commit rather than per statement: together with
+	// OR FAIL this lets SQLite skip the statement journal of multi-row inserts.
+	if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+		return model.Internal(err)
+	}
+	per := min(32000/len(cols), 200)
 	var stmt *sql.Stmt
 	stmtRows := 0
 	defer func() {
 		if stmt != nil {
 			stmt.Close()
+		}
+	}()
+	// The values (sealed and hashed fields) are made on another goroutine,
+	// one batch ahead, so the second core seals while the first writes.
+	batches := make(chan []any, 4)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for i := 0; i < n; i += per {
+			m := min(per, n-i)
+			vals := make([]any, 0, m*len(cols))
+			for r := 0; r < m; r++ {
+				vals = append(vals, row(i+r)...)
+			}
+			select {
+			case batches <- vals:
+			case <-stop:
+				return
+			}
 		}
 	}()
 	for i := 0; i < n; i += per {
@@ -309,7 +330,9 @@ func (s *Store) insertMultiRow(ctx context.Context, tx *sql.Tx, table string, co
 				stmt.Close()
 			}
 			var sb strings.Builder
-			sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+			// OR FAIL: an error ends the whole import transaction anyway, and it
+			// spares SQLite the statement journal a multi-row INSERT otherwise keeps.
+			sb.WriteString("INSERT OR FAIL INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 			k := 0
 			for r := 0; r < m; r++ {
 				if r > 0 {
@@ -321,7 +344,9 @@ func (s *Store) insertMultiRow(ctx context.Context, tx *sql.Tx, table string, co
 						sb.WriteString(", ")
 					}
 					k++
-					sb.WriteString("$" + strconv.Itoa(k))
+					// Plain ? on SQLite: the driver resolves $n names by a linear
+					// scan per parameter, quadratic over a wide statement.
+					sb.WriteString("?")
 				}
 				sb.WriteByte(')')
 			}
@@ -331,10 +356,7 @@ func (s *Store) insertMultiRow(ctx context.Context, tx *sql.Tx, table string, co
 			}
 			stmtRows = m
 		}
-		vals := make([]any, 0, m*len(cols))
-		for r := 0; r < m; r++ {
-			vals = append(vals, row(i+r)...)
-		}
+		vals := <-batches
 		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
 			if isUniqueViolation(err) {
 				return &model.Error{Code: model.EConflict, Msg: model.M("import.conflict"), Err: err}
@@ -388,4 +410,46 @@ func (s *Store) txConn(ctx context.Context, fn func(tx *sql.Tx, conn *sql.Conn) 
 		return model.Internal(err)
 	}
 	return nil
+}
+
+// placeholders returns n placeholders for an IN list that is the whole of a
+// statement's parameters: plain ? on SQLite, whose driver resolves $n names
+// by a linear scan (quadratic over a long list), $1…$n on PostgreSQL.
+func (s *Store) placeholders(n int) string {
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		if s.engine == SQLite {
+			sb.WriteByte('?')
+		} else {
+			fmt.Fprintf(&sb, "$%d", i+1)
+		}
+	}
+	return sb.String()
+}
+
+// parallel runs fn(0..n-1) on every core; fn must only touch index i.
+func parallel(n int, fn func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 1000 || workers == 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -42,6 +42,9 @@ type BenchNeed struct {
 	Category, Kind, Urgency string
 	Status                  string
 	DueAt, CreatedAt        int64 // Unix ms
+	// Handled marks the deadline as already dealt with by the scheduler
+	// (escalated and reminded), as for every deadline in the past.
+	Handled bool
 }
 
 var benchNeedColumns = []string{"person_id", "region_code", "institution_id", "team_region_code", "category", "kind", "urgency", "description",
@@ -49,12 +52,15 @@ var benchNeedColumns = []string{"person_id", "region_code", "institution_id", "t
 
 // BulkInsertNeedsForTest writes cases straight into the table with the import
 // path's bulk inserts (COPY on PostgreSQL), without history, outbox or audit:
-// a benchmark's million cases in a minute. Guard columns are set as if the
-// scheduler had already dealt with every past deadline.
+// a benchmark's million cases in a minute.
 func (s *Store) BulkInsertNeedsForTest(ctx context.Context, needs []BenchNeed) error {
 	row := func(n BenchNeed) []any {
+		guard := int64(0)
+		if n.Handled {
+			guard = n.DueAt
+		}
 		return []any{n.PersonID, n.RegionCode, n.InstitutionID, n.RegionCode, n.Category, n.Kind, n.Urgency, "基准测试用需求描述",
-			"visit", n.Status, n.DueAt, n.DueAt, n.DueAt, n.DueAt, "bench", int64(1), n.CreatedAt, n.CreatedAt}
+			"visit", n.Status, n.DueAt, guard, guard, guard, "bench", int64(1), n.CreatedAt, n.CreatedAt}
 	}
 	return s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
 		if s.engine == Postgres {

@@ -166,3 +166,5 @@ func mustDuration(t *testing.T, got, want time.Time) {
 		t.Fatalf("time %v, want %v (off by %v)", got, want, got.Sub(want))
 	}
 }
+
+func auditor() *auth.Principal { return &auth.Principal{UserID: 1, Username: "auditor", Role: auth.RoleAuditor} }

@@ -91,7 +91,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// busy_timeout comes first so that the other pragmas already wait on a lock.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
-		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_txlock=immediate")
+		// A 64 MiB page cache on the writer keeps the random-keyed hash indexes
+		// in memory during bulk imports.
+		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_pragma=temp_store(2)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}

@@ -52,7 +52,6 @@ CREATE INDEX people_phone_hash ON people(phone_hash);
 -- touching the rows, whose encrypted columns make them wide.
 CREATE INDEX people_region ON people(region_code, id, name, occupation, frontline, institution_id);
 CREATE INDEX people_institution ON people(institution_id, id);
-CREATE INDEX people_name ON people(name);
 
 CREATE TABLE family_members (
     id                        INTEGER PRIMARY KEY,
