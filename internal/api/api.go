@@ -19,11 +19,12 @@ type Deps struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
+	// Login is shared with the login page so that an address has one budget.
+	Login *httpx.LoginLimiter
 }
 
 type handlers struct {
 	Deps
-	login *loginLimiter
 }
 
 // handlerFunc is a handler that returns its error to one wrapper.
@@ -50,7 +51,10 @@ func authed(h handlerFunc) handlerFunc {
 
 // Register adds every API route to mux.
 func Register(mux *http.ServeMux, d Deps) {
-	h := &handlers{Deps: d, login: newLoginLimiter()}
+	if d.Login == nil {
+		d.Login = httpx.NewLoginLimiter()
+	}
+	h := &handlers{Deps: d}
 	for _, rt := range h.routes() {
 		mux.Handle(rt.Method+" "+rt.Path, wrap(rt.Handler))
 	}

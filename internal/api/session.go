@@ -2,58 +2,11 @@ package api
 
 import (
 	"net/http"
-	"sync"
-	"time"
-
-	"golang.org/x/time/rate"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
 )
-
-// loginLimiter slows password guessing from one address, on top of the
-// per-account lock the store applies.
-type loginLimiter struct {
-	mu      sync.Mutex
-	byIP    map[string]*rate.Limiter
-	resetAt time.Time
-}
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{byIP: map[string]*rate.Limiter{}} }
-
-// limiter returns the bucket of ip, forgetting old addresses now and then so
-// the map cannot grow without bound.
-func (l *loginLimiter) limiter(ip string) *rate.Limiter {
-	if now := time.Now(); now.After(l.resetAt) {
-		l.byIP, l.resetAt = map[string]*rate.Limiter{}, now.Add(time.Hour)
-	}
-	lim, ok := l.byIP[ip]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(6*time.Second), 10)
-		l.byIP[ip] = lim
-	}
-	return lim
-}
-
-// Allow reports whether ip may try a login. Only failures use up the bucket
-// (10, then one every 6 s), so a hospital behind one address is not locked
-// out at a change of shift by its own successful logins.
-func (l *loginLimiter) Allow(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.limiter(ip).Tokens() >= 1
-}
-
-// Failed records a failed login from ip.
-func (l *loginLimiter) Failed(ip string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.limiter(ip).Allow()
-}
-
-// LoginAllowed lets the web login share the API's limiter.
-type LoginAllowed func(ip string) bool
 
 type sessionRequest struct {
 	Username string `json:"username"`
@@ -80,7 +33,7 @@ func who(p *auth.Principal) sessionWho {
 
 func (h *handlers) createSession(w http.ResponseWriter, r *http.Request) error {
 	ip := httpx.ClientIP(r.Context())
-	if !h.login.Allow(ip) {
+	if !h.Login.Allow(ip) {
 		return model.Errorf(model.ERateLimited, "error.rate_limited")
 	}
 	var req sessionRequest
@@ -100,7 +53,7 @@ func (h *handlers) createSession(w http.ResponseWriter, r *http.Request) error {
 	token, p, err := h.Store.Login(r.Context(), req.Username, req.Password, ip, r.UserAgent(), h.Config.Session)
 	if err != nil {
 		if c := model.ErrorCode(err); c == model.EUnauthenticated || c == model.ELocked {
-			h.login.Failed(ip)
+			h.Login.Failed(ip)
 		}
 		return err
 	}

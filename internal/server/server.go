@@ -18,6 +18,7 @@ import (
 
 	"houdun/internal/api"
 	"houdun/internal/config"
+	"houdun/internal/httpx"
 	"houdun/internal/store"
 	"houdun/internal/web"
 )
@@ -40,9 +41,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	deps := api.Deps{Store: st, Config: cfg, Log: log}
-	api.Register(mux, deps)
-	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log})
+	login := httpx.NewLoginLimiter()
+	api.Register(mux, api.Deps{Store: st, Config: cfg, Log: log, Login: login})
+	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log, Login: login})
 
 	var h http.Handler = mux
 	h = s.authenticate(h)

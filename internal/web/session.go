@@ -4,43 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
-
-	"golang.org/x/time/rate"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 )
-
-// loginLimiter slows password guessing from one address, on top of the
-// per-account lock the store applies: 10 tries at once, then one every 6 s.
-// It is the API's rule; the two limiters count separately.
-type loginLimiter struct {
-	mu      sync.Mutex
-	byIP    map[string]*rate.Limiter
-	resetAt time.Time
-}
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{byIP: map[string]*rate.Limiter{}} }
-
-// Allow reports whether ip may try another login.
-func (l *loginLimiter) Allow(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now := time.Now(); now.After(l.resetAt) {
-		// Forget old addresses now and then so the map cannot grow without bound.
-		l.byIP, l.resetAt = map[string]*rate.Limiter{}, now.Add(time.Hour)
-	}
-	lim, ok := l.byIP[ip]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(6*time.Second), 10)
-		l.byIP[ip] = lim
-	}
-	return lim.Allow()
-}
 
 // loginView is the login page.
 type loginView struct {
@@ -96,12 +65,15 @@ func (h *handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusUnprocessableEntity, model.AsError(fe.Err()))
 	}
 	ip := httpx.ClientIP(r.Context())
-	if !h.login.Allow(ip) {
+	if !h.Login.Allow(ip) {
 		return fail(http.StatusTooManyRequests, model.Errorf(model.ERateLimited, "error.rate_limited"))
 	}
 	token, p, err := h.Store.Login(r.Context(), v.Username, password, ip, r.UserAgent(), h.Config.Session)
 	if err != nil {
 		e := model.AsError(err)
+		if e.Code == model.EUnauthenticated || e.Code == model.ELocked {
+			h.Login.Failed(ip)
+		}
 		switch e.Code {
 		case model.EUnauthenticated:
 			return fail(http.StatusUnauthorized, e)

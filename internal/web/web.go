@@ -26,13 +26,14 @@ type Deps struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
+	// Login is shared with the API so that an address has one budget.
+	Login *httpx.LoginLimiter
 }
 
 // handlers holds the parsed templates and the state pages share.
 type handlers struct {
 	Deps
 	tpl    *renderer
-	login  *loginLimiter
 	jobs   *jobRegistry
 	static http.Handler
 }
@@ -57,7 +58,10 @@ func Register(mux *http.ServeMux, d Deps) {
 	if err != nil {
 		panic(err)
 	}
-	h := &handlers{Deps: d, tpl: tpl, login: newLoginLimiter(), jobs: newJobRegistry(), static: staticHandler()}
+	if d.Login == nil {
+		d.Login = httpx.NewLoginLimiter()
+	}
+	h := &handlers{Deps: d, tpl: tpl, jobs: newJobRegistry(), static: staticHandler()}
 	for _, rt := range h.routes() {
 		fn := rt.fn
 		if !rt.public {
