@@ -32,7 +32,47 @@ type Config struct {
 	MaxUploadBytes int64
 	Session        store.SessionPolicy
 	ShutdownGrace  time.Duration
+	// JobInterval is how often the server's scheduler looks at deadlines
+	// (reminders, escalation) and the outbox worker at new events; the issue
+	// asks for at least every 15 seconds. Tests shorten it.
+	JobInterval time.Duration
+	// SMTP is the mail server for outbox events; mail is off unless set.
+	SMTP SMTP
 }
+
+// SMTP is how outbox events reach the teams' mailboxes. Users carry no
+// e-mail address, so mail goes to one configured address per region team
+// (the dedicated team, 专班), chosen by the team that holds the case: an
+// escalated case is mailed to the team it went up to. Mail is off unless
+// Addr, From and To are set. Package notify checks the values at start.
+type SMTP struct {
+	// Addr is the server's host:port (HOUDUN_SMTP_ADDR); the connection is
+	// upgraded with STARTTLS whenever the server offers it.
+	Addr string
+	// From is the sender, e.g. "后盾 <houdun@example.gov.cn>" (HOUDUN_SMTP_FROM).
+	From string
+	// Username and Password log in with AUTH PLAIN (HOUDUN_SMTP_USERNAME,
+	// HOUDUN_SMTP_PASSWORD); Go refuses to send them unencrypted except to
+	// localhost. Empty: no login.
+	Username string
+	Password string
+	// To lists the team mailboxes (HOUDUN_SMTP_TO) as REGION=ADDRESS items
+	// separated by commas or semicolons, e.g.
+	// "2109=fuxin-team@example.cn;21=liaoning-team@example.cn". A case is
+	// mailed to the item with the longest region code that begins its team's
+	// region code; an item without "REGION=" catches every other region. A
+	// team with no matching item gets no mail.
+	To string
+	// Events are the outbox events mailed, a comma list (HOUDUN_SMTP_EVENTS);
+	// default "need.escalated,need.overdue".
+	Events string
+}
+
+// DefaultSMTPEvents are the outbox events mailed unless HOUDUN_SMTP_EVENTS says otherwise.
+const DefaultSMTPEvents = "need.escalated,need.overdue"
+
+// Enabled reports whether mail is configured.
+func (m SMTP) Enabled() bool { return m.Addr != "" && m.From != "" && m.To != "" }
 
 // Default returns the built-in defaults.
 func Default() Config {
@@ -43,6 +83,8 @@ func Default() Config {
 		MaxUploadBytes: 32 << 20,
 		Session:        store.DefaultSessionPolicy,
 		ShutdownGrace:  20 * time.Second,
+		JobInterval:    15 * time.Second,
+		SMTP:           SMTP{Events: DefaultSMTPEvents},
 	}
 }
 
@@ -58,6 +100,14 @@ func FromEnv(getenv func(string) string) Config {
 	c.Key = getenv("HOUDUN_KEY")
 	c.KeyFile = getenv("HOUDUN_KEY_FILE")
 	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
+	c.SMTP.Addr = strings.TrimSpace(getenv("HOUDUN_SMTP_ADDR"))
+	c.SMTP.From = strings.TrimSpace(getenv("HOUDUN_SMTP_FROM"))
+	c.SMTP.Username = getenv("HOUDUN_SMTP_USERNAME")
+	c.SMTP.Password = getenv("HOUDUN_SMTP_PASSWORD")
+	c.SMTP.To = strings.TrimSpace(getenv("HOUDUN_SMTP_TO"))
+	if v := strings.TrimSpace(getenv("HOUDUN_SMTP_EVENTS")); v != "" {
+		c.SMTP.Events = v
+	}
 	return c
 }
 

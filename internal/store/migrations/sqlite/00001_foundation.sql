@@ -36,7 +36,9 @@ CREATE TABLE people (
     phone_hash     BLOB,
     birth_date     TEXT NOT NULL,
     sex            TEXT NOT NULL,
-    institution_id BIGINT NOT NULL REFERENCES institutions(id),
+    -- Deferred (checked at commit): an immediate foreign key makes SQLite keep a
+    -- statement journal for every multi-row insert, a third of a bulk import.
+    institution_id BIGINT NOT NULL REFERENCES institutions(id) DEFERRABLE INITIALLY DEFERRED,
     region_code    TEXT NOT NULL,
     department     TEXT NOT NULL DEFAULT '',
     occupation     TEXT NOT NULL,
@@ -55,7 +57,7 @@ CREATE INDEX people_institution ON people(institution_id, id);
 
 CREATE TABLE family_members (
     id                        INTEGER PRIMARY KEY,
-    person_id                 BIGINT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    person_id                 BIGINT NOT NULL REFERENCES people(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
     name                      TEXT NOT NULL,
     relation                  TEXT NOT NULL,
     birth_date                TEXT NOT NULL DEFAULT '',

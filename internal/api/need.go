@@ -1,0 +1,361 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"houdun/internal/auth"
+	"houdun/internal/casework"
+	"houdun/internal/httpx"
+	"houdun/internal/model"
+)
+
+// The cases of the needs ledger (需求困难台账): record, list, read and the
+// steps of a case's life. The store decides scope, masking and transitions.
+
+// queryInt64 reads an optional positive id from the query; 0 when absent.
+func queryInt64(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.URL.Query().Get(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, model.Errorf(model.EInvalid, "error.bad_query", name)
+	}
+	return n, nil
+}
+
+// queryBool reads an optional boolean from the query; false when absent.
+func queryBool(r *http.Request, name string) (bool, error) {
+	v := strings.TrimSpace(r.URL.Query().Get(name))
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, model.Errorf(model.EInvalid, "error.bad_query", name)
+	}
+	return b, nil
+}
+
+// queryChoice reads an optional value that must be one of values.
+func queryChoice(r *http.Request, name string, values []string) (string, error) {
+	v := strings.TrimSpace(r.URL.Query().Get(name))
+	if v != "" && !model.Contains(values, v) {
+		return "", model.Errorf(model.EInvalid, "error.bad_query", name)
+	}
+	return v, nil
+}
+
+// chinaTime is the zone of calendar dates in queries: China Standard Time.
+var chinaTime = time.FixedZone("UTC+8", 8*3600)
+
+// queryPeriod reads from and to: RFC 3339 instants, or calendar dates
+// (YYYY-MM-DD, China time) where to includes its whole day. The period is
+// [from, to); zero ends are open.
+func queryPeriod(r *http.Request) (from, to time.Time, err error) {
+	parse := func(name string, endOfDay bool) (time.Time, error) {
+		v := strings.TrimSpace(r.URL.Query().Get(name))
+		if v == "" {
+			return time.Time{}, nil
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t, nil
+		}
+		d, err := time.ParseInLocation(time.DateOnly, v, chinaTime)
+		if err != nil {
+			return time.Time{}, model.Errorf(model.EInvalid, "error.bad_query", name)
+		}
+		if endOfDay {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, nil
+	}
+	if from, err = parse("from", false); err != nil {
+		return
+	}
+	if to, err = parse("to", true); err != nil {
+		return
+	}
+	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+		return from, to, model.Errorf(model.EInvalid, "error.bad_query", "to")
+	}
+	return from, to, nil
+}
+
+// needSorts maps the sort parameter to the store's orders.
+var needSorts = map[string]string{"": model.NeedSortUrgency, "urgency": model.NeedSortUrgency, "due_at": model.NeedSortDueAt, "created": model.NeedSortNewest}
+
+// needFilterOf reads the case list's query parameters:
+//
+//	status      comma list of statuses, or "active" (open, assigned, in progress)
+//	category, kind, urgency
+//	region      region code prefix of the person; team: the team responsible now (exact)
+//	institution institution id; person_id
+//	assignee    "me" (the caller, directly or as a volunteer), "none" (unassigned),
+//	            "user:ID", "volunteer:ID", or a bare user id
+//	overdue     true: active and past the deadline; escalated: true
+//	sort        urgency (default: urgency, then deadline), due_at, created (newest first)
+//	limit, offset
+func needFilterOf(r *http.Request) (model.NeedFilter, error) {
+	q := r.URL.Query()
+	var f model.NeedFilter
+	var ok bool
+	if f.Status, ok = model.ParseNeedStatuses(q.Get("status")); !ok {
+		return f, model.Errorf(model.EInvalid, "error.bad_query", "status")
+	}
+	var err error
+	if f.Category, err = queryChoice(r, "category", model.NeedCategories); err != nil {
+		return f, err
+	}
+	if f.Kind, err = queryChoice(r, "kind", model.NeedKinds); err != nil {
+		return f, err
+	}
+	if f.Urgency, err = queryChoice(r, "urgency", model.NeedUrgencies); err != nil {
+		return f, err
+	}
+	f.RegionCode = strings.TrimSpace(q.Get("region"))
+	f.TeamRegionCode = strings.TrimSpace(q.Get("team"))
+	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
+		return f, err
+	}
+	if f.PersonID, err = queryInt64(r, "person_id"); err != nil {
+		return f, err
+	}
+	if err := parseAssignee(r, &f); err != nil {
+		return f, err
+	}
+	if f.Overdue, err = queryBool(r, "overdue"); err != nil {
+		return f, err
+	}
+	if f.Escalated, err = queryBool(r, "escalated"); err != nil {
+		return f, err
+	}
+	if f.Sort, ok = needSorts[strings.TrimSpace(q.Get("sort"))]; !ok {
+		return f, model.Errorf(model.EInvalid, "error.bad_query", "sort")
+	}
+	f.Page, err = httpx.Page(r)
+	return f, err
+}
+
+// parseAssignee reads the assignee parameter into f.
+func parseAssignee(r *http.Request, f *model.NeedFilter) error {
+	v := strings.TrimSpace(r.URL.Query().Get("assignee"))
+	bad := model.Errorf(model.EInvalid, "error.bad_query", "assignee")
+	num := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n > 0
+	}
+	switch {
+	case v == "":
+	case v == "me":
+		p, err := httpx.Require(r)
+		if err != nil {
+			return err
+		}
+		if p.UserID == 0 {
+			return bad
+		}
+		f.AssigneeUserID = p.UserID
+	case v == "none":
+		f.Unassigned = true
+	case strings.HasPrefix(v, "user:"):
+		n, ok := num(strings.TrimPrefix(v, "user:"))
+		if !ok {
+			return bad
+		}
+		f.AssigneeUserID = n
+	case strings.HasPrefix(v, "volunteer:"):
+		n, ok := num(strings.TrimPrefix(v, "volunteer:"))
+		if !ok {
+			return bad
+		}
+		f.AssigneeVolunteerID = n
+	default:
+		n, ok := num(v)
+		if !ok {
+			return bad
+		}
+		f.AssigneeUserID = n
+	}
+	return nil
+}
+
+func (h *handlers) listNeeds(w http.ResponseWriter, r *http.Request) error {
+	f, err := needFilterOf(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.ListNeeds(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (h *handlers) createNeed(w http.ResponseWriter, r *http.Request) error {
+	var in model.NeedInput
+	if err := httpx.DecodeJSON(w, r, &in, h.Config.MaxBodyBytes); err != nil {
+		return err
+	}
+	n, err := h.Store.CreateNeed(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/needs/"+strconv.FormatInt(n.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, n)
+	return nil
+}
+
+func (h *handlers) getNeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := h.Store.GetNeed(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, n)
+	return nil
+}
+
+// decodeOptionalJSON is DecodeJSON for bodies that may be left out
+// entirely (start, reopen): an empty body leaves dst as it is.
+func (h *handlers) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return httpx.DecodeJSON(w, r, dst, h.Config.MaxBodyBytes)
+}
+
+func (h *handlers) assignNeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in model.NeedAssign
+	if err := h.decodeOptionalJSON(w, r, &in); err != nil {
+		return err
+	}
+	n, err := h.Store.AssignNeed(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, n)
+	return nil
+}
+
+// needStep is the handler of one life-cycle step other than assign; the
+// body ({"note", "resolution", "reason", "satisfaction", "version"}) may be
+// left out where the step requires nothing.
+func (h *handlers) needStep(act casework.Action) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := httpx.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		var in model.NeedStep
+		if err := h.decodeOptionalJSON(w, r, &in); err != nil {
+			return err
+		}
+		var n model.Need
+		ctx := r.Context()
+		switch act {
+		case casework.Start:
+			n, err = h.Store.StartNeed(ctx, id, in)
+		case casework.Resolve:
+			n, err = h.Store.ResolveNeed(ctx, id, in)
+		case casework.Close:
+			n, err = h.Store.CloseNeed(ctx, id, in)
+		case casework.Reject:
+			n, err = h.Store.RejectNeed(ctx, id, in)
+		case casework.Reopen:
+			n, err = h.Store.ReopenNeed(ctx, id, in)
+		default:
+			return model.Internal(nil)
+		}
+		if err != nil {
+			return err
+		}
+		httpx.WriteJSON(w, http.StatusOK, n)
+		return nil
+	}
+}
+
+// proposalList is the answer of the volunteers proposed for a case.
+type proposalList struct {
+	Items []model.VolunteerProposal `json:"items"`
+	Total int                       `json:"total"`
+}
+
+func (h *handlers) proposeVolunteers(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.ProposedVolunteers(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []model.VolunteerProposal{}
+	}
+	httpx.WriteJSON(w, http.StatusOK, proposalList{Items: list, Total: len(list)})
+	return nil
+}
+
+// needStatsAnswer is the dashboard of the needs ledger for the caller's
+// scope. It names nobody. Visits is left out (null) for callers who may not
+// read the visit plan (a leader).
+type needStatsAnswer struct {
+	Counts               []model.NeedCount `json:"counts"`
+	Total                int               `json:"total"`
+	Active               int               `json:"active"`
+	Overdue              int               `json:"overdue"`
+	Escalated            int               `json:"escalated"`
+	Resolved             int               `json:"resolved"`
+	MedianResolveSeconds int64             `json:"median_resolve_seconds"`
+	MeanSatisfaction     float64           `json:"mean_satisfaction"`
+	Visits               *visitCounts      `json:"visits"`
+}
+
+// visitCounts are the totals of the visit plan.
+type visitCounts struct {
+	People  int `json:"people"`
+	Due     int `json:"due"`
+	Overdue int `json:"overdue"`
+}
+
+func (h *handlers) needStats(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r)
+	if err != nil {
+		return err
+	}
+	f := model.NeedStatsFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
+		return err
+	}
+	if f.From, f.To, err = queryPeriod(r); err != nil {
+		return err
+	}
+	st, err := h.Store.NeedStats(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := needStatsAnswer{Counts: st.Counts, Total: st.Total, Active: st.Active, Overdue: st.Overdue, Escalated: st.Escalated,
+		Resolved: st.Resolved, MedianResolveSeconds: int64(st.MedianResolve / time.Second), MeanSatisfaction: st.MeanSatisfaction}
+	if p.Can(auth.PermVisitRead) {
+		plan, err := h.Store.VisitsDue(r.Context(), model.VisitDueFilter{RegionCode: f.RegionCode, InstitutionID: f.InstitutionID, Page: model.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		out.Visits = &visitCounts{People: plan.People, Due: plan.Due, Overdue: plan.Overdue}
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,112 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"houdun/internal/httpx"
+	"houdun/internal/model"
+)
+
+// Webhooks and their deliveries, managed by the sysadmin. A webhook's secret
+// is shown once, in the answer of the create (or of an update that replaces it).
+
+// webhookList is the list of every webhook.
+type webhookList struct {
+	Items []model.Webhook `json:"items"`
+	Total int             `json:"total"`
+}
+
+func (h *handlers) listWebhooks(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Store.ListWebhooks(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, webhookList{Items: list, Total: len(list)})
+	return nil
+}
+
+func (h *handlers) getWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	hook, err := h.Store.GetWebhook(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, hook)
+	return nil
+}
+
+func (h *handlers) createWebhook(w http.ResponseWriter, r *http.Request) error {
+	var in model.WebhookInput
+	if err := httpx.DecodeJSON(w, r, &in, h.Config.MaxBodyBytes); err != nil {
+		return err
+	}
+	hook, err := h.Store.CreateWebhook(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/webhooks/"+strconv.FormatInt(hook.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, hook)
+	return nil
+}
+
+func (h *handlers) updateWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in model.WebhookInput
+	if err := httpx.DecodeJSON(w, r, &in, h.Config.MaxBodyBytes); err != nil {
+		return err
+	}
+	hook, err := h.Store.UpdateWebhook(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, hook)
+	return nil
+}
+
+func (h *handlers) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, err := versionParam(r)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.DeleteWebhook(r.Context(), id, version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// listDeliveries lists the deliveries of one webhook: status and paging.
+func (h *handlers) listDeliveries(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f := model.DeliveryFilter{WebhookID: id}
+	if f.Status, err = queryChoice(r, "status", []string{model.DeliveryPending, model.DeliveryDelivered, model.DeliveryFailed}); err != nil {
+		return err
+	}
+	if f.Page, err = httpx.Page(r); err != nil {
+		return err
+	}
+	// A webhook that does not exist answers 404, not an empty list.
+	if _, err := h.Store.GetWebhook(r.Context(), id); err != nil {
+		return err
+	}
+	list, err := h.Store.ListDeliveries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, list)
+	return nil
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"houdun/internal/auth"
+	"houdun/internal/model"
+	"houdun/internal/region"
+)
+
+// needRoutes are the pages of the needs-and-difficulties ledger (需求困难台账):
+// cases, visits, volunteers and pairings, the inbox and the dashboard. The
+// store decides scope and masking; these handlers choose a page or a 403 and
+// keep what was typed when a save fails.
+func (h *handlers) needRoutes() []route {
+	return []route{
+		{pattern: "GET /needs", fn: h.needList},
+		{pattern: "GET /needs/new", fn: h.needNew},
+		{pattern: "POST /needs", fn: h.needCreate},
+		{pattern: "GET /needs/{id}", fn: h.needShow},
+		{pattern: "POST /needs/{id}/{action}", fn: h.needStep},
+
+		{pattern: "GET /me/needs", fn: h.myNeeds},
+		{pattern: "GET /me/needs/new", fn: h.myNeedNew},
+		{pattern: "POST /me/needs", fn: h.myNeedCreate},
+
+		{pattern: "GET /visits/new", fn: h.visitNew},
+		{pattern: "POST /visits", fn: h.visitCreate},
+		{pattern: "GET /visits/due", fn: h.visitsDue},
+
+		{pattern: "GET /volunteers", fn: h.volunteerList},
+		{pattern: "GET /volunteers/new", fn: h.volunteerNew},
+		{pattern: "POST /volunteers", fn: h.volunteerCreate},
+		{pattern: "GET /volunteers/{id}", fn: h.volunteerShow},
+		{pattern: "GET /volunteers/{id}/edit", fn: h.volunteerEdit},
+		{pattern: "POST /volunteers/{id}", fn: h.volunteerUpdate},
+		{pattern: "POST /volunteers/{id}/pairings", fn: h.pairingCreate},
+		{pattern: "POST /pairings/{id}/end", fn: h.pairingEnd},
+
+		{pattern: "GET /inbox", fn: h.inbox},
+		{pattern: "POST /inbox/read", fn: h.inboxRead},
+
+		{pattern: "GET /dashboard", fn: h.dashboard},
+	}
+}
+
+// needNavHidden hides menu entries whose single permission says too little:
+// a worker reads cases but has their own page (/me/needs), and the
+// dashboard needs case or ledger rights beyond aggregate.read (finance has
+// only the latter, and the store refuses it the case counts).
+func needNavHidden(u *auth.Principal, key string) bool {
+	switch key {
+	case "needs":
+		return u.Can(auth.PermNeedReport) && !u.Can(auth.PermNeedWrite)
+	case "dashboard":
+		return !u.Can(auth.PermNeedRead) && !u.Can(auth.PermLedgerExport)
+	}
+	return false
+}
+
+func init() {
+	// The notices the pages of this area ask for after a redirect.
+	for k, v := range map[string]string{
+		"need_created":   "web.notice.need_created",
+		"need_reported":  "web.notice.need_reported",
+		"need_assigned":  "web.notice.need_assigned",
+		"need_started":   "web.notice.need_started",
+		"need_resolved":  "web.notice.need_resolved",
+		"need_closed":    "web.notice.need_closed",
+		"need_rejected":  "web.notice.need_rejected",
+		"need_reopened":  "web.notice.need_reopened",
+		"visit_saved":    "web.notice.visit_saved",
+		"pairing_saved":  "web.notice.pairing_saved",
+		"pairing_ended":  "web.notice.pairing_ended",
+		"inbox_all_read": "web.notice.inbox_all_read",
+	} {
+		notices[k] = v
+	}
+}
+
+// codeOptions lists coded values for a select or radio group, labelled from
+// the catalogue entries prefix.value.
+func codeOptions(p Page, prefix string, values []string, selected string) []option {
+	out := make([]option, 0, len(values))
+	for _, v := range values {
+		out = append(out, option{Value: v, Text: p.Label(prefix, v), Selected: v == selected})
+	}
+	return out
+}
+
+// optionGroup is an <optgroup> of a select.
+type optionGroup struct {
+	Label   string
+	Options []option
+}
+
+// localMinute is the value format of <input type="datetime-local">.
+const localMinute = "2006-01-02T15:04"
+
+// parseLocal reads a datetime-local value as China time; "" is the zero time.
+func parseLocal(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	for _, layout := range []string{localMinute, "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, chinaTime); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// formatLocal is t as a datetime-local value in China time.
+func formatLocal(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(chinaTime).Format(localMinute)
+}
+
+// parseDay reads a YYYY-MM-DD date as the start of that day in China time.
+func parseDay(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, chinaTime)
+	return t, err == nil
+}
+
+// Span renders a duration as a person reads it: days and hours, hours and
+// minutes, or minutes ("2 天 3 小时", "45 min").
+func (p Page) Span(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	mins := int(d / time.Minute)
+	days, hours, m := mins/(24*60), mins/60%24, mins%60
+	switch {
+	case days > 0 && hours > 0:
+		return p.T("web.span.days_hours", days, hours)
+	case days > 0:
+		return p.T("web.span.days", days)
+	case hours > 0 && m > 0:
+		return p.T("web.span.hours_minutes", hours, m)
+	case hours > 0:
+		return p.T("web.span.hours", hours)
+	}
+	return p.T("web.span.minutes", max(m, 1))
+}
+
+// regionNames maps the national region codes to their names.
+var regionNames = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, r := range region.National() {
+		out[r.Code] = r.Name
+	}
+	return out
+})
+
+// regionLabel names a region code by its path ("辽宁省阜新市海州区"); a code
+// below the county keeps its county's name and its own code. Region names are
+// public, so every role may see them.
+func regionLabel(code string) string {
+	if code == "" {
+		return ""
+	}
+	names := regionNames()
+	var parts []string
+	known := code
+	for c := code; c != ""; c = region.ParentOf(c) {
+		if n, ok := names[c]; ok {
+			parts = append([]string{n}, parts...)
+		} else if c == known {
+			known = region.ParentOf(c)
+		}
+	}
+	if len(parts) == 0 {
+		return code
+	}
+	label := strings.Join(parts, "")
+	if known != code {
+		label += " " + code
+	}
+	return label
+}
+
+// versionOf reads the version a form was shown with; false when it is
+// missing or malformed, which the caller treats as a stale form.
+func versionOf(s string) (*int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, false
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return nil, false
+	}
+	return &v, true
+}
+
+// idString formats an id for a form value.
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// requirePerson returns the worker's own person id, or 403 for an account
+// that is not linked to a person.
+func requirePerson(r *http.Request, perm auth.Permission) (*auth.Principal, error) {
+	p, err := need(r, perm)
+	if err != nil {
+		return nil, err
+	}
+	if p.PersonID == 0 {
+		return nil, model.Errorf(model.EForbidden, "error.forbidden")
+	}
+	return p, nil
+}

@@ -1,0 +1,260 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"houdun/internal/auth"
+	"houdun/internal/casework"
+	"houdun/internal/httpx"
+	"houdun/internal/model"
+)
+
+// needShowView is one case with its history and the steps the viewer may take.
+type needShowView struct {
+	Page
+	Case          caseRow
+	Events        []eventRow
+	CanSeePerson  bool // a link to the person's record
+	Steps         map[string]bool
+	Assignees     []optionGroup
+	Satisfactions []option
+	// Posted is the step whose form was sent and failed; Typed is what was
+	// typed in it, shown again. Lost is set when the case no longer offers
+	// that step, so the text is shown for copying instead.
+	Posted    string
+	Typed     stepForm
+	Lost      bool
+	StaleHint bool
+}
+
+// stepForm is what the step forms of a case page send.
+type stepForm struct {
+	Assignee     string // "u:<user id>" or "v:<volunteer id>"
+	Note         string
+	Resolution   string
+	Reason       string
+	Satisfaction string
+	Version      string
+}
+
+// eventRow is one step of the history as the page words it.
+type eventRow struct {
+	model.NeedEvent
+	When   string
+	Title  string
+	Detail string // the assignee, the team escalated to, the satisfaction
+}
+
+// Can reports whether the step form of action is offered.
+func (v *needShowView) Can(action string) bool { return v.Steps[action] }
+
+// AnyStep reports whether any step form is offered.
+func (v *needShowView) AnyStep() bool { return len(v.Steps) > 0 }
+
+// Val is what was typed in field of the form of action, after a failed send.
+func (v *needShowView) Val(action, field string) string {
+	if v.Posted != action {
+		return ""
+	}
+	switch field {
+	case "note":
+		return v.Typed.Note
+	case "resolution":
+		return v.Typed.Resolution
+	case "reason":
+		return v.Typed.Reason
+	case "satisfaction":
+		return v.Typed.Satisfaction
+	}
+	return ""
+}
+
+// FieldErr is the message of field in the form of action.
+func (v *needShowView) FieldErr(action, field string) string {
+	if v.Posted != action {
+		return ""
+	}
+	return v.Errors[field]
+}
+
+// LostText is the typed text of a step the case no longer offers.
+func (v *needShowView) LostText() string {
+	return strings.TrimSpace(strings.Join([]string{v.Typed.Resolution, v.Typed.Reason, v.Typed.Note}, "\n"))
+}
+
+func (h *handlers) needShow(w http.ResponseWriter, r *http.Request) error {
+	p, err := need(r, auth.PermNeedRead)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v := &needShowView{Page: h.page(r, "")}
+	v.Notice = v.notice(r)
+	return h.needShowPage(w, r, p, id, http.StatusOK, v)
+}
+
+// needShowPage loads the case as it is now and renders it with v's state.
+func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, status int, v *needShowView) error {
+	ctx := r.Context()
+	n, err := h.Store.GetNeed(ctx, id)
+	if err != nil {
+		return err
+	}
+	v.Case = newCaseRow(v.Page, n, h.Store.Now())
+	v.Title = v.T("web.need.title", n.ID, v.Label("need.kind", n.Kind))
+	v.Current = "needs"
+	if p.Can(auth.PermNeedReport) && !p.Can(auth.PermNeedWrite) {
+		v.Current = "my_needs"
+	}
+	v.Back = caseURL(id)
+	v.CanSeePerson = p.Can(auth.PermPersonRead)
+	v.Steps = map[string]bool{}
+	for _, a := range casework.Allowed(n.Status) {
+		if mayTake(p, a, n) {
+			v.Steps[string(a)] = true
+		}
+	}
+	if v.Posted != "" && !v.Steps[v.Posted] {
+		v.Lost = v.LostText() != ""
+	}
+	if v.Steps[string(casework.Assign)] {
+		if v.Assignees, err = h.assigneeGroups(r, p, n, v.Typed.Assignee); err != nil {
+			return err
+		}
+	}
+	for i := model.SatisfactionMin; i <= model.SatisfactionMax; i++ {
+		s := strconv.Itoa(i)
+		v.Satisfactions = append(v.Satisfactions, option{Value: s, Text: v.T("web.need.satisfaction_" + s), Selected: v.Posted == "close" && v.Typed.Satisfaction == s})
+	}
+	for _, e := range n.Events {
+		v.Events = append(v.Events, newEventRow(v.Page, e))
+	}
+	h.render(w, r, status, "need_show", v)
+	return nil
+}
+
+// mayTake mirrors the store's function rights so that the page offers only
+// the forms the viewer can use: assigning needs need.assign; starting and
+// resolving need.write, or need.progress on one's own case; the rest need.write.
+func mayTake(p *auth.Principal, a casework.Action, n model.Need) bool {
+	switch a {
+	case casework.Assign:
+		return p.Can(auth.PermNeedAssign)
+	case casework.Start, casework.Resolve:
+		if p.Can(auth.PermNeedWrite) {
+			return true
+		}
+		if !p.Can(auth.PermNeedProgress) || n.Assignee == nil {
+			return false
+		}
+		// A volunteer sees only the cases assigned to them.
+		return p.Role == auth.RoleVolunteer || (n.Assignee.UserID != nil && *n.Assignee.UserID == p.UserID)
+	}
+	return p.Can(auth.PermNeedWrite)
+}
+
+// assigneeGroups is the select of the assign form: the volunteers paired
+// with the family first, then the volunteers whose skills match, then staff.
+func (h *handlers) assigneeGroups(r *http.Request, p *auth.Principal, n model.Need, selected string) ([]optionGroup, error) {
+	pg := h.page(r, "")
+	proposals, err := h.Store.ProposedVolunteers(r.Context(), n.ID)
+	if err != nil {
+		return nil, err
+	}
+	current := ""
+	if a := n.Assignee; a != nil {
+		if a.UserID != nil {
+			current = "u:" + strconv.FormatInt(*a.UserID, 10)
+		} else if a.VolunteerID != nil {
+			current = "v:" + strconv.FormatInt(*a.VolunteerID, 10)
+		}
+	}
+	if selected == "" {
+		selected = current
+	}
+	paired := optionGroup{Label: pg.T("web.need.assign_paired")}
+	matched := optionGroup{Label: pg.T("web.need.assign_matched")}
+	seen := map[string]bool{}
+	for _, pr := range proposals {
+		val := "v:" + strconv.FormatInt(pr.ID, 10)
+		seen[val] = true
+		text := pr.Name
+		var skills []string
+		for _, s := range pr.MatchingSkills {
+			skills = append(skills, pg.Label("volunteer.skill", s))
+		}
+		if len(skills) > 0 {
+			text += " · " + strings.Join(skills, pg.T("web.list_sep"))
+		}
+		o := option{Value: val, Text: text, Selected: val == selected}
+		if pr.Paired {
+			paired.Options = append(paired.Options, o)
+		} else {
+			matched.Options = append(matched.Options, o)
+		}
+	}
+	staff := optionGroup{Label: pg.T("web.need.assign_staff")}
+	if p.Can(auth.PermNeedWrite) || p.Can(auth.PermNeedProgress) {
+		val := "u:" + strconv.FormatInt(p.UserID, 10)
+		seen[val] = true
+		staff.Options = append(staff.Options, option{Value: val, Text: pg.T("web.need.assign_me", p.Username), Selected: val == selected})
+	}
+	if p.Can(auth.PermUserRead) {
+		users, err := h.Store.ListUsers(r.Context(), model.UserFilter{Page: model.Page{Limit: 200}})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users.Items {
+			val := "u:" + strconv.FormatInt(u.ID, 10)
+			if seen[val] || u.Disabled || !(auth.RoleCan(u.Role, auth.PermNeedWrite) || auth.RoleCan(u.Role, auth.PermNeedProgress)) {
+				continue
+			}
+			seen[val] = true
+			staff.Options = append(staff.Options, option{Value: val, Text: userLabel(pg, u), Selected: val == selected})
+		}
+	}
+	// Whoever works the case now stays in the list, so that a reassignment
+	// starts from them.
+	if current != "" && !seen[current] && n.Assignee != nil {
+		o := option{Value: current, Text: n.Assignee.Name, Selected: current == selected}
+		if n.Assignee.Kind == model.AssigneeVolunteer {
+			matched.Options = append([]option{o}, matched.Options...)
+		} else {
+			staff.Options = append(staff.Options, o)
+		}
+	}
+	var out []optionGroup
+	for _, g := range []optionGroup{paired, matched, staff} {
+		if len(g.Options) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// userLabel is an account as a select names it: display name or username, and role.
+func userLabel(p Page, u model.User) string {
+	name := u.DisplayName
+	if name == "" {
+		name = u.Username
+	}
+	return name + " · " + p.Label("role", u.Role)
+}
+
+func newEventRow(p Page, e model.NeedEvent) eventRow {
+	row := eventRow{NeedEvent: e, When: formatTime(e.At), Title: p.Label("need.event", e.Action)}
+	switch {
+	case e.Assignee != nil:
+		row.Detail = p.T("web.need.event_assignee", p.Label("need.assignee", e.Assignee.Kind), e.Assignee.Name)
+	case e.Action == model.EventEscalated:
+		row.Detail = p.T("web.need.event_team", regionLabel(e.TeamRegionCode))
+	case e.Satisfaction != nil:
+		row.Detail = p.T("web.need.event_satisfaction", *e.Satisfaction)
+	}
+	return row
+}
