@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -73,6 +74,54 @@ var access = []string{
 	"PATCH  /api/v1/users/{id}                               200/404  403/404  403     403        403        403       403     403       403     403     403",
 
 	"GET    /api/v1/audit                                    403      403      200     403        403        403       403     403       403     403     403",
+
+	// The needs ledger. Volunteers reach the cases assigned to them (in scope)
+	// and no other, even in their district; counselors reach psychological
+	// cases of their region; leaders get the figures and the masked ledger but
+	// no case; the worker reports and follows their own. Steps a role may take
+	// only on its own cases (start, resolve: volunteer, counselor) run on a case
+	// assigned to the caller in scope. Webhooks are the sysadmin's; the inbox is everyone's.
+	"POST   /api/v1/needs                                    403      403      403     201/404    403        403       403     403       403     201/404 201/404",
+	"GET    /api/v1/needs                                    403      403      403     200        200        200       403     200       403     200     200",
+	"GET    /api/v1/needs/stats                              403      403      403     200        200        200       403     200       200     200     200",
+	"GET    /api/v1/needs/{id}                               403      403      403     200/404    200/404    200/404   403     200/404   403     200/404 200/404",
+	"GET    /api/v1/needs/{id}/volunteers                    403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"POST   /api/v1/needs/{id}/assign                        403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"POST   /api/v1/needs/{id}/start                         403      403      403     200/404    403        200/404   403     200/404   403     403     200/404",
+	"POST   /api/v1/needs/{id}/resolve                       403      403      403     200/404    403        200/404   403     200/404   403     403     200/404",
+	"POST   /api/v1/needs/{id}/close                         403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"POST   /api/v1/needs/{id}/reject                        403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"POST   /api/v1/needs/{id}/reopen                        403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"GET    /api/v1/ledger.xlsx                              403      403      403     200/404    403        403       403     403       200/404 403     200/404",
+
+	"POST   /api/v1/visits                                   403      403      403     201/404    403        403       403     403       403     403     201/404",
+	"GET    /api/v1/visits                                   403      403      403     200        200        403       403     403       403     403     200",
+	"GET    /api/v1/visits/due                               403      403      403     200        200        403       403     403       403     403     200",
+	"GET    /api/v1/visits/{id}                              403      403      403     200/404    200/404    403       403     403       403     403     200/404",
+
+	"GET    /api/v1/volunteers                               403      403      403     200        403        403       403     403       403     403     200",
+	"POST   /api/v1/volunteers                               403      403      403     201/400    403        403       403     403       403     403     201/400",
+	"GET    /api/v1/volunteers/{id}                          403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"PATCH  /api/v1/volunteers/{id}                          403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"DELETE /api/v1/volunteers/{id}                          403      403      403     204/404    403        403       403     403       403     403     204/404",
+	"GET    /api/v1/pairings                                 403      403      403     200        403        403       403     403       403     403     200",
+	"POST   /api/v1/pairings                                 403      403      403     201/404    403        403       403     403       403     403     201/404",
+	"GET    /api/v1/pairings/{id}                            403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"PATCH  /api/v1/pairings/{id}                            403      403      403     200/404    403        403       403     403       403     403     200/404",
+	"DELETE /api/v1/pairings/{id}                            403      403      403     204/404    403        403       403     403       403     403     204/404",
+
+	"GET    /api/v1/inbox                                    200      200      200     200        200        200       200     200       200     200     200",
+	"POST   /api/v1/inbox/read                               200      200      200     200        200        200       200     200       200     200     200",
+
+	"GET    /api/v1/webhooks                                 200      403      403     403        403        403       403     403       403     403     403",
+	"POST   /api/v1/webhooks                                 201      403      403     403        403        403       403     403       403     403     403",
+	"GET    /api/v1/webhooks/{id}                            200      403      403     403        403        403       403     403       403     403     403",
+	"PATCH  /api/v1/webhooks/{id}                            200      403      403     403        403        403       403     403       403     403     403",
+	"DELETE /api/v1/webhooks/{id}                            204      403      403     403        403        403       403     403       403     403     403",
+	"GET    /api/v1/webhooks/{id}/deliveries                 200      403      403     403        403        403       403     403       403     403     403",
+
+	"GET    /api/v1/settings                                 200      403      403     200        200        200       200     200       200     200     200",
+	"PUT    /api/v1/settings                                 200/404  403      403     200/404    403        403       403     403       403     403     200/404",
 }
 
 // scope is what a caller's request names: records, a region for creates,
@@ -132,7 +181,7 @@ func probes() map[string]probe {
 				out.person.Name, strings.Contains(text, out.person.Name))
 		}
 	}
-	return map[string]probe{
+	ps := map[string]probe{
 		"GET /api/v1/openapi.json": {build: fixed("GET", "/api/v1/openapi.json")},
 		"POST /api/v1/session": {build: func(t *testing.T, f *fixture, who string, s scope) call {
 			return call{Method: "POST", Path: "/api/v1/session", JSON: map[string]string{"username": f.users[who].Username, "password": password},
@@ -218,6 +267,8 @@ func probes() map[string]probe {
 
 		"GET /api/v1/audit": {build: fixed("GET", "/api/v1/audit")},
 	}
+	maps.Copy(ps, needProbes())
+	return ps
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }

@@ -31,7 +31,8 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	f := model.LedgerFilter{RegionCode: strings.TrimSpace(q.Get("region"))}
 	if f.RegionCode == "" {
 		f.RegionCode = p.RegionCode
-	} else if !regionInScope(p, f.RegionCode) && (p.InstitutionID == 0 && p.PersonID == 0) {
+	} else if p.InstitutionID == 0 && p.PersonID == 0 && !regionInScope(p, f.RegionCode) {
+		// An institution's or a person's scope is narrowed by the store.
 		return model.NotFound("region")
 	}
 	var ok bool

@@ -1,5 +1,7 @@
 package api
 
+import "houdun/internal/casework"
+
 // route is one API endpoint; the OpenAPI test checks every one is documented.
 type route struct {
 	Method  string
@@ -57,6 +59,50 @@ func (h *handlers) routes() []route {
 		{Method: "PATCH", Path: "/api/v1/users/{id}", Handler: h.updateUser},
 
 		{Method: "GET", Path: "/api/v1/audit", Handler: h.listAudit},
+
+		// The needs ledger (需求困难台账).
+		{Method: "POST", Path: "/api/v1/needs", Handler: h.createNeed},
+		{Method: "GET", Path: "/api/v1/needs", Handler: h.listNeeds},
+		{Method: "GET", Path: "/api/v1/needs/stats", Handler: h.needStats},
+		{Method: "GET", Path: "/api/v1/needs/{id}", Handler: h.getNeed},
+		{Method: "GET", Path: "/api/v1/needs/{id}/volunteers", Handler: h.proposeVolunteers},
+		{Method: "POST", Path: "/api/v1/needs/{id}/assign", Handler: h.assignNeed},
+		{Method: "POST", Path: "/api/v1/needs/{id}/start", Handler: h.needStep(casework.Start)},
+		{Method: "POST", Path: "/api/v1/needs/{id}/resolve", Handler: h.needStep(casework.Resolve)},
+		{Method: "POST", Path: "/api/v1/needs/{id}/close", Handler: h.needStep(casework.Close)},
+		{Method: "POST", Path: "/api/v1/needs/{id}/reject", Handler: h.needStep(casework.Reject)},
+		{Method: "POST", Path: "/api/v1/needs/{id}/reopen", Handler: h.needStep(casework.Reopen)},
+		{Method: "GET", Path: "/api/v1/ledger.xlsx", Handler: h.ledgerXLSX},
+
+		{Method: "POST", Path: "/api/v1/visits", Handler: h.createVisit},
+		{Method: "GET", Path: "/api/v1/visits", Handler: h.listVisits},
+		{Method: "GET", Path: "/api/v1/visits/due", Handler: h.visitsDue},
+		{Method: "GET", Path: "/api/v1/visits/{id}", Handler: h.getVisit},
+
+		{Method: "GET", Path: "/api/v1/volunteers", Handler: h.listVolunteers},
+		{Method: "POST", Path: "/api/v1/volunteers", Handler: h.createVolunteer},
+		{Method: "GET", Path: "/api/v1/volunteers/{id}", Handler: h.getVolunteer},
+		{Method: "PATCH", Path: "/api/v1/volunteers/{id}", Handler: h.updateVolunteer},
+		{Method: "DELETE", Path: "/api/v1/volunteers/{id}", Handler: h.deleteVolunteer},
+
+		{Method: "GET", Path: "/api/v1/pairings", Handler: h.listPairings},
+		{Method: "POST", Path: "/api/v1/pairings", Handler: h.createPairing},
+		{Method: "GET", Path: "/api/v1/pairings/{id}", Handler: h.getPairing},
+		{Method: "PATCH", Path: "/api/v1/pairings/{id}", Handler: h.updatePairing},
+		{Method: "DELETE", Path: "/api/v1/pairings/{id}", Handler: h.deletePairing},
+
+		{Method: "GET", Path: "/api/v1/inbox", Handler: h.listInbox},
+		{Method: "POST", Path: "/api/v1/inbox/read", Handler: h.markInboxRead},
+
+		{Method: "GET", Path: "/api/v1/webhooks", Handler: h.listWebhooks},
+		{Method: "POST", Path: "/api/v1/webhooks", Handler: h.createWebhook},
+		{Method: "GET", Path: "/api/v1/webhooks/{id}", Handler: h.getWebhook},
+		{Method: "PATCH", Path: "/api/v1/webhooks/{id}", Handler: h.updateWebhook},
+		{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Handler: h.deleteWebhook},
+		{Method: "GET", Path: "/api/v1/webhooks/{id}/deliveries", Handler: h.listDeliveries},
+
+		{Method: "GET", Path: "/api/v1/settings", Handler: h.getSettings},
+		{Method: "PUT", Path: "/api/v1/settings", Handler: h.putSettings},
 	}
 	for i := range rs {
 		if !rs[i].Public {

@@ -200,6 +200,7 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		interval = 15 * time.Second
 	}
+	d.log().Info("outbox worker started", "interval", interval, "mail", d.Mail != nil)
 	for {
 		delivered, failed, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -212,6 +213,7 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			d.log().Info("outbox worker stopped")
 			return
 		case <-t.C:
 		}

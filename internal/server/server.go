@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,9 +72,19 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(`{"status":"ok"}`))
 }
 
-// Serve runs the server on ln until ctx ends, then lets in-flight requests
-// finish within the grace period.
+// Serve runs the server on ln, with the scheduler and the outbox worker
+// beside it, until ctx ends, then lets in-flight requests finish within the
+// grace period. It returns only after its background work has stopped, so
+// the caller may close the database then.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	if err := s.startJobs(ctx, &wg); err != nil {
+		ln.Close()
+		return err
+	}
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -84,7 +95,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	go s.sweepSessions(ctx)
+	wg.Go(func() { s.sweepSessions(ctx) })
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

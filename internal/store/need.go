@@ -11,7 +11,6 @@ import (
 
 	"houdun/internal/auth"
 	"houdun/internal/casework"
-	"houdun/internal/ident"
 	"houdun/internal/model"
 )
 
@@ -463,7 +462,9 @@ func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRo
 // CreateNeed records a case. A case worker (need.write) records cases of any
 // person in scope; a worker (need.report) only their own, with source self
 // or family. The deadline follows from the urgency and the policy of the
-// person's region unless an earlier one is asked for.
+// person's region unless an earlier one is asked for. On SQLite, cases
+// recorded at the same moment share a transaction (need_commit.go), each
+// failing or succeeding alone.
 // Returns EUnauthenticated, EForbidden, EInvalid (fields: category, kind,
 // urgency, source, description, family_member_id, due_at), ENotFound for an
 // unknown or out-of-scope person.
@@ -482,23 +483,34 @@ func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need,
 	if err := fe.Err(); err != nil {
 		return model.Need{}, err
 	}
+	if s.engine == SQLite {
+		return s.createGrouped(ctx, pr, in)
+	}
 	var out model.Need
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
-		id, err := s.createNeedTx(ctx, tx, pr, &in, nil, "", now)
-		if err != nil {
-			return err
-		}
-		r, err := s.getNeed(ctx, tx, auth.System(), id)
-		if err != nil {
-			return err
-		}
-		if out, _, err = s.present(pr, r, now); err != nil {
-			return model.Internal(err)
-		}
-		out.Events, err = s.listNeedEvents(ctx, tx, id)
+		var err error
+		out, err = s.createAndRead(ctx, tx, pr, &in)
 		return err
 	})
+	return out, err
+}
+
+// createAndRead writes one case inside tx and reads it back as the caller sees it.
+func (s *Store) createAndRead(ctx context.Context, tx *sql.Tx, pr *auth.Principal, in *model.NeedInput) (model.Need, error) {
+	now := s.now()
+	id, err := s.createNeedTx(ctx, tx, pr, in, nil, "", now)
+	if err != nil {
+		return model.Need{}, err
+	}
+	r, err := s.getNeed(ctx, tx, auth.System(), id)
+	if err != nil {
+		return model.Need{}, err
+	}
+	out, _, err := s.present(pr, r, now)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	out.Events, err = s.listNeedEvents(ctx, tx, id)
 	return out, err
 }
 
@@ -656,16 +668,4 @@ func assigneeUsers(ctx context.Context, q queryer, userID, volunteerID *int64) (
 func teamUsers(ctx context.Context, q queryer, team string) ([]int64, error) {
 	return queryIDs(ctx, q, "SELECT id FROM users WHERE scope_region_code = $1 AND region_code = $1 AND role = $2 AND disabled = FALSE ORDER BY id",
 		team, auth.RoleCaseworker)
-}
-
-// maskedPhone masks a sealed phone for display.
-func (s *Store) maskedPhone(enc []byte) (string, error) {
-	p, err := s.seal.Open(enc)
-	if err != nil {
-		return "", err
-	}
-	if p == "" {
-		return "", nil
-	}
-	return ident.MaskPhone(p), nil
 }

@@ -29,6 +29,18 @@ func jobContext(ctx context.Context) (context.Context, *auth.Principal, error) {
 	return ctx, p, nil
 }
 
+// queueIndex names the partial index a scheduler query must walk. SQLite's
+// planner, without statistics, prefers the list index (status first) and
+// would sort every active case at each tick; INDEXED BY pins the small
+// partial index, and fails loudly should the query stop matching it.
+// PostgreSQL's planner finds the partial index on its own.
+func (s *Store) queueIndex(name string) string {
+	if s.engine == SQLite {
+		return " INDEXED BY " + name
+	}
+	return ""
+}
+
 // candidate is a case a job may have to act on, as it stood when picked.
 type candidate struct {
 	id      int64
@@ -60,7 +72,7 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	for {
 		// Walk the queue in (due_at, id) order from where the last batch ended,
 		// so that a case another server holds back cannot stall this one.
-		cands, err := s.candidates(ctx, `SELECT id, due_at, team_region_code, region_code, urgency FROM needs
+		cands, err := s.candidates(ctx, `SELECT id, due_at, team_region_code, region_code, urgency FROM needs`+s.queueIndex("needs_to_escalate")+`
 			WHERE status IN `+activeStatusSQL+` AND escalated_due_at < due_at AND due_at <= $1
 			AND (due_at > $2 OR (due_at = $2 AND id > $3)) ORDER BY due_at, id LIMIT $4`, ms(now), last, lastID, jobBatch)
 		if err != nil {
@@ -169,18 +181,18 @@ func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (int, error)
 	}
 	sent := 0
 	kinds := []struct {
-		guard, kind, event, cond string
-		args                     []any
+		index, guard, kind, event, cond string
+		args                            []any
 	}{
-		{"overdue_notified_for", model.NotifyOverdue, model.OutboxNeedOverdue, "due_at <= $1", []any{ms(now)}},
-		{"due_soon_notified_for", model.NotifyDueSoon, model.OutboxNeedDueSoon, "due_at > $1 AND due_at <= $2", []any{ms(now), ms(now.Add(casework.DueSoonWindow))}},
+		{"needs_to_flag_overdue", "overdue_notified_for", model.NotifyOverdue, model.OutboxNeedOverdue, "due_at <= $1", []any{ms(now)}},
+		{"needs_to_remind", "due_soon_notified_for", model.NotifyDueSoon, model.OutboxNeedDueSoon, "due_at > $1 AND due_at <= $2", []any{ms(now), ms(now.Add(casework.DueSoonWindow))}},
 	}
 	for _, k := range kinds {
 		last, lastID := int64(-1), int64(0)
 		for {
 			n := len(k.args)
 			a := append(append([]any{}, k.args...), last, lastID, jobBatch)
-			cands, err := s.candidates(ctx, "SELECT id, due_at, team_region_code, region_code, urgency FROM needs WHERE status IN "+activeStatusSQL+
+			cands, err := s.candidates(ctx, "SELECT id, due_at, team_region_code, region_code, urgency FROM needs"+s.queueIndex(k.index)+" WHERE status IN "+activeStatusSQL+
 				" AND "+k.guard+" < due_at AND "+k.cond+" AND (due_at > $"+strconv.Itoa(n+1)+" OR (due_at = $"+strconv.Itoa(n+1)+" AND id > $"+strconv.Itoa(n+2)+
 				")) ORDER BY due_at, id LIMIT $"+strconv.Itoa(n+3), a...)
 			if err != nil {

@@ -258,3 +258,16 @@ func newEventRow(p Page, e model.NeedEvent) eventRow {
 	}
 	return row
 }
+
+// StepNote is the optional note of the step form of action.
+func (v *needShowView) StepNote(action string) field {
+	id := "f-" + action + "-note"
+	return field{ID: id, Name: "note", Label: v.T("web.need.note"), Value: v.Val(action, "note"), Error: v.FieldErr(action, "note")}
+}
+
+// StepText is the required text of the step form of action (the
+// resolution, the reason of a rejection).
+func (v *needShowView) StepText(action, name, labelKey, hintKey string) field {
+	return field{ID: "f-" + action + "-" + name, Name: name, Label: v.T(labelKey), Hint: v.T(hintKey), Required: true,
+		Value: v.Val(action, name), Error: v.FieldErr(action, name)}
+}

@@ -18,6 +18,7 @@ type personShowView struct {
 	CanReveal bool
 	CanWrite  bool
 	Updated   string
+	Casework  personCasework // visits and open cases (need_person.go)
 }
 
 // familyRow is a family member as the table shows it.
@@ -79,6 +80,9 @@ func (h *handlers) personShow(w http.ResponseWriter, r *http.Request) error {
 			row.WorkerURL = "/people/" + strconv.FormatInt(*m.MedicalWorkerPersonID, 10)
 		}
 		v.Family = append(v.Family, row)
+	}
+	if v.Casework, err = h.personCaseworkOf(r, p, v.Page, id); err != nil {
+		return err
 	}
 	h.render(w, r, http.StatusOK, "person_show", v)
 	return nil

@@ -105,6 +105,8 @@ type Page struct {
 	Errors  map[string]string
 	Nav     []navLink
 	Current string // the nav entry of this page
+	Inbox   bool   // the header links to the inbox
+	Unread  int    // unread inbox entries, for the header's badge
 }
 
 type navLink struct {
@@ -139,6 +141,11 @@ func (h *handlers) page(r *http.Request, titleKey string) Page {
 	}
 	if p.User != nil {
 		p.Nav = navFor(p.User, lang)
+		if p.User.Can(auth.PermNotificationRead) && p.User.UserID != 0 {
+			p.Inbox = true
+			// A failed count only hides the badge; the page itself goes on.
+			p.Unread, _ = h.Store.UnreadCount(r.Context())
+		}
 	}
 	return p
 }
@@ -151,12 +158,17 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		perm      auth.Permission
 	}{
 		{"people", "/people", auth.PermPersonRead},
+		{"needs", "/needs", auth.PermNeedRead},
+		{"my_needs", "/me/needs", auth.PermNeedReport},
+		{"visits", "/visits/due", auth.PermVisitRead},
+		{"volunteers", "/volunteers", auth.PermVolunteerManage},
+		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},
 	} {
-		if u.Can(n.perm) {
+		if u.Can(n.perm) && !needNavHidden(u, n.key) {
 			out = append(out, navLink{Key: n.key, Href: n.href, Text: i18n.T(lang, "web.nav."+n.key)})
 		}
 	}

@@ -39,7 +39,7 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	locked := now.Add(time.Hour)
 	job := importJob{ID: "abc", Kind: "people", UserID: 7, Started: now, Done: 5, Total: 10}
 
-	return map[string][2]any{
+	pages := map[string][2]any{
 		"login": {&loginView{Page: empty()}, &loginView{Page: base("login"), Next: "/people", Username: "wang"}},
 		"error": {&errorView{Page: empty()}, &errorView{Page: base("x"), Status: 404, Title: "t", Message: "m"}},
 		"home": {&homeView{Page: empty()}, &homeView{Page: base("home"), RoleLabel: "r", Scope: "s", ScopeLink: "/people/1",
@@ -73,6 +73,10 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 					When: "2026-03-01 17:00", ActionLabel: "a", RoleLabel: "r", OutcomeText: "o"},
 				{AuditEntry: model.AuditEntry{ID: 2, Outcome: "denied"}}}}},
 	}
+	for name, views := range needSamplePages(lang, base, empty) {
+		pages[name] = views
+	}
+	return pages
 }
 
 // extraStates renders pages in states the filled view above does not reach.
@@ -92,7 +96,11 @@ func extraStates(lang i18n.Lang) map[string][]any {
 	masked.Revealed = false
 	newMember := *s["family_form"][1].(*familyFormView)
 	newMember.Edit = false
-	return map[string][]any{"import_job": {&doneJob, &badJob}, "person_form": {&newPerson}, "person_show": {&masked}, "family_form": {&newMember}}
+	extra := map[string][]any{"import_job": {&doneJob, &badJob}, "person_form": {&newPerson}, "person_show": {&masked}, "family_form": {&newMember}}
+	for name, views := range needExtraStates(lang, s) {
+		extra[name] = append(extra[name], views...)
+	}
+	return extra
 }
 
 func TestEveryTemplateRendersEmptyAndFilledInBothLanguages(t *testing.T) {

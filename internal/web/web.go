@@ -79,7 +79,7 @@ type route struct {
 }
 
 func (h *handlers) routes() []route {
-	return []route{
+	core := []route{
 		{pattern: "GET /static/", fn: h.serveStatic, public: true},
 		{pattern: "GET /login", fn: h.loginPage, public: true},
 		{pattern: "POST /login", fn: h.loginSubmit, public: true},
@@ -120,6 +120,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList},
 	}
+	return append(core, h.needRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.

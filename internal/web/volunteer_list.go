@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"houdun/internal/auth"
+	"houdun/internal/model"
+)
+
+// volunteerListView is the volunteer registry of the scope.
+type volunteerListView struct {
+	Page
+	Q          string
+	Skill      string
+	Available  string // "", "true", "false"
+	Skills     []option
+	Volunteers []volunteerRow
+	Pager      pager
+}
+
+// volunteerRow is a volunteer as the list shows them.
+type volunteerRow struct {
+	model.Volunteer
+	SkillLabels []string
+	Region      string
+}
+
+func newVolunteerRow(p Page, vo model.Volunteer) volunteerRow {
+	row := volunteerRow{Volunteer: vo, Region: regionLabel(vo.RegionCode)}
+	for _, s := range vo.Skills {
+		row.SkillLabels = append(row.SkillLabels, p.Label("volunteer.skill", s))
+	}
+	return row
+}
+
+// Active reports whether a filter is set.
+func (v *volunteerListView) Filtered() bool { return v.Q != "" || v.Skill != "" || v.Available != "" }
+
+func (h *handlers) volunteerList(w http.ResponseWriter, r *http.Request) error {
+	if _, err := need(r, auth.PermVolunteerManage); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	v := &volunteerListView{Page: h.page(r, "web.volunteers.title"), Q: strings.TrimSpace(q.Get("q")), Skill: q.Get("skill"), Available: q.Get("available")}
+	v.Current, v.Notice = "volunteers", v.notice(r)
+	if !model.Contains(model.VolunteerSkills, v.Skill) {
+		v.Skill = ""
+	}
+	f := model.VolunteerFilter{Q: v.Q, Skill: v.Skill, Page: pageOf(r)}
+	switch v.Available {
+	case "true", "false":
+		b := v.Available == "true"
+		f.Available = &b
+	default:
+		v.Available = ""
+	}
+	list, err := h.Store.ListVolunteers(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	for _, vo := range list.Items {
+		v.Volunteers = append(v.Volunteers, newVolunteerRow(v.Page, vo))
+	}
+	v.Skills = codeOptions(v.Page, "volunteer.skill", model.VolunteerSkills, v.Skill)
+	v.Pager = newPager("/volunteers", url.Values{"q": {v.Q}, "skill": {v.Skill}, "available": {v.Available}}, list.Total, list.Offset, list.Limit)
+	h.render(w, r, http.StatusOK, "volunteer_list", v)
+	return nil
+}
