@@ -74,8 +74,8 @@ func TestBinary(t *testing.T) {
 		}
 	})
 	t.Run("user add reads the password from stdin", func(t *testing.T) {
-		out, errOut, code := run(t, bin, "Str0ng-pass\n", "user", "add", "--db", db, "--username", "cw", "--role", "caseworker", "--region", "210902", "--password-stdin")
-		if code != 0 || !strings.Contains(out, "created user cw") {
+		out, errOut, code := run(t, bin, "Str0ng-pass\n", "user", "add", "--db", db, "--username", "cw.haizhou", "--role", "caseworker", "--region", "210902", "--password-stdin")
+		if code != 0 || !strings.Contains(out, "created user cw.haizhou") {
 			t.Fatalf("user add: exit %d: %s %s", code, out, errOut)
 		}
 		_, errOut, code = run(t, bin, "weak\n", "user", "add", "--db", db, "--username", "cw2", "--role", "caseworker", "--region", "210902", "--password-stdin")
@@ -89,6 +89,16 @@ func TestBinary(t *testing.T) {
 		_, errOut, code := run(t, bin, "", "import", "people", "--db", db, csv)
 		if code != 1 || !strings.Contains(errOut, "bad.csv:2:") {
 			t.Fatalf("bad import: exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("backup writes a checked copy", func(t *testing.T) {
+		dest := filepath.Join(dir, "copy.db")
+		out, errOut, code := run(t, bin, "", "backup", "--db", db, dest)
+		if code != 0 || !strings.Contains(out, "integrity check ok") {
+			t.Fatalf("backup: exit %d: %s %s", code, out, errOut)
+		}
+		if _, _, code := run(t, bin, "", "backup", "--db", db, dest); code != 1 {
+			t.Fatalf("backup over an existing file: exit %d, want 1", code)
 		}
 	})
 	t.Run("serve answers and stops cleanly on SIGTERM", func(t *testing.T) {
@@ -122,7 +132,7 @@ func TestBinary(t *testing.T) {
 		if resp.StatusCode != 200 || body["status"] != "ok" {
 			t.Fatalf("healthz: %d %v", resp.StatusCode, body)
 		}
-		resp, err = http.Post(url+"api/v1/session", "application/json", strings.NewReader(`{"username":"cw","password":"Str0ng-pass"}`))
+		resp, err = http.Post(url+"api/v1/session", "application/json", strings.NewReader(`{"username":"cw.haizhou","password":"Str0ng-pass"}`))
 		if err != nil || resp.StatusCode != http.StatusCreated {
 			t.Fatalf("login: %v %v", resp, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 
 	"houdun/internal/config"
@@ -46,6 +47,7 @@ func commands() []command {
 		{"import", "import people or families from .xlsx or .csv: import people|families FILE", runImport},
 		{"export", "export people to .xlsx or .csv: export people FILE", runExport},
 		{"user", "manage accounts: user add --username U --role ROLE ...", runUser},
+		{"backup", "write a checked copy of a SQLite database: backup FILE", runBackup},
 		{"key", "print a new random encryption key for HOUDUN_KEY", runKey},
 		{"version", "print the version", runVersion},
 	}
@@ -207,4 +209,12 @@ func runVersion(ctx context.Context, env Env, args []string) error {
 func runKey(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintln(env.Stdout, seal.EncodeKey(seal.NewKey()))
 	return nil
+}
+
+// redactDSN hides a password in a database URL before it is printed.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
 }

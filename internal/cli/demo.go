@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	}
 	accounts := demo.Accounts()
 	if existing.Total == 0 {
-		fmt.Fprintf(env.Stdout, "filling %s with the demo city (%d people)…\n", cfg.DB, *people)
+		fmt.Fprintf(env.Stdout, "filling %s with the demo city (%d people)…\n", redactDSN(cfg.DB), *people)
 		sum, err := demo.Fill(ctx, st, demo.Options{Seed: *seed, People: *people})
 		if err != nil {
 			return err
@@ -46,7 +46,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "demo city ready: %d institutions, %d people, %d family members\n", sum.Institutions, sum.People, sum.FamilyMembers)
 		accounts = sum.Accounts
 	} else {
-		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", cfg.DB, existing.Total)
+		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", redactDSN(cfg.DB), existing.Total)
 	}
 	return serve(ctx, cfg, st, env, func(url string) {
 		fmt.Fprintf(env.Stdout, "\nopen %s and log in with one of the demo accounts (演示账号):\n", url)

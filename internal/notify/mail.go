@@ -216,7 +216,8 @@ func (m *Mailer) Compose(dl model.Delivery, p model.OutboxPayload, to string, no
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	header("From", m.From.String())
 	header("To", to)
-	header("Subject", mime.QEncoding.Encode("UTF-8", subject))
+	// Encoded words are folded one to a line, to keep within 78 characters.
+	header("Subject", strings.ReplaceAll(mime.QEncoding.Encode("UTF-8", subject), "?= =?", "?=\r\n =?"))
 	header("Date", now.In(beijing).Format(time.RFC1123Z))
 	header("Message-ID", fmt.Sprintf("<houdun.delivery.%d.%d@%s>", dl.ID, dl.OutboxID, domain))
 	header("MIME-Version", "1.0")
@@ -245,6 +246,10 @@ func mailBody(l i18n.Lang, p model.OutboxPayload) string {
 		sep = ": "
 	}
 	line := func(key, value string) { b.WriteString(l.T(key) + sep + value + "\n") }
+	zone := " (" + l.T("notify.mail.time_zone") + ")"
+	if l == i18n.ZH {
+		zone = "（" + l.T("notify.mail.time_zone") + "）"
+	}
 	b.WriteString(l.T("notify.mail.heading") + "\n\n")
 	line("notify.mail.event", l.T("outbox_event."+p.Event))
 	line("notify.mail.need", "#"+strconv.FormatInt(p.NeedID, 10))
@@ -256,10 +261,10 @@ func mailBody(l i18n.Lang, p model.OutboxPayload) string {
 	line("notify.mail.team", regionLabel(p.TeamRegionCode))
 	line("notify.mail.region", regionLabel(p.RegionCode))
 	if !p.DueAt.IsZero() {
-		line("notify.mail.due", p.DueAt.In(beijing).Format("2006-01-02 15:04")+" ("+l.T("notify.mail.time_zone")+")")
+		line("notify.mail.due", p.DueAt.In(beijing).Format("2006-01-02 15:04")+zone)
 	}
 	if !p.At.IsZero() {
-		line("notify.mail.at", p.At.In(beijing).Format("2006-01-02 15:04")+" ("+l.T("notify.mail.time_zone")+")")
+		line("notify.mail.at", p.At.In(beijing).Format("2006-01-02 15:04")+zone)
 	}
 	b.WriteString("\n" + l.T("notify.mail.action") + "\n" + l.T("notify.mail.footer") + "\n")
 	return b.String()

@@ -164,14 +164,14 @@ func (d *Deliverer) RunOnce(ctx context.Context) (delivered, failed int, err err
 		for range min(workers, len(due)) {
 			wg.Go(func() {
 				for dl := range work {
-					ok, err := d.deliver(ctx, dl)
+					res, err := d.deliver(ctx, dl)
 					mu.Lock()
 					switch {
 					case err != nil:
 						errs = append(errs, err)
-					case ok:
+					case res == sent:
 						delivered++
-					default:
+					case res == failedAttempt:
 						failed++
 					}
 					mu.Unlock()
@@ -223,9 +223,18 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 // permanent marks a failure that no retry can cure (a URL that is refused).
 type permanent struct{ error }
 
-// deliver sends one claimed delivery and records the outcome. It reports
-// whether it was delivered; the error is the store's only.
-func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (bool, error) {
+// outcome is what became of one claimed delivery.
+type outcome int
+
+const (
+	sent          outcome = iota + 1 // delivered and marked so
+	failedAttempt                    // failed, marked for a retry or given up
+	leftAlone                        // not tried (lease too short, shutdown): the lease brings it back
+)
+
+// deliver sends one claimed delivery and records the outcome; the error is
+// the store's only.
+func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (outcome, error) {
 	log := d.log().With("delivery", dl.ID, "webhook", dl.WebhookID, "event", dl.Event, "attempt", dl.Attempts)
 	// A claim whose lease would end before a send could time out is left to
 	// the next claim, so that two workers never post it at once.
@@ -236,7 +245,7 @@ func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (bool, error
 	}
 	if d.now().Add(limit).After(dl.NextAttemptAt) {
 		log.Warn("delivery lease too short; left for the next run")
-		return false, nil
+		return leftAlone, nil
 	}
 	var err error
 	if mailing {
@@ -252,15 +261,15 @@ func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (bool, error
 		if err := d.Store.MarkDelivered(mctx, dl.ID); err != nil {
 			if model.ErrorCode(err) == model.ENotFound {
 				log.Warn("delivery was no longer pending when sent")
-				return false, nil
+				return leftAlone, nil
 			}
-			return false, fmt.Errorf("notify: mark delivery %d delivered: %w", dl.ID, err)
+			return leftAlone, fmt.Errorf("notify: mark delivery %d delivered: %w", dl.ID, err)
 		}
-		return true, nil
+		return sent, nil
 	}
 	if ctx.Err() != nil {
 		// Cut short by the shutdown: the lease brings it back after the restart.
-		return false, nil
+		return leftAlone, nil
 	}
 	cause := err.Error()
 	var next time.Time
@@ -275,9 +284,9 @@ func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (bool, error
 		log.Info("delivery failed; will retry", "cause", cause, "next_attempt_at", next)
 	}
 	if err := d.Store.MarkDeliveryFailed(mctx, dl.ID, cause, next); err != nil && model.ErrorCode(err) != model.ENotFound {
-		return false, fmt.Errorf("notify: mark delivery %d failed: %w", dl.ID, err)
+		return leftAlone, fmt.Errorf("notify: mark delivery %d failed: %w", dl.ID, err)
 	}
-	return false, nil
+	return failedAttempt, nil
 }
 
 // mail sends a delivery of the mail channel to its team's mailbox.

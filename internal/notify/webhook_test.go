@@ -5,12 +5,14 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"houdun/internal/model"
 	"houdun/internal/notify"
+	"houdun/internal/store"
 	"houdun/internal/testutil"
 )
 
@@ -218,7 +220,9 @@ func TestRedirects(t *testing.T) {
 		elsewhere := newReceiver(t, clock, nil)
 		var final atomic.Int32
 		mux := http.NewServeMux()
-		mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/here", http.StatusPermanentRedirect) })
+		mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/here", http.StatusPermanentRedirect)
+		})
 		mux.HandleFunc("/here", func(w http.ResponseWriter, r *http.Request) { final.Add(1) })
 		mux.HandleFunc("/away", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, elsewhere.URL+"/steal", http.StatusTemporaryRedirect)
@@ -236,6 +240,37 @@ func TestRedirects(t *testing.T) {
 			if dl.WebhookID == away.ID && (dl.Status != model.DeliveryPending || !strings.Contains(dl.LastError, "redirect")) {
 				t.Errorf("redirected delivery = %+v", dl)
 			}
+		}
+	})
+}
+
+// TestTwoServersDeliverOnce: two servers on one database, their workers
+// running at the same moment, post each event once between them.
+func TestTwoServersDeliverOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, dsn string, clock *testutil.Clock) {
+		first, second := open(t, dsn, clock), open(t, dsn, clock)
+		recv := newReceiver(t, clock, nil)
+		recv.secret = webhook(t, first, recv.URL, "need.created").Secret
+		urgentCases(t, first, nurse(t, first), 30)
+		var wg sync.WaitGroup
+		var delivered atomic.Int32
+		for _, st := range []*store.Store{first, second, first, second} {
+			wg.Go(func() {
+				n, _, err := (&notify.Deliverer{Store: st, Now: clock.Now, Log: quiet, Batch: 5}).RunOnce(t.Context())
+				if err != nil {
+					t.Error(err)
+				}
+				delivered.Add(int32(n))
+			})
+		}
+		wg.Wait()
+		got := recv.got()
+		ids := map[string]bool{}
+		for _, r := range got {
+			ids[r.header.Get(notify.HeaderDelivery)] = true
+		}
+		if len(got) != 30 || len(ids) != 30 || delivered.Load() != 30 {
+			t.Errorf("%d requests for %d deliveries, %d counted delivered; want 30 each", len(got), len(ids), delivered.Load())
 		}
 	})
 }

@@ -489,20 +489,16 @@ func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need,
 	var out model.Need
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = s.createAndRead(ctx, tx, pr, &in)
+		out, err = s.createAndRead(ctx, &needTx{Tx: tx}, pr, &in, &policyCache{s: s, q: tx})
 		return err
 	})
 	return out, err
 }
 
-// createAndRead writes one case inside tx and reads it back as the caller sees it.
-func (s *Store) createAndRead(ctx context.Context, tx *sql.Tx, pr *auth.Principal, in *model.NeedInput) (model.Need, error) {
+// createAndRead writes one case inside tx and returns it as the caller sees it.
+func (s *Store) createAndRead(ctx context.Context, tx *needTx, pr *auth.Principal, in *model.NeedInput, pols *policyCache) (model.Need, error) {
 	now := s.now()
-	id, err := s.createNeedTx(ctx, tx, pr, in, nil, "", now)
-	if err != nil {
-		return model.Need{}, err
-	}
-	r, err := s.getNeed(ctx, tx, auth.System(), id)
+	r, err := s.createNeedTx(ctx, tx, pr, in, nil, "", now, pols)
 	if err != nil {
 		return model.Need{}, err
 	}
@@ -510,65 +506,73 @@ func (s *Store) createAndRead(ctx context.Context, tx *sql.Tx, pr *auth.Principa
 	if err != nil {
 		return out, model.Internal(err)
 	}
-	out.Events, err = s.listNeedEvents(ctx, tx, id)
-	return out, err
+	return out, nil
 }
 
 // createNeedTx writes one case, its first event, its outbox event and its
-// audit row inside tx; prefix names nested fields in errors (needs[0].).
-func (s *Store) createNeedTx(ctx context.Context, tx *sql.Tx, pr *auth.Principal, in *model.NeedInput, visitID *int64, prefix string, now time.Time) (int64, error) {
+// audit row inside tx, and returns the case as stored (with its first event)
+// without reading it back; prefix names nested fields in errors (needs[0].).
+func (s *Store) createNeedTx(ctx context.Context, tx *needTx, pr *auth.Principal, in *model.NeedInput, visitID *int64, prefix string,
+	now time.Time, pols *policyCache) (needRow, error) {
+	var r needRow
+	n := &r.Need
 	var a args
-	var regionCode string
-	var institutionID int64
-	err := tx.QueryRowContext(ctx, "SELECT p.region_code, p.institution_id FROM people p WHERE p.id = "+a.add(in.PersonID)+" AND "+personScope(pr, "p", &a), a...).
-		Scan(&regionCode, &institutionID)
+	err := tx.QueryRowContext(ctx, `SELECT p.name, p.phone_enc, p.region_code, p.institution_id, i.name FROM people p
+		JOIN institutions i ON i.id = p.institution_id WHERE p.id = `+a.add(in.PersonID)+" AND "+personScope(pr, "p", &a), a...).
+		Scan(&n.PersonName, &r.personPhone, &n.RegionCode, &n.InstitutionID, &n.InstitutionName)
 	if err == sql.ErrNoRows {
-		return 0, model.NotFound("person")
+		return r, model.NotFound("person")
 	}
 	if err != nil {
-		return 0, model.Internal(err)
+		return r, model.Internal(err)
 	}
 	if in.FamilyMemberID != nil {
 		var owner int64
-		err := tx.QueryRowContext(ctx, "SELECT person_id FROM family_members WHERE id = $1", *in.FamilyMemberID).Scan(&owner)
+		err := tx.QueryRowContext(ctx, "SELECT person_id, name, relation, phone_enc FROM family_members WHERE id = $1", *in.FamilyMemberID).
+			Scan(&owner, &n.FamilyMemberName, &n.FamilyRelation, &r.familyPhone)
 		if err != nil && err != sql.ErrNoRows {
-			return 0, model.Internal(err)
+			return r, model.Internal(err)
 		}
 		if err == sql.ErrNoRows || owner != in.PersonID {
-			return 0, model.FieldErrors{prefix + "family_member_id": model.M("need.family_member_other")}.Err()
+			return r, model.FieldErrors{prefix + "family_member_id": model.M("need.family_member_other")}.Err()
 		}
+		n.FamilyMemberID = in.FamilyMemberID
 	}
-	pol, err := s.policy(ctx, tx, regionCode)
+	pol, err := pols.get(ctx, n.RegionCode)
 	if err != nil {
-		return 0, err
+		return r, err
 	}
 	due, key := pol.CheckDue(now, in.Urgency, in.DueAt)
 	switch key {
 	case "":
 	case "need.due_too_late":
-		return 0, model.FieldErrors{prefix + "due_at": model.M(key, pol.Deadline(in.Urgency).Hours())}.Err()
+		return r, model.FieldErrors{prefix + "due_at": model.M(key, pol.Deadline(in.Urgency).Hours())}.Err()
 	default:
-		return 0, model.FieldErrors{prefix + "due_at": model.M(key)}.Err()
+		return r, model.FieldErrors{prefix + "due_at": model.M(key)}.Err()
 	}
 	at := ms(now)
-	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO needs (person_id, family_member_id, visit_id, region_code, institution_id, team_region_code,
 		category, kind, urgency, description, source, status, due_at, created_by, created_by_name, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id`,
-		in.PersonID, nullInt(in.FamilyMemberID), nullInt(visitID), regionCode, institutionID, in.Category, in.Kind, in.Urgency,
-		in.Description, in.Source, model.NeedOpen, ms(due), nullID(pr.UserID), pr.Username, at).Scan(&id)
+		in.PersonID, nullInt(in.FamilyMemberID), nullInt(visitID), n.RegionCode, n.InstitutionID, in.Category, in.Kind, in.Urgency,
+		in.Description, in.Source, model.NeedOpen, ms(due), nullID(pr.UserID), pr.Username, at).Scan(&n.ID)
 	if err != nil {
-		return 0, model.Internal(err)
+		return r, model.Internal(err)
 	}
-	if err := s.insertNeedEvent(ctx, tx, pr, needEventRec{NeedID: id, Action: model.EventCreated, To: model.NeedOpen}, at); err != nil {
-		return 0, err
+	n.PersonID, n.VisitID, n.TeamRegionCode = in.PersonID, visitID, n.RegionCode
+	n.Category, n.Kind, n.Urgency, n.Description, n.Source, n.Status = in.Category, in.Kind, in.Urgency, in.Description, in.Source, model.NeedOpen
+	n.DueAt, n.CreatedAt, n.UpdatedAt, n.Version = fromMS(ms(due)), fromMS(at), fromMS(at), 1
+	n.RecordedBy, n.RecordedByID = pr.Username, nullToPtr(sql.NullInt64{Int64: pr.UserID, Valid: pr.UserID != 0})
+	ev := needEventRec{NeedID: n.ID, Action: model.EventCreated, To: model.NeedOpen}
+	evID, err := s.insertNeedEvent(ctx, tx, pr, ev, at)
+	if err != nil {
+		return r, err
 	}
-	payload := model.OutboxPayload{NeedID: id, Category: in.Category, Kind: in.Kind, Urgency: in.Urgency, Status: model.NeedOpen,
-		RegionCode: regionCode, TeamRegionCode: regionCode, InstitutionID: institutionID, DueAt: due}
-	if err := s.emit(ctx, tx, model.OutboxNeedCreated, payload, at); err != nil {
-		return 0, err
+	n.Events = []model.NeedEvent{{ID: evID, NeedID: n.ID, At: fromMS(at), UserID: n.RecordedByID, Username: pr.Username, Action: ev.Action, ToStatus: ev.To}}
+	if err := s.emit(ctx, tx, model.OutboxNeedCreated, payloadOf(r), at); err != nil {
+		return r, err
 	}
-	return id, s.appendAudit(ctx, tx, auditRecord{Action: ActNeedCreate, ObjectType: "need", ObjectID: strconv.FormatInt(id, 10),
+	return r, s.appendAudit(ctx, tx.Tx, auditRecord{Action: ActNeedCreate, ObjectType: "need", ObjectID: strconv.FormatInt(n.ID, 10),
 		Detail: "person=" + strconv.FormatInt(in.PersonID, 10)})
 }
 
@@ -592,22 +596,23 @@ type needEventRec struct {
 	Satisfaction      *int
 }
 
-func (s *Store) insertNeedEvent(ctx context.Context, tx *sql.Tx, pr *auth.Principal, e needEventRec, at int64) error {
+func (s *Store) insertNeedEvent(ctx context.Context, tx queryer, pr *auth.Principal, e needEventRec, at int64) (int64, error) {
 	var sat any
 	if e.Satisfaction != nil {
 		sat = *e.Satisfaction
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO need_events (need_id, at, user_id, username, action, from_status, to_status, note,
-		assignee_user_id, assignee_volunteer_id, team_region_code, satisfaction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		e.NeedID, at, nullID(pr.UserID), pr.Username, e.Action, e.From, e.To, e.Note, nullInt(e.AssigneeUser), nullInt(e.AssigneeVolunteer), e.Team, sat)
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO need_events (need_id, at, user_id, username, action, from_status, to_status, note,
+		assignee_user_id, assignee_volunteer_id, team_region_code, satisfaction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		e.NeedID, at, nullID(pr.UserID), pr.Username, e.Action, e.From, e.To, e.Note, nullInt(e.AssigneeUser), nullInt(e.AssigneeVolunteer), e.Team, sat).Scan(&id)
 	if err != nil {
-		return model.Internal(err)
+		return 0, model.Internal(err)
 	}
-	return nil
+	return id, nil
 }
 
 // emit writes an outbox event in the transaction of the change it reports.
-func (s *Store) emit(ctx context.Context, tx *sql.Tx, event string, p model.OutboxPayload, at int64) error {
+func (s *Store) emit(ctx context.Context, tx queryer, event string, p model.OutboxPayload, at int64) error {
 	p.Event, p.At = event, fromMS(at)
 	body, err := json.Marshal(p)
 	if err != nil {
@@ -629,7 +634,7 @@ func payloadOf(n needRow) model.OutboxPayload {
 
 // notify puts an inbox entry of kind about a case into each user's inbox
 // (each user once), in the transaction of the change.
-func (s *Store) notify(ctx context.Context, tx *sql.Tx, users []int64, kind string, needID int64, at int64) error {
+func (s *Store) notify(ctx context.Context, tx queryer, users []int64, kind string, needID int64, at int64) error {
 	seen := map[int64]bool{}
 	for _, u := range users {
 		if u == 0 || seen[u] {

@@ -150,7 +150,7 @@ func BenchmarkCreateNeed(b *testing.B) {
 		}
 	})
 	b.Run("parallel", func(b *testing.B) {
-		b.SetParallelism(4)
+		b.SetParallelism(32)
 		b.RunParallel(func(pb *testing.PB) {
 			i := rand.IntN(people)
 			for pb.Next() {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 
 	"houdun/internal/auth"
@@ -80,9 +81,51 @@ func (s *Store) leadNeedBatch(c *needCommitter) {
 	c.queue = c.queue[n:]
 	c.mu.Unlock()
 
+	// A panic must not leave the waiting callers (and every later one) stuck:
+	// they are answered and the lead passed on before it goes up the stack.
+	var panicked any
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				panicked = p
+				for _, call := range batch {
+					call.out, call.err = model.Need{}, model.Internal(fmt.Errorf("create need: panic: %v", p))
+				}
+			}
+		}()
+		s.writeNeedBatch(batch)
+	}()
+
+	c.mu.Lock()
+	var next *needCall
+	if len(c.queue) > 0 {
+		next = c.queue[0]
+	} else {
+		c.leading = false
+	}
+	c.mu.Unlock()
+	for _, call := range batch {
+		select {
+		case call.wake <- false:
+		default:
+		}
+	}
+	if next != nil {
+		next.wake <- true
+	}
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// writeNeedBatch writes a batch in one transaction, a savepoint per case.
+func (s *Store) writeNeedBatch(batch []*needCall) {
 	// A caller that goes away must not interrupt the shared transaction: the
 	// statements run without its cancellation, after a check that it still waits.
-	err := s.tx(context.WithoutCancel(batch[0].ctx), func(tx *sql.Tx) error {
+	err := s.tx(context.WithoutCancel(batch[0].ctx), func(sqlTx *sql.Tx) error {
+		// The batch's statements are parsed once and reused by every case in it.
+		tx := &needTx{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+		pols := &policyCache{s: s, q: tx}
 		for _, call := range batch {
 			call.out, call.err = model.Need{}, nil
 			if err := call.ctx.Err(); err != nil {
@@ -93,7 +136,7 @@ func (s *Store) leadNeedBatch(c *needCommitter) {
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT need_create"); err != nil {
 				return model.Internal(err)
 			}
-			call.out, call.err = s.createAndRead(ctx, tx, call.pr, &call.in)
+			call.out, call.err = s.createAndRead(ctx, tx, call.pr, &call.in, pols)
 			if call.err != nil {
 				if _, err := tx.ExecContext(ctx, "ROLLBACK TO need_create"); err != nil {
 					return model.Internal(err)
@@ -113,21 +156,48 @@ func (s *Store) leadNeedBatch(c *needCommitter) {
 		}
 	}
 
-	c.mu.Lock()
-	var next *needCall
-	if len(c.queue) > 0 {
-		next = c.queue[0]
-	} else {
-		c.leading = false
+}
+
+// needTx is a write transaction whose statements, with stmts set, are
+// prepared once per SQL text and reused: parsing is a third of the cost of a
+// case on SQLite. The embedded *sql.Tx is what appendAudit takes.
+type needTx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (t *needTx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
 	}
-	c.mu.Unlock()
-	for _, call := range batch {
-		select {
-		case call.wake <- false:
-		default:
-		}
+	if st, ok := t.stmts[q]; ok {
+		return st
 	}
-	if next != nil {
-		next.wake <- true
+	st, err := t.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared call below reports the error
 	}
+	t.stmts[q] = st
+	return st
+}
+
+func (t *needTx) ExecContext(ctx context.Context, q string, a ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, a...)
+	}
+	return t.Tx.ExecContext(ctx, q, a...)
+}
+
+func (t *needTx) QueryContext(ctx context.Context, q string, a ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, a...)
+	}
+	return t.Tx.QueryContext(ctx, q, a...)
+}
+
+func (t *needTx) QueryRowContext(ctx context.Context, q string, a ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, a...)
+	}
+	return t.Tx.QueryRowContext(ctx, q, a...)
 }

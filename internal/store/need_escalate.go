@@ -72,9 +72,7 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	for {
 		// Walk the queue in (due_at, id) order from where the last batch ended,
 		// so that a case another server holds back cannot stall this one.
-		cands, err := s.candidates(ctx, `SELECT id, due_at, team_region_code, region_code, urgency FROM needs`+s.queueIndex("needs_to_escalate")+`
-			WHERE status IN `+activeStatusSQL+` AND escalated_due_at < due_at AND due_at <= $1
-			AND (due_at > $2 OR (due_at = $2 AND id > $3)) ORDER BY due_at, id LIMIT $4`, ms(now), last, lastID, jobBatch)
+		cands, err := s.candidates(ctx, s.escalateSQL(), ms(now), last, lastID, jobBatch)
 		if err != nil {
 			return moved, err
 		}
@@ -96,6 +94,23 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 			return moved, nil
 		}
 	}
+}
+
+// escalateSQL picks the next batch of cases to escalate: $1 now, ($2, $3)
+// the (due_at, id) the last batch ended at, $4 the batch size.
+func (s *Store) escalateSQL() string {
+	return `SELECT id, due_at, team_region_code, region_code, urgency FROM needs` + s.queueIndex("needs_to_escalate") + `
+		WHERE status IN ` + activeStatusSQL + ` AND escalated_due_at < due_at AND due_at <= $1
+		AND (due_at > $2 OR (due_at = $2 AND id > $3)) ORDER BY due_at, id LIMIT $4`
+}
+
+// remindSQL picks the next batch of cases to remind of a deadline: cond uses
+// $1…$n, then ($n+1, $n+2) the (due_at, id) the last batch ended at and $n+3
+// the batch size.
+func (s *Store) remindSQL(index, guard, cond string, n int) string {
+	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	return "SELECT id, due_at, team_region_code, region_code, urgency FROM needs" + s.queueIndex(index) + " WHERE status IN " + activeStatusSQL +
+		" AND " + guard + " < due_at AND " + cond + " AND (due_at > " + p(1) + " OR (due_at = " + p(1) + " AND id > " + p(2) + ")) ORDER BY due_at, id LIMIT " + p(3)
 }
 
 func (s *Store) candidates(ctx context.Context, q string, a ...any) ([]candidate, error) {
@@ -145,7 +160,7 @@ func (s *Store) escalateOne(ctx context.Context, pr *auth.Principal, c candidate
 		if err != nil {
 			return err
 		}
-		if err := s.insertNeedEvent(ctx, tx, pr, needEventRec{NeedID: c.id, Action: model.EventEscalated, From: after.Status, To: after.Status,
+		if _, err := s.insertNeedEvent(ctx, tx, pr, needEventRec{NeedID: c.id, Action: model.EventEscalated, From: after.Status, To: after.Status,
 			Team: next, Note: "level=" + strconv.Itoa(after.EscalationLevel)}, at); err != nil {
 			return err
 		}
@@ -192,9 +207,7 @@ func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (int, error)
 		for {
 			n := len(k.args)
 			a := append(append([]any{}, k.args...), last, lastID, jobBatch)
-			cands, err := s.candidates(ctx, "SELECT id, due_at, team_region_code, region_code, urgency FROM needs"+s.queueIndex(k.index)+" WHERE status IN "+activeStatusSQL+
-				" AND "+k.guard+" < due_at AND "+k.cond+" AND (due_at > $"+strconv.Itoa(n+1)+" OR (due_at = $"+strconv.Itoa(n+1)+" AND id > $"+strconv.Itoa(n+2)+
-				")) ORDER BY due_at, id LIMIT $"+strconv.Itoa(n+3), a...)
+			cands, err := s.candidates(ctx, s.remindSQL(k.index, k.guard, k.cond, n), a...)
 			if err != nil {
 				return sent, err
 			}

@@ -167,4 +167,6 @@ func mustDuration(t *testing.T, got, want time.Time) {
 	}
 }
 
-func auditor() *auth.Principal { return &auth.Principal{UserID: 1, Username: "auditor", Role: auth.RoleAuditor} }
+func auditor() *auth.Principal {
+	return &auth.Principal{UserID: 1, Username: "auditor", Role: auth.RoleAuditor}
+}

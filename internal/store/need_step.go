@@ -101,7 +101,7 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 			return staleVersion()
 		}
 		ch.event.NeedID, ch.event.Action, ch.event.From, ch.event.To = id, act.Event(), cur.Status, next
-		if err := s.insertNeedEvent(ctx, tx, pr, ch.event, at); err != nil {
+		if _, err := s.insertNeedEvent(ctx, tx, pr, ch.event, at); err != nil {
 			return err
 		}
 		after, err := s.getNeed(ctx, tx, auth.System(), id)

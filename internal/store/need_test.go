@@ -201,9 +201,15 @@ func TestNeedBadInput(t *testing.T) {
 			{"close an open case", func() error { _, err := st.CloseNeed(cw, n.ID, model.NeedStep{Satisfaction: ptr(5)}); return err }, model.EConflict, ""},
 			{"start an open case", func() error { _, err := st.StartNeed(cw, n.ID, model.NeedStep{}); return err }, model.EConflict, ""},
 			{"resolve an open case", func() error { _, err := st.ResolveNeed(cw, n.ID, model.NeedStep{Resolution: "x"}); return err }, model.EConflict, ""},
-			{"stale version", func() error { _, err := st.RejectNeed(cw, n.ID, model.NeedStep{Reason: "重复", Version: ptr(int64(7))}); return err }, model.EStaleVersion, ""},
+			{"stale version", func() error {
+				_, err := st.RejectNeed(cw, n.ID, model.NeedStep{Reason: "重复", Version: ptr(int64(7))})
+				return err
+			}, model.EStaleVersion, ""},
 			{"unknown case", func() error { _, err := st.StartNeed(cw, 999999, model.NeedStep{}); return err }, model.ENotFound, ""},
-			{"case out of scope", func() error { _, err := st.RejectNeed(f.as("cw_xinqiu"), n.ID, model.NeedStep{Reason: "x"}); return err }, model.ENotFound, ""},
+			{"case out of scope", func() error {
+				_, err := st.RejectNeed(f.as("cw_xinqiu"), n.ID, model.NeedStep{Reason: "x"})
+				return err
+			}, model.ENotFound, ""},
 		}
 		for _, c := range steps {
 			err := c.run()
@@ -251,12 +257,16 @@ func TestEveryStepFromEveryStatus(t *testing.T) {
 			"rejected": func(id int64) { st.RejectNeed(cw, id, model.NeedStep{Reason: "重复登记"}) },
 		}
 		do := map[casework.Action]func(id int64) (model.Need, error){
-			casework.Assign:  func(id int64) (model.Need, error) { return st.AssignNeed(cw, id, model.NeedAssign{VolunteerID: &f.wang.ID}) },
+			casework.Assign: func(id int64) (model.Need, error) {
+				return st.AssignNeed(cw, id, model.NeedAssign{VolunteerID: &f.wang.ID})
+			},
 			casework.Start:   func(id int64) (model.Need, error) { return st.StartNeed(cw, id, model.NeedStep{}) },
 			casework.Resolve: func(id int64) (model.Need, error) { return st.ResolveNeed(cw, id, model.NeedStep{Resolution: "done"}) },
 			casework.Close:   func(id int64) (model.Need, error) { return st.CloseNeed(cw, id, model.NeedStep{Satisfaction: ptr(3)}) },
-			casework.Reject:  func(id int64) (model.Need, error) { return st.RejectNeed(cw, id, model.NeedStep{Reason: "不属于受理范围"}) },
-			casework.Reopen:  func(id int64) (model.Need, error) { return st.ReopenNeed(cw, id, model.NeedStep{}) },
+			casework.Reject: func(id int64) (model.Need, error) {
+				return st.RejectNeed(cw, id, model.NeedStep{Reason: "不属于受理范围"})
+			},
+			casework.Reopen: func(id int64) (model.Need, error) { return st.ReopenNeed(cw, id, model.NeedStep{}) },
 		}
 		for _, status := range model.NeedStatuses {
 			for _, act := range casework.Actions {
@@ -492,10 +502,15 @@ func TestNeedListFiltersAndOrder(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
 		f := newNeedFixture(t, st, clock)
 		cw := f.as("cw_haizhou")
-		low := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Urgency = "low" }))          // due +7d
-		urgent := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Urgency = "urgent" }))    // due +4h
+		low := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Urgency = "low" }))       // due +7d
+		urgent := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Urgency = "urgent" })) // due +4h
 		soon := clock.Now().Add(time.Hour)
-		high := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Urgency = "high"; in.DueAt = &soon; in.Category = "safety"; in.Kind = "ppe" }))
+		high := f.create(t, cw, f.newNeed(func(in *model.NeedInput) {
+			in.Urgency = "high"
+			in.DueAt = &soon
+			in.Category = "safety"
+			in.Kind = "ppe"
+		}))
 		ids := func(l model.List[model.Need]) []int64 {
 			var out []int64
 			for _, n := range l.Items {
@@ -606,6 +621,77 @@ func TestDeletingAPersonDeletesTheirCases(t *testing.T) {
 		}
 		if l, _ := st.ListVisits(cw, model.VisitFilter{}); l.Total != 0 {
 			t.Errorf("%d visits outlived their person", l.Total)
+		}
+	})
+}
+
+// TestConcurrentCreatesShareCommits: cases recorded at the same moment are
+// written in shared transactions (on SQLite), yet each succeeds or fails
+// alone: the refused ones leave nothing, the others are whole, and the audit
+// chain stays intact.
+func TestConcurrentCreatesShareCommits(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newNeedFixture(t, st, clock)
+		cw := f.as("cw_city")
+		const n = 60
+		errs := make([]error, n)
+		got := make([]model.Need, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in := f.newNeed(func(in *model.NeedInput) { in.Description = "并发登记 " + strings.Repeat("x", i) })
+				switch i % 6 {
+				case 1:
+					in.PersonID = 999999 // unknown: 404
+				case 2:
+					in.FamilyMemberID = &f.liuSon.ID // another person's relative: 400
+				case 3:
+					in.PersonID, in.FamilyMemberID = f.liu.ID, &f.liuSon.ID
+				}
+				got[i], errs[i] = st.CreateNeed(cw, in)
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for i, err := range errs {
+			want := model.Code("")
+			switch i % 6 {
+			case 1:
+				want = model.ENotFound
+			case 2:
+				want = model.EInvalid
+			}
+			if code(err) != want {
+				t.Errorf("call %d: %v, want %q", i, err, want)
+			}
+			if err == nil {
+				created++
+				if got[i].ID == 0 || got[i].Description != strings.TrimSpace("并发登记 "+strings.Repeat("x", i)) || len(got[i].Events) != 1 || got[i].Events[0].ID == 0 {
+					t.Errorf("call %d returned %+v", i, got[i])
+				}
+			}
+		}
+		l, err := st.ListNeeds(cw, model.NeedFilter{Page: model.Page{Limit: 500}})
+		if err != nil || l.Total != created || created != n-2*n/6 {
+			t.Fatalf("%d cases stored, %d created, %v", l.Total, created, err)
+		}
+		for _, c := range l.Items {
+			full, err := st.GetNeed(cw, c.ID)
+			if err != nil || len(full.Events) != 1 {
+				t.Fatalf("case %d: %d events, %v", c.ID, len(full.Events), err)
+			}
+		}
+		audit, _ := st.ListAudit(testutil.As(auditor()), model.AuditFilter{Action: "need.create"})
+		if audit.Total != created {
+			t.Errorf("%d need.create audit rows for %d cases", audit.Total, created)
+		}
+		if _, err := st.VerifyAuditChain(testutil.System()); err != nil {
+			t.Fatal(err)
+		}
+		if rows, _ := st.OutboxForTest(testutil.System()); len(rows) != created {
+			t.Errorf("%d outbox rows for %d cases", len(rows), created)
 		}
 	})
 }

@@ -355,7 +355,14 @@ func (s *Store) EnqueueDeliveries(ctx context.Context) (int, error) {
 					created += int(n)
 				}
 			}
-			_, err = tx.ExecContext(ctx, "UPDATE outbox SET enqueued_at = $1 WHERE enqueued_at = 0 AND id <= $2", now, evs[len(evs)-1].id)
+			// Mark exactly the events read: on PostgreSQL an event with a lower
+			// id may commit after the SELECT, and a range would mark it unsent.
+			a := args{now}
+			ph := make([]string, len(evs))
+			for i, e := range evs {
+				ph[i] = a.add(e.id)
+			}
+			_, err = tx.ExecContext(ctx, "UPDATE outbox SET enqueued_at = $1 WHERE id IN ("+strings.Join(ph, ", ")+")", a...)
 			if err != nil {
 				return model.Internal(err)
 			}

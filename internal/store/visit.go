@@ -95,19 +95,16 @@ func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (model.Vis
 			Detail: "person=" + strconv.FormatInt(p.ID, 10) + " needs=" + strconv.Itoa(len(in.Needs))}); err != nil {
 			return err
 		}
-		var ids []int64
+		var rows []needRow
+		ntx, pols := &needTx{Tx: tx}, &policyCache{s: s, q: tx}
 		for i := range in.Needs {
-			nid, err := s.createNeedTx(ctx, tx, pr, &in.Needs[i], &id, "needs["+strconv.Itoa(i)+"].", now)
+			r, err := s.createNeedTx(ctx, ntx, pr, &in.Needs[i], &id, "needs["+strconv.Itoa(i)+"].", now, pols)
 			if err != nil {
 				return err
 			}
-			ids = append(ids, nid)
+			rows = append(rows, r)
 		}
 		if v, err = s.getVisit(ctx, tx, pr, id); err != nil {
-			return err
-		}
-		rows, err := s.needsByID(ctx, tx, ids)
-		if err != nil {
 			return err
 		}
 		for _, r := range rows {

@@ -120,8 +120,11 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 			lq.Set("region", p.RegionCode)
 		}
 		if len(fe) == 0 {
-			lq.Set("from", v.From)
-			lq.Set("to", v.To)
+			for k, val := range map[string]string{"from": v.From, "to": v.To} {
+				if val != "" {
+					lq.Set(k, val)
+				}
+			}
 		}
 		v.LedgerURL = "/api/v1/ledger.xlsx?" + lq.Encode()
 	}

@@ -153,6 +153,7 @@ func TestAVisitWithTwoNeedsRecordsBothInOneGo(t *testing.T) {
 		// A wrong second block: the first is kept, the error is beside the second.
 		form.Set("blocks", "3")
 		form.Set("needs[1].kind", "childcare")
+		form.Set("needs[1].urgency", "normal")
 		form.Set("needs[1].description", "孩子放学无人接")
 		bad := cw.postForm("/visits", form)
 		if bad.status != http.StatusUnprocessableEntity {
@@ -394,11 +395,15 @@ func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
 		s := newLedgerSite(t, st)
 		n := s.newCase(s.zhang.ID, model.KindMeals, "夜班期间孩子无人做饭")
-		escalate(t, st, clock, 26*time.Hour)
+		clock.Advance(26 * time.Hour) // past the 24 h of urgency high
 		cw := s.as("cw_haizhou")
 		list := cw.get("/needs?overdue=1")
-		contains(t, list, `class="is-overdue"`, "逾期 2 小时", "升级 1 级")
+		contains(t, list, `class="is-overdue"`, "逾期 2 小时", "夜班期间孩子无人做饭")
+		// Escalation hands the case to the city's team with a new deadline.
+		escalate(t, st, clock, time.Minute)
 		page := cw.get(caseURL(n.ID))
-		contains(t, page, "升级 1 级", "辽宁省阜新市", "逾期升级")
+		contains(t, page, "升级 1 级", "辽宁省阜新市", "逾期升级", "剩余 1 天")
+		lacks(t, cw.get("/needs?overdue=1"), "夜班期间孩子无人做饭")
+		contains(t, cw.get("/needs"), "升级 1 级")
 	})
 }
