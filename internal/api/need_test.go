@@ -799,3 +799,23 @@ func TestVisitPlanThroughTheAPI(t *testing.T) {
 		f.get(t, cw, "/api/v1/visits/due?status=soon").want(t, http.StatusBadRequest)
 	})
 }
+
+// TestProposedVolunteersCanBeAssigned: a volunteer registered at the city
+// serves its districts, so a district's team lead sees them proposed and may
+// assign them; one of another district may not be assigned.
+func TestProposedVolunteersCanBeAssigned(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		const cw = auth.RoleCaseworker
+		f := newFixture(t, st, clock, cw)
+		cityVol, otherVol := f.newVolunteer(t, "2109", ""), f.newVolunteer(t, "210903", "")
+		n := f.newNeed(t, f.atA.ID, model.CategoryPsychological)
+		var proposals struct{ Items []struct{ ID int64 } }
+		f.get(t, cw, "/api/v1/needs/"+id(n.ID)+"/volunteers").want(t, http.StatusOK).decode(t, &proposals)
+		if len(proposals.Items) != 1 || proposals.Items[0].ID != cityVol.ID {
+			t.Fatalf("proposals %+v, want the city's volunteer only", proposals.Items)
+		}
+		f.send(t, cw, "POST", "/api/v1/needs/"+id(n.ID)+"/assign", map[string]any{"volunteer_id": otherVol.ID}).want(t, http.StatusBadRequest)
+		f.send(t, cw, "POST", "/api/v1/needs/"+id(n.ID)+"/assign", map[string]any{"volunteer_id": cityVol.ID}).want(t, http.StatusOK)
+	})
+}

@@ -221,13 +221,14 @@ func (s *Store) checkAssigneeUser(ctx context.Context, tx *sql.Tx, uid, needID i
 	return nil
 }
 
-// checkAssigneeVolunteer: the volunteer must be active and registered in the
-// caller's scope; it returns the volunteer's linked account (0 when none).
+// checkAssigneeVolunteer: the volunteer must be active and one the caller may
+// use (volunteerReach: their region range and the regions above it, as
+// ProposedVolunteers proposes); it returns the linked account (0 when none).
 func (s *Store) checkAssigneeVolunteer(ctx context.Context, tx *sql.Tx, pr *auth.Principal, vid int64) (int64, error) {
 	var a args
 	var uid sql.NullInt64
 	var active bool
-	err := tx.QueryRowContext(ctx, "SELECT v.user_id, v.active FROM volunteers v WHERE v.id = "+a.add(vid)+" AND "+volunteerScope(pr, "v", &a), a...).
+	err := tx.QueryRowContext(ctx, "SELECT v.user_id, v.active FROM volunteers v WHERE v.id = "+a.add(vid)+" AND "+volunteerReach(pr, "v", &a), a...).
 		Scan(&uid, &active)
 	if err == sql.ErrNoRows || (err == nil && !active) {
 		return 0, model.FieldErrors{"volunteer_id": model.M("need.volunteer_invalid")}.Err()

@@ -21,10 +21,14 @@ type caseRow struct {
 	DueSoon   bool   // less than two hours left
 	Team      string // the responsible team's region, named
 	Created   string
+	Score     int // the satisfaction of a closed case, 0 when none
 }
 
 func newCaseRow(p Page, n model.Need, now time.Time) caseRow {
 	c := caseRow{Need: n, Due: formatTime(n.DueAt), Team: regionLabel(n.TeamRegionCode), Created: formatTime(n.CreatedAt)}
+	if n.Satisfaction != nil {
+		c.Score = *n.Satisfaction
+	}
 	if casework.Active(n.Status) && !n.DueAt.IsZero() {
 		if n.Overdue || !now.Before(n.DueAt) {
 			c.Overdue = true

@@ -27,6 +27,7 @@ type needShowView struct {
 	Typed     stepForm
 	Lost      bool
 	StaleHint bool
+	Mine      bool // a worker's own case: the way back is their own list
 }
 
 // stepForm is what the step forms of a case page send.
@@ -109,7 +110,7 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 	v.Title = v.T("web.need.title", n.ID, v.Label("need.kind", n.Kind))
 	v.Current = "needs"
 	if p.Can(auth.PermNeedReport) && !p.Can(auth.PermNeedWrite) {
-		v.Current = "my_needs"
+		v.Current, v.Mine = "my_needs", true
 	}
 	v.Back = caseURL(id)
 	v.CanSeePerson = p.Can(auth.PermPersonRead)
@@ -131,8 +132,15 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 		s := strconv.Itoa(i)
 		v.Satisfactions = append(v.Satisfactions, option{Value: s, Text: v.T("web.need.satisfaction_" + s), Selected: v.Posted == "close" && v.Typed.Satisfaction == s})
 	}
+	level := 0
 	for _, e := range n.Events {
-		v.Events = append(v.Events, newEventRow(v.Page, e))
+		switch e.Action {
+		case model.EventEscalated:
+			level++
+		case model.EventReopened:
+			level = 0
+		}
+		v.Events = append(v.Events, newEventRow(v.Page, e, level))
 	}
 	h.render(w, r, status, "need_show", v)
 	return nil
@@ -246,13 +254,20 @@ func userLabel(p Page, u model.User) string {
 	return name + " · " + p.Label("role", u.Role)
 }
 
-func newEventRow(p Page, e model.NeedEvent) eventRow {
+// newEventRow words one step of the history; level is the escalation level
+// the case had after it.
+func newEventRow(p Page, e model.NeedEvent, level int) eventRow {
 	row := eventRow{NeedEvent: e, When: formatTime(e.At), Title: p.Label("need.event", e.Action)}
+	if e.FromStatus == e.ToStatus {
+		row.FromStatus = "" // an escalation keeps the status: no "assigned → assigned"
+	}
 	switch {
 	case e.Assignee != nil:
 		row.Detail = p.T("web.need.event_assignee", p.Label("need.assignee", e.Assignee.Kind), e.Assignee.Name)
 	case e.Action == model.EventEscalated:
-		row.Detail = p.T("web.need.event_team", regionLabel(e.TeamRegionCode))
+		row.Detail = p.T("web.need.event_team", regionLabel(e.TeamRegionCode), level)
+		// The scheduler's note ("level=2") is for machines; the detail says it.
+		row.Note = ""
 	case e.Satisfaction != nil:
 		row.Detail = p.T("web.need.event_satisfaction", *e.Satisfaction)
 	}

@@ -35,7 +35,7 @@ func newVolunteerRow(p Page, vo model.Volunteer) volunteerRow {
 	return row
 }
 
-// Active reports whether a filter is set.
+// Filtered reports whether a filter is set.
 func (v *volunteerListView) Filtered() bool { return v.Q != "" || v.Skill != "" || v.Available != "" }
 
 func (h *handlers) volunteerList(w http.ResponseWriter, r *http.Request) error {
