@@ -51,8 +51,10 @@ var benchNeedColumns = []string{"person_id", "region_code", "institution_id", "t
 	"source", "status", "due_at", "escalated_due_at", "due_soon_notified_for", "overdue_notified_for", "created_by_name", "version", "created_at", "updated_at"}
 
 // BulkInsertNeedsForTest writes cases straight into the table with the import
-// path's bulk inserts (COPY on PostgreSQL), without history, outbox or audit:
-// a benchmark's million cases in a minute.
+// path's bulk inserts (COPY on PostgreSQL), without history, outbox or audit.
+// On SQLite the indexes of the table are dropped first and built again at the
+// end, as one bulk-loads any database: a million cases then take a minute or
+// two instead of twenty.
 func (s *Store) BulkInsertNeedsForTest(ctx context.Context, needs []BenchNeed) error {
 	row := func(n BenchNeed) []any {
 		guard := int64(0)
@@ -62,16 +64,51 @@ func (s *Store) BulkInsertNeedsForTest(ctx context.Context, needs []BenchNeed) e
 		return []any{n.PersonID, n.RegionCode, n.InstitutionID, n.RegionCode, n.Category, n.Kind, n.Urgency, "基准测试用需求描述",
 			"visit", n.Status, n.DueAt, guard, guard, guard, "bench", int64(1), n.CreatedAt, n.CreatedAt}
 	}
-	return s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
-		if s.engine == Postgres {
-			values := make([][]any, len(needs))
-			for i, n := range needs {
-				values[i] = row(n)
-			}
-			return copyFrom(ctx, conn, "needs", benchNeedColumns, values)
+	var indexes []string
+	if s.engine == SQLite {
+		rows, err := s.write.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'needs' AND sql IS NOT NULL")
+		if err != nil {
+			return err
 		}
-		return s.insertMultiRow(ctx, tx, "needs", benchNeedColumns, len(needs), func(i int) []any { return row(needs[i]) }, func(int) {})
-	})
+		var names []string
+		for rows.Next() {
+			var name, ddl string
+			if err := rows.Scan(&name, &ddl); err != nil {
+				rows.Close()
+				return err
+			}
+			names, indexes = append(names, name), append(indexes, ddl)
+		}
+		rows.Close()
+		for _, name := range names {
+			if _, err := s.write.ExecContext(ctx, "DROP INDEX "+name); err != nil {
+				return err
+			}
+		}
+	}
+	const chunk = 100_000
+	for i := 0; i < len(needs); i += chunk {
+		part := needs[i:min(i+chunk, len(needs))]
+		err := s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
+			if s.engine == Postgres {
+				values := make([][]any, len(part))
+				for j, n := range part {
+					values[j] = row(n)
+				}
+				return copyFrom(ctx, conn, "needs", benchNeedColumns, values)
+			}
+			return s.insertMultiRow(ctx, tx, "needs", benchNeedColumns, len(part), func(j int) []any { return row(part[j]) }, func(int) {})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, ddl := range indexes {
+		if _, err := s.write.ExecContext(ctx, ddl); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AnalyzeForTest refreshes the planner statistics, as an operator would after
@@ -95,6 +132,30 @@ func (s *Store) OutboxForTest(ctx context.Context) ([][2]string, error) {
 			return nil, err
 		}
 		out = append(out, [2]string{e, p})
+	}
+	return out, rows.Err()
+}
+
+// BenchPerson is where a registered person works.
+type BenchPerson struct {
+	ID, InstitutionID int64
+	RegionCode        string
+}
+
+// PeopleForTest lists every person's id, institution and region, by id.
+func (s *Store) PeopleForTest(ctx context.Context) ([]BenchPerson, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT id, institution_id, region_code FROM people ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BenchPerson
+	for rows.Next() {
+		var p BenchPerson
+		if err := rows.Scan(&p.ID, &p.InstitutionID, &p.RegionCode); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
 	}
 	return out, rows.Err()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"houdun/internal/auth"
+	"houdun/internal/httpx"
 	"houdun/internal/model"
 )
 
@@ -42,9 +43,12 @@ func (v *dashboardView) Count(n int) string {
 }
 
 func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
-	p, err := need(r, auth.PermAggregateRead)
+	p, err := httpx.Require(r)
 	if err != nil {
 		return err
+	}
+	if !dashboardAllowed(p) {
+		return httpx.Forbidden("error.forbidden")
 	}
 	q := r.URL.Query()
 	v := &dashboardView{Page: h.page(r, "web.dashboard.title"), Region: strings.TrimSpace(q.Get("region")),

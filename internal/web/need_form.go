@@ -165,8 +165,8 @@ func (h *handlers) needFormFailed(w http.ResponseWriter, r *http.Request, v *nee
 		return err
 	}
 	v.setErrors(e)
-	for _, k := range []string{"category", "kind", "urgency", "source"} {
-		v.requireChosen(k, map[string]string{"category": v.Form.Category, "kind": v.Form.Kind, "urgency": v.Form.Urgency, "source": v.Form.Source}[k])
+	for field, value := range map[string]string{"category": v.Form.Category, "kind": v.Form.Kind, "urgency": v.Form.Urgency, "source": v.Form.Source} {
+		v.requireChosen(field, value)
 	}
 	return h.needFormPage(w, r, status, v)
 }

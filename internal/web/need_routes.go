@@ -48,18 +48,27 @@ func (h *handlers) needRoutes() []route {
 	}
 }
 
-// needNavHidden hides menu entries whose single permission says too little:
-// a worker reads cases but has their own page (/me/needs), and the
-// dashboard needs case or ledger rights beyond aggregate.read (finance has
-// only the latter, and the store refuses it the case counts).
-func needNavHidden(u *auth.Principal, key string) bool {
+// navAllowed decides whether u sees the menu entry key that needs perm.
+// Most entries need their one permission; the ledger's pages ask more: a
+// worker reads cases but has their own page (/me/needs), and the dashboard
+// is for the team (dashboardAllowed).
+func navAllowed(u *auth.Principal, key string, perm auth.Permission) bool {
 	switch key {
 	case "needs":
-		return u.Can(auth.PermNeedReport) && !u.Can(auth.PermNeedWrite)
+		return u.Can(perm) && !(u.Can(auth.PermNeedReport) && !u.Can(auth.PermNeedWrite))
 	case "dashboard":
-		return !u.Can(auth.PermNeedRead) && !u.Can(auth.PermLedgerExport)
+		return dashboardAllowed(u) && (u.Can(auth.PermNeedRead) || u.Can(auth.PermLedgerExport))
 	}
-	return false
+	return u.Can(perm)
+}
+
+// dashboardAllowed: roles that read aggregates or the cases of a scope. A
+// volunteer's or a worker's cases are their own, and their pages show them.
+func dashboardAllowed(u *auth.Principal) bool {
+	if u.Can(auth.PermAggregateRead) {
+		return true
+	}
+	return u.Can(auth.PermNeedRead) && u.Role != auth.RoleVolunteer && !u.Can(auth.PermNeedReport)
 }
 
 func init() {

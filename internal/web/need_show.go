@@ -124,7 +124,7 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 		v.Lost = v.LostText() != ""
 	}
 	if v.Steps[string(casework.Assign)] {
-		if v.Assignees, err = h.assigneeGroups(r, p, n, v.Typed.Assignee); err != nil {
+		if v.Assignees, err = h.assigneeGroups(r, v.Page, p, n, v.Typed.Assignee); err != nil {
 			return err
 		}
 	}
@@ -168,8 +168,7 @@ func mayTake(p *auth.Principal, a casework.Action, n model.Need) bool {
 
 // assigneeGroups is the select of the assign form: the volunteers paired
 // with the family first, then the volunteers whose skills match, then staff.
-func (h *handlers) assigneeGroups(r *http.Request, p *auth.Principal, n model.Need, selected string) ([]optionGroup, error) {
-	pg := h.page(r, "")
+func (h *handlers) assigneeGroups(r *http.Request, pg Page, p *auth.Principal, n model.Need, selected string) ([]optionGroup, error) {
 	proposals, err := h.Store.ProposedVolunteers(r.Context(), n.ID)
 	if err != nil {
 		return nil, err

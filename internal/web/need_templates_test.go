@@ -247,6 +247,9 @@ func TestEveryMenuEntryHasATileText(t *testing.T) {
 	}
 	worker := navFor(&auth.Principal{UserID: 1, Role: auth.RoleWorker, PersonID: 3}, i18n.ZH)
 	finance := navFor(&auth.Principal{UserID: 1, Role: auth.RoleFinance, RegionCode: "2109"}, i18n.ZH)
+	counselor := navFor(&auth.Principal{UserID: 1, Role: auth.RoleCounselor, RegionCode: "2109"}, i18n.ZH)
+	leader := navFor(&auth.Principal{UserID: 1, Role: auth.RoleLeader, RegionCode: "2109"}, i18n.ZH)
+	volunteer := navFor(&auth.Principal{UserID: 1, Role: auth.RoleVolunteer, RegionCode: "2109"}, i18n.ZH)
 	for _, tc := range []struct {
 		name  string
 		nav   []navLink
@@ -256,6 +259,11 @@ func TestEveryMenuEntryHasATileText(t *testing.T) {
 		{"a worker has their own needs", worker, "my_needs", true},
 		{"a worker has no case list", worker, "needs", false},
 		{"finance has no dashboard", finance, "dashboard", false},
+		{"a counselor has the dashboard", counselor, "dashboard", true},
+		{"a leader has the dashboard", leader, "dashboard", true},
+		{"a leader has no case list", leader, "needs", false},
+		{"a volunteer has the case list", volunteer, "needs", true},
+		{"a volunteer has no dashboard", volunteer, "dashboard", false},
 	} {
 		found := false
 		for _, n := range tc.nav {

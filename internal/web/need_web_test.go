@@ -316,10 +316,13 @@ func TestCasesOutsideTheScopeAre404AndFunctionsOutsideTheRoleAre403(t *testing.T
 			t.Errorf("finance dashboard: %d, want 403", r.status)
 		}
 		worker := s.as("worker_zhang")
-		for _, path := range []string{"/volunteers", "/visits/due", "/needs/new?person_id=" + strconv.FormatInt(s.zhang.ID, 10)} {
+		for _, path := range []string{"/volunteers", "/visits/due", "/dashboard", "/needs/new?person_id=" + strconv.FormatInt(s.zhang.ID, 10)} {
 			if r := worker.get(path); r.status != http.StatusForbidden {
 				t.Errorf("worker GET %s: %d, want 403", path, r.status)
 			}
+		}
+		if r := s.as("vol_liu").get("/dashboard"); r.status != http.StatusForbidden {
+			t.Errorf("a volunteer's dashboard: %d, want 403", r.status)
 		}
 		if r := s.as("cw_haizhou").get("/me/needs"); r.status != http.StatusForbidden {
 			t.Errorf("a case worker's /me/needs: %d, want 403", r.status)
@@ -405,5 +408,57 @@ func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 		contains(t, page, "升级 1 级", "辽宁省阜新市", "逾期升级", "剩余 1 天")
 		lacks(t, cw.get("/needs?overdue=1"), "夜班期间孩子无人做饭")
 		contains(t, cw.get("/needs"), "升级 1 级")
+	})
+}
+
+func TestVolunteersAreRegisteredPairedAndUnpairedThroughForms(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newLedgerSite(t, st)
+		cw := s.as("cw_haizhou")
+		form := url.Values{"name": {"孙丽"}, "phone": {"12345"}, "region_code": {"210902"}, "skills": {"childcare", "tutoring"}, "available": {"1"}, "active": {"1"}}
+		r := cw.postForm("/volunteers", form)
+		if r.status != http.StatusUnprocessableEntity || fieldErrors(r.body)["phone"] == "" {
+			t.Fatalf("a bad phone: %d %v", r.status, fieldErrors(r.body))
+		}
+		contains(t, r, `value="孙丽"`, `id="f-skill-tutoring" name="skills" value="tutoring" checked`)
+		form.Set("phone", "13700001111")
+		r = cw.postForm("/volunteers", form)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("register: %d %v", r.status, fieldErrors(r.body))
+		}
+		show := r.location[:strings.Index(r.location, "?")]
+		contains(t, cw.get("/volunteers"), "孙丽", "137****1111", "看护儿童", "刘洋")
+
+		// Find 张伟 by name and pair; 李娜 of another district is not found.
+		found := cw.get(show + "?q=" + url.QueryEscape("张"))
+		contains(t, found, `name="person_id" value="`+strconv.FormatInt(s.zhang.ID, 10)+`"`, "张伟")
+		lacks(t, cw.get(show+"?q="+url.QueryEscape("李")), "李娜")
+		today := clock.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+		r = cw.postForm(show+"/pairings", url.Values{"person_id": {strconv.FormatInt(s.zhang.ID, 10)}, "starts_on": {"2026-02-01"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("pair: %d %v", r.status, fieldErrors(r.body))
+		}
+		r = cw.postForm(show+"/pairings", url.Values{"person_id": {strconv.FormatInt(s.li.ID, 10)}, "starts_on": {today}})
+		if r.status != http.StatusUnprocessableEntity || fieldErrors(r.body)["person_id"] != "找不到该人员，或不在您的管辖范围内" {
+			t.Errorf("pairing with a person of another district: %d %v", r.status, fieldErrors(r.body))
+		}
+		page := cw.get(show)
+		contains(t, page, "结对中", "结束结对")
+		pairings, err := st.ListPairings(testutil.System(), model.PairingFilter{PersonID: s.zhang.ID})
+		if err != nil || pairings.Total != 1 {
+			t.Fatalf("pairings %d %v", pairings.Total, err)
+		}
+		r = cw.postForm("/pairings/"+strconv.FormatInt(pairings.Items[0].ID, 10)+"/end", url.Values{"version": {strconv.FormatInt(pairings.Items[0].Version, 10)}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("end: %d", r.status)
+		}
+		page = cw.get(r.location)
+		contains(t, page, "已结束", "结对已结束")
+		lacks(t, page, "结束结对<")
+
+		// Editing keeps the phone unless a new one is typed.
+		edit := cw.get(show + "/edit")
+		contains(t, edit, `placeholder="137****1111"`, `name="version" value="`)
 	})
 }

@@ -168,7 +168,7 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},
 	} {
-		if u.Can(n.perm) && !needNavHidden(u, n.key) {
+		if navAllowed(u, n.key, n.perm) {
 			out = append(out, navLink{Key: n.key, Href: n.href, Text: i18n.T(lang, "web.nav."+n.key)})
 		}
 	}

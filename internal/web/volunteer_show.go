@@ -125,7 +125,9 @@ func (h *handlers) pairingCreate(w http.ResponseWriter, r *http.Request) error {
 	return h.volunteerShowPage(w, r, id, status, v)
 }
 
-// pairingEnd ends a pairing today (or on the date given), keeping its record.
+// pairingEnd ends a pairing now, keeping its record: its last day becomes
+// yesterday, so that the volunteer is no longer proposed first from today
+// (or the date given, when one is posted).
 func (h *handlers) pairingEnd(w http.ResponseWriter, r *http.Request) error {
 	if _, err := need(r, auth.PermVolunteerManage); err != nil {
 		return err
@@ -147,11 +149,11 @@ func (h *handlers) pairingEnd(w http.ResponseWriter, r *http.Request) error {
 	}
 	end := strings.TrimSpace(r.PostForm.Get("ends_on"))
 	if end == "" {
-		end = dayOf(h.Store.Now())
+		end = dayOf(h.Store.Now().AddDate(0, 0, -1))
 	}
 	if end < pa.StartsOn {
-		// A pairing that has not started yet ends before it begins: it is
-		// cut to its first day rather than refused.
+		// A pairing that starts today or later cannot end before it
+		// begins: it is cut to its first day rather than refused.
 		end = pa.StartsOn
 	}
 	_, err = h.Store.UpdatePairing(r.Context(), id, model.PairingInput{EndsOn: &end, Version: version})

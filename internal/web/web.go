@@ -1,5 +1,7 @@
 // Package web serves the server-rendered HTML pages: login, the people
-// registry with families, imports, institutions, users and the audit trail.
+// registry with families, imports, institutions, users and the audit trail,
+// and the needs ledger's cases, visits, volunteers, inbox and dashboard
+// (need_routes.go lists those).
 // Pages are html/template files embedded in the binary and parsed once at
 // start; every user-facing text comes from the i18n catalogue. Handlers parse
 // forms and render; permissions are checked here only to choose between a
