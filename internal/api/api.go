@@ -62,7 +62,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	// path with the wrong method answers 405 with the methods it has.
 	mux.Handle("/api/", wrap(func(w http.ResponseWriter, r *http.Request) error {
 		var allowed []string
-		for _, m := range []string{"GET", "POST", "PATCH", "DELETE"} {
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
 			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {

@@ -819,3 +819,16 @@ func TestProposedVolunteersCanBeAssigned(t *testing.T) {
 		f.send(t, cw, "POST", "/api/v1/needs/"+id(n.ID)+"/assign", map[string]any{"volunteer_id": cityVol.ID}).want(t, http.StatusOK)
 	})
 }
+
+// TestSettingsMethods: the settings path has GET and PUT; another method
+// answers 405 naming both.
+func TestSettingsMethods(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newFixture(t, st, clock, auth.RoleCaseworker)
+		r := f.do(t, call{Method: "DELETE", Path: "/api/v1/settings?region=210902", Token: f.tokens[auth.RoleCaseworker]}).want(t, http.StatusMethodNotAllowed)
+		if allow := r.Header.Get("Allow"); allow != "GET, PUT" {
+			t.Errorf("Allow: %q", allow)
+		}
+	})
+}
