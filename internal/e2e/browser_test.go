@@ -125,6 +125,32 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// submit clicks a link or a form's button and waits until the next page has
+// loaded. Without it a later step can find a node of the page being left
+// (a form present on both pages) and fail with "could not find node".
+func submit[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Evaluate[bool](`window.__houdunLeaving = true`)(ctx, t); err != nil {
+			return err
+		}
+		if _, err := chromedp.Click(sel)(ctx, t); err != nil {
+			return err
+		}
+		for {
+			// Errors while the old document goes away are expected; poll on.
+			loaded, err := chromedp.Evaluate[bool](`window.__houdunLeaving !== true && document.readyState === "complete"`)(ctx, t)
+			if err == nil && loaded {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(25 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // text returns the text of the first element matching a CSS selector.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
@@ -163,7 +189,7 @@ func (a *app) login(t *testing.T, ctx context.Context, path string) {
 		chromedp.WaitVisible(chromedp.ID("f-username")),
 		chromedp.SendKeys(chromedp.ID("f-username"), "wang.caseworker"),
 		chromedp.SendKeys(chromedp.ID("f-password"), password),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		submit(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS("header .who")),
 	)
 }
@@ -180,7 +206,7 @@ func TestCaseworkerFindsAPersonAndAddsAFamilyMember(t *testing.T) {
 	// Filter by name: the filter stays in the address and the form.
 	do(t, ctx, "filter by name",
 		chromedp.SendKeys(chromedp.ID("f-q"), "张伟"),
-		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
+		submit(chromedp.CSS(`form.filters button[type=submit]`)),
 		chromedp.WaitVisible(`//p[@class="count" and contains(., "共 1 人")]`),
 	)
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-q"))); v != "张伟" {
@@ -194,15 +220,15 @@ func TestCaseworkerFindsAPersonAndAddsAFamilyMember(t *testing.T) {
 
 	// Open the person and add a family member, with a mistake first.
 	do(t, ctx, "open the person",
-		chromedp.Click(`//table//a[text()="张伟"]`),
+		submit(`//table//a[text()="张伟"]`),
 		chromedp.WaitVisible(`//h1[contains(., "张伟")]`),
-		chromedp.Click(`//a[contains(., "添加家属")]`),
+		submit(`//a[contains(., "添加家属")]`),
 		chromedp.WaitVisible(chromedp.ID("f-name")),
 		chromedp.SendKeys(chromedp.ID("f-name"), "张小明"),
 		chromedp.SetValue(chromedp.ID("f-relation"), "child"),
 		chromedp.Click(chromedp.ID("f-care-minor")),
 		chromedp.Click(chromedp.ID("f-lives_with")),
-		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		submit(chromedp.CSS(`form.form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("f-birth_date-error")),
 	)
 	wantContains(t, text(t, ctx, "#f-birth_date-error"), "请填写出生日期或身份证号")
@@ -221,7 +247,7 @@ func TestCaseworkerFindsAPersonAndAddsAFamilyMember(t *testing.T) {
 
 	do(t, ctx, "correct and save",
 		chromedp.SetValue(chromedp.ID("f-birth_date"), "2015-06-01"),
-		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		submit(chromedp.CSS(`form.form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("family")),
 		chromedp.WaitVisible(`//p[@class="notice"]`),
 	)
@@ -233,7 +259,7 @@ func TestCaseworkerFindsAPersonAndAddsAFamilyMember(t *testing.T) {
 
 	// Switch to English: the same page, in English labels.
 	do(t, ctx, "switch to English",
-		chromedp.Click(chromedp.CSS("a.lang")),
+		submit(chromedp.CSS("a.lang")),
 		chromedp.WaitVisible(`//h2[contains(., "Family members")]`),
 	)
 	family = text(t, ctx, "#family table")
@@ -270,7 +296,7 @@ func TestPeopleListFitsAPhoneScreen(t *testing.T) {
 	}
 	screenshot(t, ctx, "/tmp/houdun-people-phone.png")
 	do(t, ctx, "open a person on the phone",
-		chromedp.Click(`//table//a[text()="张伟"]`),
+		submit(`//table//a[text()="张伟"]`),
 		chromedp.WaitVisible(`//h1[contains(., "张伟")]`),
 	)
 	if w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 375+4 {
@@ -305,7 +331,7 @@ func TestRosterUploadThroughTheImportPage(t *testing.T) {
 	wantContains(t, text(t, ctx, "h1"), "批量导入")
 	do(t, ctx, "upload the roster",
 		chromedp.SetUploadFiles(chromedp.ID("file-people"), []string{path}),
-		chromedp.Click(chromedp.CSS(`form[action="/import/people"] button[type=submit]`)),
+		submit(chromedp.CSS(`form[action="/import/people"] button[type=submit]`)),
 		chromedp.WaitVisible(`//p[@class="success"]`),
 	)
 	wantContains(t, text(t, ctx, "p.success"), "导入完成")

@@ -131,7 +131,7 @@ func (a *needsApp) loginAs(t *testing.T, ctx context.Context, path, username str
 		chromedp.WaitVisible(chromedp.ID("f-username")),
 		chromedp.SendKeys(chromedp.ID("f-username"), username),
 		chromedp.SendKeys(chromedp.ID("f-password"), password),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		submit(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS("header .who")),
 	)
 }
@@ -140,7 +140,7 @@ func (a *needsApp) loginAs(t *testing.T, ctx context.Context, path, username str
 func logout(t *testing.T, ctx context.Context) {
 	t.Helper()
 	do(t, ctx, "log out",
-		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		submit(chromedp.CSS(`form[action="/logout"] button`)),
 		chromedp.WaitVisible(chromedp.ID("f-username")),
 	)
 }
@@ -167,7 +167,7 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 	zhang := "/people/" + strconv.FormatInt(a.zhang.ID, 10)
 	a.loginAs(t, ctx, zhang, "wang.caseworker")
 	do(t, ctx, "open the visit form",
-		chromedp.Click(`//a[contains(., "记录走访")]`),
+		submit(`//a[contains(., "记录走访")]`),
 		chromedp.WaitVisible(chromedp.ID("f-channel")),
 		chromedp.SetValue(chromedp.ID("f-channel"), "home"),
 		chromedp.Click(chromedp.ID("f-target-both")),
@@ -177,7 +177,7 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-needs-0-kind"), model.KindEldercare),
 		chromedp.SetValue(chromedp.ID("f-needs-0-urgency"), model.UrgencyUrgent),
 		chromedp.SendKeys(chromedp.ID("f-needs-0-description"), "母亲 78 岁，行动不便，需要每日送餐并陪同复诊"),
-		chromedp.Click(chromedp.CSS(`form.visit-form .actions button.primary`)),
+		submit(chromedp.CSS(`form.visit-form .actions button.primary`)),
 		chromedp.WaitVisible(`//p[@class="notice"]`),
 	)
 	wantContains(t, text(t, ctx, "p.notice"), "走访记录已保存")
@@ -185,7 +185,7 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 
 	// 2. The case page; the paired volunteer is proposed first.
 	do(t, ctx, "open the case",
-		chromedp.Click(`//section[@id="casework"]//a[contains(., "老人照护")]`),
+		submit(`//section[@id="casework"]//a[contains(., "老人照护")]`),
 		chromedp.WaitVisible(chromedp.ID("f-assign-assignee")),
 	)
 	caseURL, err := chromedp.Run(ctx, chromedp.Location())
@@ -204,7 +204,7 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 	do(t, ctx, "assign to the volunteer",
 		chromedp.SetValue(chromedp.ID("f-assign-assignee"), first[2]),
 		chromedp.SendKeys(chromedp.ID("f-assign-note"), "请今天下午联系家属"),
-		chromedp.Click(chromedp.CSS(`#act-assign button[type=submit]`)),
+		submit(chromedp.CSS(`#act-assign button[type=submit]`)),
 		chromedp.WaitVisible(`//p[@class="notice"]`),
 	)
 	wantContains(t, text(t, ctx, "dl.facts"), "刘洋")
@@ -237,10 +237,10 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 	do(t, ctx, "start and resolve",
 		chromedp.Navigate(a.caseURL(id)),
 		chromedp.WaitVisible(chromedp.CSS(`#act-start button`)),
-		chromedp.Click(chromedp.CSS(`#act-start button`)),
+		submit(chromedp.CSS(`#act-start button`)),
 		chromedp.WaitVisible(chromedp.ID("f-resolve-resolution")),
 		chromedp.SendKeys(chromedp.ID("f-resolve-resolution"), "已联系社区食堂每日 11 点送餐上门；周四陪同老人到医院复诊。"),
-		chromedp.Click(chromedp.CSS(`#act-resolve button`)),
+		submit(chromedp.CSS(`#act-resolve button`)),
 		chromedp.WaitVisible(`//p[@class="notice"]`),
 	)
 	wantContains(t, text(t, ctx, "p.case-tags"), "已解决")
@@ -252,7 +252,7 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("act-close")),
 		chromedp.Click(chromedp.CSS(`label[for="f-close-satisfaction-5"]`)),
 		chromedp.SendKeys(chromedp.ID("f-close-note"), "电话回访，张医生表示很满意"),
-		chromedp.Click(chromedp.CSS(`#act-close button[type=submit]`)),
+		submit(chromedp.CSS(`#act-close button[type=submit]`)),
 		chromedp.WaitVisible(`//p[@class="notice"]`),
 	)
 	wantContains(t, text(t, ctx, "p.case-tags"), "已办结")
@@ -283,7 +283,7 @@ func TestAWorkerReportsANeedFromAPhone(t *testing.T) {
 	}
 	overflow("the list of my needs")
 	do(t, ctx, "open the report form",
-		chromedp.Click(`//main//a[contains(., "反映需求")]`),
+		submit(`//main//a[contains(., "反映需求")]`),
 		chromedp.WaitVisible(chromedp.ID("f-description")),
 	)
 	overflow("the report form")
@@ -294,7 +294,7 @@ func TestAWorkerReportsANeedFromAPhone(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-kind"), model.KindSupplies),
 		chromedp.SetValue(chromedp.ID("f-urgency"), model.UrgencyHigh),
 		chromedp.SendKeys(chromedp.ID("f-description"), "母亲家中米面和常用药快用完了，我在医院封闭值班无法回家"),
-		chromedp.Click(chromedp.CSS(`form.need-form button.primary`)),
+		submit(chromedp.CSS(`form.need-form button.primary`)),
 		chromedp.WaitVisible(`//p[@class="notice"]`),
 	)
 	wantContains(t, text(t, ctx, "p.notice"), "已提交")
