@@ -51,7 +51,7 @@ type auditRecord struct {
 const auditLockKey = 725_117
 
 // appendAudit writes one audit row inside tx, chained to the previous row.
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, rec auditRecord) error {
+func (s *Store) appendAudit(ctx context.Context, tx queryer, rec auditRecord) error {
 	p := auth.FromContext(ctx)
 	var userID sql.NullInt64
 	username, role, ip := "anonymous", "", ""

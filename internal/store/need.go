@@ -514,6 +514,19 @@ func (s *Store) createAndRead(ctx context.Context, tx *needTx, pr *auth.Principa
 // without reading it back; prefix names nested fields in errors (needs[0].).
 func (s *Store) createNeedTx(ctx context.Context, tx *needTx, pr *auth.Principal, in *model.NeedInput, visitID *int64, prefix string,
 	now time.Time, pols *policyCache) (needRow, error) {
+	r, err := s.checkNeed(ctx, tx, pr, in, prefix, now, pols)
+	if err != nil {
+		return r, err
+	}
+	return r, s.insertNeed(ctx, tx, pr, &r, in, visitID, now)
+}
+
+// checkNeed reads what a new case needs (its person in the caller's scope,
+// the family member, the region's deadlines) and validates it, writing
+// nothing: every refusal of bad input comes from here, so a batch of cases
+// needs no savepoint per case.
+func (s *Store) checkNeed(ctx context.Context, tx *needTx, pr *auth.Principal, in *model.NeedInput, prefix string,
+	now time.Time, pols *policyCache) (needRow, error) {
 	var r needRow
 	n := &r.Need
 	var a args
@@ -550,14 +563,23 @@ func (s *Store) createNeedTx(ctx context.Context, tx *needTx, pr *auth.Principal
 	default:
 		return r, model.FieldErrors{prefix + "due_at": model.M(key)}.Err()
 	}
+	n.DueAt = due
+	return r, nil
+}
+
+// insertNeed writes a case checked by checkNeed: the row, its first event, its
+// outbox event and its audit row. Any error here is the database's.
+func (s *Store) insertNeed(ctx context.Context, tx *needTx, pr *auth.Principal, r *needRow, in *model.NeedInput, visitID *int64, now time.Time) error {
+	n := &r.Need
+	due := n.DueAt
 	at := ms(now)
-	err = tx.QueryRowContext(ctx, `INSERT INTO needs (person_id, family_member_id, visit_id, region_code, institution_id, team_region_code,
+	err := tx.QueryRowContext(ctx, `INSERT INTO needs (person_id, family_member_id, visit_id, region_code, institution_id, team_region_code,
 		category, kind, urgency, description, source, status, due_at, created_by, created_by_name, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id`,
 		in.PersonID, nullInt(in.FamilyMemberID), nullInt(visitID), n.RegionCode, n.InstitutionID, in.Category, in.Kind, in.Urgency,
 		in.Description, in.Source, model.NeedOpen, ms(due), nullID(pr.UserID), pr.Username, at).Scan(&n.ID)
 	if err != nil {
-		return r, model.Internal(err)
+		return model.Internal(err)
 	}
 	n.PersonID, n.VisitID, n.TeamRegionCode = in.PersonID, visitID, n.RegionCode
 	n.Category, n.Kind, n.Urgency, n.Description, n.Source, n.Status = in.Category, in.Kind, in.Urgency, in.Description, in.Source, model.NeedOpen
@@ -566,13 +588,13 @@ func (s *Store) createNeedTx(ctx context.Context, tx *needTx, pr *auth.Principal
 	ev := needEventRec{NeedID: n.ID, Action: model.EventCreated, To: model.NeedOpen}
 	evID, err := s.insertNeedEvent(ctx, tx, pr, ev, at)
 	if err != nil {
-		return r, err
+		return err
 	}
 	n.Events = []model.NeedEvent{{ID: evID, NeedID: n.ID, At: fromMS(at), UserID: n.RecordedByID, Username: pr.Username, Action: ev.Action, ToStatus: ev.To}}
-	if err := s.emit(ctx, tx, model.OutboxNeedCreated, payloadOf(r), at); err != nil {
-		return r, err
+	if err := s.emit(ctx, tx, model.OutboxNeedCreated, payloadOf(*r), at); err != nil {
+		return err
 	}
-	return r, s.appendAudit(ctx, tx.Tx, auditRecord{Action: ActNeedCreate, ObjectType: "need", ObjectID: strconv.FormatInt(n.ID, 10),
+	return s.appendAudit(ctx, tx, auditRecord{Action: ActNeedCreate, ObjectType: "need", ObjectID: strconv.FormatInt(n.ID, 10),
 		Detail: "person=" + strconv.FormatInt(in.PersonID, 10)})
 }
 

@@ -43,20 +43,9 @@ type needCommitter struct {
 	leading bool
 }
 
-// needCommitters holds the committer of each open store.
-var needCommitters sync.Map // *Store → *needCommitter
-
-func (s *Store) needCommitter() *needCommitter {
-	if c, ok := needCommitters.Load(s); ok {
-		return c.(*needCommitter)
-	}
-	c, _ := needCommitters.LoadOrStore(s, &needCommitter{})
-	return c.(*needCommitter)
-}
-
 // createGrouped queues one validated case and waits for the batch that writes it.
 func (s *Store) createGrouped(ctx context.Context, pr *auth.Principal, in model.NeedInput) (model.Need, error) {
-	c := s.needCommitter()
+	c := &s.needs
 	call := &needCall{ctx: ctx, pr: pr, in: in, wake: make(chan bool, 1)}
 	c.mu.Lock()
 	c.queue = append(c.queue, call)
@@ -118,44 +107,71 @@ func (s *Store) leadNeedBatch(c *needCommitter) {
 	}
 }
 
-// writeNeedBatch writes a batch in one transaction, a savepoint per case.
+// writeNeedBatch writes a batch in one transaction. Each case is checked
+// (reads only) before it is written, so a refused case leaves nothing to undo
+// and needs no savepoint. Should a write itself fail (the disk, a constraint),
+// the shared transaction is rolled back and every case is written again in a
+// transaction of its own, so that one case's fault is that case's alone.
 func (s *Store) writeNeedBatch(batch []*needCall) {
 	// A caller that goes away must not interrupt the shared transaction: the
 	// statements run without its cancellation, after a check that it still waits.
+	written := make([]needRow, len(batch))
 	err := s.tx(context.WithoutCancel(batch[0].ctx), func(sqlTx *sql.Tx) error {
 		// The batch's statements are parsed once and reused by every case in it.
 		tx := &needTx{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 		pols := &policyCache{s: s, q: tx}
-		for _, call := range batch {
+		for i, call := range batch {
 			call.out, call.err = model.Need{}, nil
 			if err := call.ctx.Err(); err != nil {
 				call.err = err
 				continue
 			}
 			ctx := context.WithoutCancel(call.ctx)
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT need_create"); err != nil {
-				return model.Internal(err)
+			now := s.now()
+			r, err := s.checkNeed(ctx, tx, call.pr, &call.in, "", now, pols)
+			if err != nil {
+				call.err = err
+				continue
 			}
-			call.out, call.err = s.createAndRead(ctx, tx, call.pr, &call.in, pols)
-			if call.err != nil {
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO need_create"); err != nil {
-					return model.Internal(err)
-				}
+			if err := s.insertNeed(ctx, tx, call.pr, &r, &call.in, nil, now); err != nil {
+				return err
 			}
-			if _, err := tx.ExecContext(ctx, "RELEASE need_create"); err != nil {
-				return model.Internal(err)
-			}
+			written[i] = r
 		}
 		return nil
 	})
 	if err != nil {
-		for _, call := range batch {
-			if call.err == nil {
-				call.out, call.err = model.Need{}, err
-			}
+		s.writeNeedsAlone(batch)
+		return
+	}
+	for i, call := range batch {
+		if call.err != nil {
+			continue
+		}
+		out, _, err := s.present(call.pr, written[i], fromMS(ms(written[i].CreatedAt)))
+		call.out, call.err = out, err
+		if err != nil {
+			call.err = model.Internal(err)
 		}
 	}
+}
 
+// writeNeedsAlone writes each case of a failed batch in a transaction of its
+// own (the callers whose cases were refused already keep their answers).
+func (s *Store) writeNeedsAlone(batch []*needCall) {
+	for _, call := range batch {
+		if call.err != nil {
+			continue
+		}
+		ctx := context.WithoutCancel(call.ctx)
+		var out model.Need
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			out, err = s.createAndRead(ctx, &needTx{Tx: tx}, call.pr, &call.in, &policyCache{s: s, q: tx})
+			return err
+		})
+		call.out, call.err = out, err
+	}
 }
 
 // needTx is a write transaction whose statements, with stmts set, are

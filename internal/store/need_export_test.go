@@ -118,6 +118,13 @@ func (s *Store) AnalyzeForTest(ctx context.Context) error {
 	return err
 }
 
+// ExecForTest runs one statement on the writer: the tests use it to plant
+// faults (a trigger that fails a write) that no input can cause.
+func (s *Store) ExecForTest(ctx context.Context, query string) error {
+	_, err := s.write.ExecContext(ctx, query)
+	return err
+}
+
 // OutboxForTest returns every outbox row as event and payload, oldest first.
 func (s *Store) OutboxForTest(ctx context.Context) ([][2]string, error) {
 	rows, err := s.read.QueryContext(ctx, "SELECT event, payload FROM outbox ORDER BY id")

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -692,6 +694,66 @@ func TestConcurrentCreatesShareCommits(t *testing.T) {
 		}
 		if rows, _ := st.OutboxForTest(testutil.System()); len(rows) != created {
 			t.Errorf("%d outbox rows for %d cases", len(rows), created)
+		}
+	})
+}
+
+// TestAFailedWriteInASharedCommitHurtsOnlyItsCase: when the database refuses
+// one case's write in the middle of a shared transaction (here a planted
+// trigger; in life a full disk or a constraint), the others are still
+// written whole and only that caller gets the error.
+func TestAFailedWriteInASharedCommitHurtsOnlyItsCase(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newNeedFixture(t, st, clock)
+		trigger := `CREATE TRIGGER fail_one BEFORE INSERT ON need_events WHEN (SELECT description FROM needs WHERE id = NEW.need_id) = '写入失败'
+			BEGIN SELECT RAISE(ABORT, 'planted fault'); END`
+		if st.Engine() == store.Postgres {
+			trigger = `CREATE FUNCTION fail_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+				IF (SELECT description FROM needs WHERE id = NEW.need_id) = '写入失败' THEN RAISE EXCEPTION 'planted fault'; END IF;
+				RETURN NEW; END $$;
+				CREATE TRIGGER fail_one BEFORE INSERT ON need_events FOR EACH ROW EXECUTE FUNCTION fail_one()`
+		}
+		if err := st.ExecForTest(context.Background(), trigger); err != nil {
+			t.Fatal(err)
+		}
+		cw := f.as("cw_city")
+		const n = 40
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in := f.newNeed(func(in *model.NeedInput) { in.Description = "并发登记 " + strconv.Itoa(i) })
+				if i == 7 {
+					in.Description = "写入失败"
+				}
+				_, errs[i] = st.CreateNeed(cw, in)
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (i == 7) != (err != nil) {
+				t.Errorf("call %d: %v", i, err)
+			}
+		}
+		if code(errs[7]) != model.EInternal {
+			t.Errorf("the failed write answered %v", errs[7])
+		}
+		l, err := st.ListNeeds(cw, model.NeedFilter{Page: model.Page{Limit: 500}})
+		if err != nil || l.Total != n-1 {
+			t.Fatalf("%d cases stored, want %d (%v)", l.Total, n-1, err)
+		}
+		for _, c := range l.Items {
+			if c.Description == "写入失败" {
+				t.Errorf("the refused case was stored: %+v", c)
+			}
+		}
+		if _, err := st.VerifyAuditChain(testutil.System()); err != nil {
+			t.Fatal(err)
+		}
+		if rows, _ := st.OutboxForTest(testutil.System()); len(rows) != n-1 {
+			t.Errorf("%d outbox rows for %d cases", len(rows), n-1)
 		}
 	})
 }

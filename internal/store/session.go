@@ -131,9 +131,12 @@ func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionP
 	var region string
 	var disabled bool
 	var lastSeen, expires int64
-	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.institution_id, u.person_id, u.disabled,
-		s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, th).
-		Scan(&pr.UserID, &pr.Username, &pr.Role, &region, &inst, &person, &disabled, &lastSeen, &expires)
+	lookup, err := s.readStmt(ctx, `SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.institution_id, u.person_id, u.disabled,
+		s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	err = lookup.QueryRowContext(ctx, th).Scan(&pr.UserID, &pr.Username, &pr.Role, &region, &inst, &person, &disabled, &lastSeen, &expires)
 	if err == sql.ErrNoRows {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,6 +55,26 @@ type Store struct {
 	seal   *seal.Sealer
 	now    func() time.Time
 	log    *slog.Logger
+
+	needs     needCommitter // group commit of new cases (SQLite)
+	readStmts sync.Map      // SQL text → *sql.Stmt prepared on the readers
+}
+
+// readStmt returns q prepared on the readers, parsed once per connection
+// instead of once per call: for the few queries every request runs.
+func (s *Store) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := s.readStmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.readStmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -93,7 +114,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
 		// A 64 MiB page cache on the writer keeps the random-keyed hash indexes
 		// in memory during bulk imports.
-		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_pragma=temp_store(2)&_txlock=immediate")
+		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=mmap_size(1073741824)&_pragma=temp_store(2)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
