@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,8 @@ type Store struct {
 	now    func() time.Time
 	log    *slog.Logger
 
+	ckpt      *sql.DB       // SQLite: the background checkpointer's connection
+	ckptStop  func()        // stops the checkpointer and waits for it
 	needs     needCommitter // group commit of new cases (SQLite)
 	readStmts sync.Map      // SQL text → *sql.Stmt prepared on the readers
 }
@@ -112,14 +115,22 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// busy_timeout comes first so that the other pragmas already wait on a lock.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
-		// A 64 MiB page cache on the writer keeps the random-keyed hash indexes
-		// in memory during bulk imports.
-		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=mmap_size(1073741824)&_pragma=temp_store(2)&_txlock=immediate")
+		// A 256 MiB page cache on the writer (used as it fills) keeps the
+		// random-keyed indexes (hashes, person, institution) in memory during
+		// bulk imports and with a million cases. The writer checkpoints only
+		// when the background checkpointer falls far behind (see checkpoint.go).
+		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=temp_store(2)"+
+			"&_pragma=wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
 		s.write.SetMaxOpenConns(1)
 		s.write.SetConnMaxLifetime(0)
+		s.ckpt, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)")
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		s.ckpt.SetMaxOpenConns(1)
 		s.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -133,6 +144,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
+	if s.ckpt != nil {
+		s.startCheckpointer()
+	}
 	return s, nil
 }
 
@@ -144,9 +158,13 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stopCheckpointer()
 	var err error
+	if s.ckpt != nil {
+		err = s.ckpt.Close()
+	}
 	if s.write != nil {
-		err = s.write.Close()
+		err = errors.Join(err, s.write.Close())
 	}
 	if s.read != nil && s.read != s.write {
 		err = errors.Join(err, s.read.Close())
