@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"houdun/internal/auth"
 	"houdun/internal/config"
@@ -22,7 +25,7 @@ import (
 	"houdun/internal/testutil"
 )
 
-// needsApp is the real handler stack on a fresh SQLite store whose clock the
+// needsApp is the real handler stack on a fresh store whose clock the
 // test moves: a hospital in Haizhou (210902), three frontline people (张伟
 // with his mother, who needs care), a case worker, a volunteer with an
 // account paired with 张伟's family, and 张伟's own worker account.
@@ -35,9 +38,14 @@ type needsApp struct {
 }
 
 func newNeedsApp(t *testing.T) *needsApp {
+	return newNeedsAppOn(t, store.SQLite)
+}
+
+// newNeedsAppOn builds the needs app on the given engine.
+func newNeedsAppOn(t *testing.T, engine store.Engine) *needsApp {
 	t.Helper()
 	clock := testutil.NewClock(time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)) // 09:00 in China
-	st := testutil.NewStore(t, store.SQLite, clock.Now)
+	st := testutil.NewStore(t, engine, clock.Now)
 	srv := httptest.NewServer(server.New(config.Default(), st, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 	a := &needsApp{app: app{url: srv.URL, st: st}, clock: clock}
@@ -147,8 +155,16 @@ func logout(t *testing.T, ctx context.Context) {
 
 func (a *needsApp) caseURL(id int64) string { return a.url + "/needs/" + strconv.FormatInt(id, 10) }
 
+// TestTheWholeLifeOfACaseInTheBrowser runs a case from the visit where it is
+// heard to the ledger that reports it, on every engine of the test run.
 func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
-	a := newNeedsApp(t)
+	chromium(t)
+	for _, engine := range testutil.Engines() {
+		t.Run(string(engine), func(t *testing.T) { wholeLifeOfACase(t, newNeedsAppOn(t, engine)) })
+	}
+}
+
+func wholeLifeOfACase(t *testing.T, a *needsApp) {
 	ctx := browseFor(t, 1280, 900, 90*time.Second)
 
 	// A working day: other cases of the district, one already escalated once.
@@ -268,6 +284,41 @@ func TestTheWholeLifeOfACaseInTheBrowser(t *testing.T) {
 	do(t, ctx, "open the dashboard", chromedp.Navigate(a.url+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 	wantContains(t, text(t, ctx, "dl.stat-tiles"), "需求总数")
 	screenshot(t, ctx, "/tmp/houdun-needs-dashboard.png")
+
+	// 7. The ledger, downloaded from the dashboard's link with the page's session.
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(async () => {
+		const r = await fetch(document.querySelector("section.ledger a[download]").href);
+		const b = new Uint8Array(await r.arrayBuffer());
+		let s = ""; for (const x of b) s += String.fromCharCode(x);
+		return [String(r.status), r.headers.get("content-type"), btoa(s)]; })()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != "200" || !strings.Contains(got[1], "spreadsheetml") {
+		t.Fatalf("ledger download: status %s, type %s", got[0], got[1])
+	}
+	raw, err := base64.StdEncoding.DecodeString(got[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	rows, err := book.GetRows(book.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, r := range rows {
+		if joined := strings.Join(r, "|"); strings.Contains(joined, "母亲 78 岁") {
+			line = joined
+		}
+	}
+	for _, want := range []string{"张伟", "阜新市中心医院", "老人照护", "已办结", "刘洋"} {
+		wantContains(t, line, want)
+	}
 }
 
 func TestAWorkerReportsANeedFromAPhone(t *testing.T) {
