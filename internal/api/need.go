@@ -309,6 +309,28 @@ func (h *handlers) proposeVolunteers(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
+// assigneeList is the answer of everyone a case may be assigned to.
+type assigneeList struct {
+	Items []model.AssigneeOption `json:"items"`
+	Total int                    `json:"total"`
+}
+
+// listAssignees answers whom a case may be assigned to: the paired
+// volunteers, the staff whose scope reaches the case, then the other
+// volunteers proposed for it (store.Assignees).
+func (h *handlers) listAssignees(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.Assignees(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, assigneeList{Items: list, Total: len(list)})
+	return nil
+}
+
 // needStatsAnswer is the dashboard of the needs ledger for the caller's
 // scope. It names nobody. Visits is left out (null) for callers who may not
 // read the visit plan (a leader).

@@ -108,7 +108,7 @@ func init() {
 		"web.need.assign":             {"分派", "Assign"},
 		"web.need.assign_hint":        {"与该家庭结对的志愿者排在最前。", "Volunteers paired with this family come first."},
 		"web.need.assign_paired":      {"结对志愿者", "Paired volunteers"},
-		"web.need.assign_matched":     {"技能匹配的志愿者", "Volunteers with matching skills"},
+		"web.need.assign_others":      {"其他志愿者", "Other volunteers"},
 		"web.need.assign_staff":       {"工作人员", "Staff"},
 		"web.need.assign_me":          {"我自己（%s）", "Myself (%s)"},
 		"web.need.start":              {"开始处理", "Start"},

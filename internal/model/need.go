@@ -260,6 +260,35 @@ func (in *NeedAssign) Normalize() FieldErrors {
 	return fe
 }
 
+// AssignableUser is a staff account a case may be assigned to: enabled, not
+// locked, of a role that works cases (volunteers are assigned through their
+// registry record instead), whose own scope reaches the case.
+type AssignableUser struct {
+	ID            int64  `json:"id"`
+	Username      string `json:"username"`
+	Name          string `json:"name"` // display name, else username
+	Role          string `json:"role"`
+	RegionCode    string `json:"region_code,omitempty"`
+	InstitutionID *int64 `json:"institution_id,omitempty"`
+}
+
+// AssigneeOption is one entry of the list a case is assigned from: a staff
+// account or a registered volunteer. Paired volunteers come first, then
+// staff, then the other volunteers proposed for the case.
+type AssigneeOption struct {
+	Kind        string `json:"kind"` // user or volunteer
+	UserID      *int64 `json:"user_id,omitempty"`
+	VolunteerID *int64 `json:"volunteer_id,omitempty"`
+	Name        string `json:"name"`
+	Role        string `json:"role,omitempty"` // staff: their role
+	RegionCode  string `json:"region_code,omitempty"`
+	// Paired: a volunteer paired with the person's family today (对口帮助).
+	Paired         bool     `json:"paired"`
+	MatchingSkills []string `json:"matching_skills"`
+	// Current: whoever works the case now.
+	Current bool `json:"current"`
+}
+
 // NeedStep carries the input of start, resolve, close, reject and reopen:
 // resolve needs Resolution, close Satisfaction (1–5), reject Reason; Note is
 // an optional remark of any step.

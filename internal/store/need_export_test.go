@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"houdun/internal/model"
 )
@@ -158,4 +159,11 @@ func (s *Store) PeopleForTest(ctx context.Context) ([]BenchPerson, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// LockUserForTest locks an account until the given time, as five failed
+// logins would (accounts made by InsertUserForTest have no usable password).
+func (s *Store) LockUserForTest(ctx context.Context, id int64, until time.Time) error {
+	_, err := s.write.ExecContext(ctx, "UPDATE users SET locked_until = $1 WHERE id = $2", ms(until), id)
+	return err
 }
