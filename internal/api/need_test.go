@@ -744,6 +744,50 @@ func TestWebhooksThroughTheAPI(t *testing.T) {
 	})
 }
 
+// TestTheMailChannelIsHiddenFromTheWebhookAPI: the system's mail channel is
+// not in the sysadmin's webhook list, and reading, changing, deleting it or
+// its deliveries answers exactly as for a webhook that does not exist.
+func TestTheMailChannelIsHiddenFromTheWebhookAPI(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		const admin = auth.RoleSysadmin
+		f := newFixture(t, st, clock, admin)
+		channel, err := st.EnsureMailChannel(testutil.System(), []string{model.OutboxNeedEscalated}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hook := f.world(t).webhook
+		var list struct {
+			Items []model.Webhook
+			Total int
+		}
+		f.get(t, admin, "/api/v1/webhooks").want(t, http.StatusOK).decode(t, &list)
+		if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != hook.ID {
+			t.Errorf("webhooks = %+v", list)
+		}
+		const missing = 987654
+		for _, c := range []struct {
+			method, suffix string
+			body           any
+		}{
+			{"GET", "", nil},
+			{"PATCH", "", map[string]any{"url": "https://hooks.example.org/stolen", "active": false}},
+			{"DELETE", "", nil},
+			{"GET", "/deliveries", nil},
+		} {
+			a := f.send(t, admin, c.method, "/api/v1/webhooks/"+id(channel.ID)+c.suffix, c.body)
+			b := f.send(t, admin, c.method, "/api/v1/webhooks/"+id(missing)+c.suffix, c.body)
+			if a.Status != http.StatusNotFound || a.Status != b.Status || !bytes.Equal(a.Body, b.Body) {
+				t.Errorf("%s the channel%s: %d %s; a missing webhook: %d %s", c.method, c.suffix, a.Status, a.Body, b.Status, b.Body)
+			}
+		}
+		after, err := st.EnsureMailChannel(testutil.System(), []string{model.OutboxNeedEscalated}, true)
+		if err != nil || after.ID != channel.ID || after.Version != channel.Version || after.URL != store.MailChannelURL || !after.Active {
+			t.Errorf("the channel after the calls: %+v, %v", after, err)
+		}
+	})
+}
+
 // TestVisitPlanThroughTheAPI: a visit moves the person off the overdue list.
 func TestVisitPlanThroughTheAPI(t *testing.T) {
 	t.Parallel()
