@@ -47,11 +47,12 @@ type needJSON struct {
 	Satisfaction *int   `json:"satisfaction"`
 	Version      int64  `json:"version"`
 	Events       []struct {
-		Action         string `json:"action"`
-		ToStatus       string `json:"to_status"`
-		Username       string `json:"username"`
-		Note           string `json:"note"`
-		TeamRegionCode string `json:"team_region_code"`
+		Action          string `json:"action"`
+		ToStatus        string `json:"to_status"`
+		Username        string `json:"username"`
+		Note            string `json:"note"`
+		TeamRegionCode  string `json:"team_region_code"`
+		EscalationLevel int    `json:"escalation_level"`
 	} `json:"events"`
 }
 
@@ -217,6 +218,18 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 		if escalated.EscalationLevel != 1 || escalated.TeamRegionCode != "2109" || escalated.Overdue ||
 			escalated.Events[len(escalated.Events)-1].Action != "escalated" {
 			t.Fatalf("after escalation: level %d team %s overdue %v events %v", escalated.EscalationLevel, escalated.TeamRegionCode, escalated.Overdue, escalated.actions())
+		}
+		// The escalation event says so in structured fields, and in words in
+		// the caller's language.
+		ev := escalated.Events[len(escalated.Events)-1]
+		if ev.EscalationLevel != 1 || ev.TeamRegionCode != "2109" || ev.Note != "逾期未办结，升级至辽宁省阜新市专班（第 1 级）" {
+			t.Errorf("escalation event: %+v", ev)
+		}
+		var english needJSON
+		f.do(t, call{Method: "GET", Path: "/api/v1/needs/" + id(meals.ID), Token: f.tokens[cw], Header: map[string]string{"Accept-Language": "en"}}).
+			want(t, http.StatusOK).decode(t, &english)
+		if ev := english.Events[len(english.Events)-1]; ev.Note != "Not resolved by the deadline: escalated to the team of 辽宁省阜新市 (level 1)" || ev.EscalationLevel != 1 {
+			t.Errorf("escalation event in English: %+v", ev)
 		}
 		list = needListJSON{}
 		f.get(t, city, "/api/v1/needs?team=2109&escalated=true").want(t, http.StatusOK).decode(t, &list)

@@ -101,7 +101,6 @@ func init() {
 		"web.need.history":            {"办理记录", "History"},
 		"web.need.no_history":         {"暂无记录。", "No history yet."},
 		"web.need.event_assignee":     {"承办：%s %s", "To: %s %s"},
-		"web.need.event_team":         {"升级至%s专班（第 %d 级）", "Escalated to the team of %s (level %d)"},
 		"web.need.event_satisfaction": {"满意度：%d / 5 分", "Satisfaction: %d / 5"},
 		"web.need.steps":              {"办理", "Actions"},
 		"web.need.no_steps":           {"当前状态下您没有可办理的操作。", "There is nothing for you to do on this case now."},

@@ -160,9 +160,13 @@ type NeedEvent struct {
 	Note       string    `json:"note,omitempty"`
 	// Assignee is set on "assigned" events.
 	Assignee *NeedAssignee `json:"assignee,omitempty"`
-	// TeamRegionCode is the team a case was escalated to ("escalated" events).
+	// TeamRegionCode is the team a case was escalated to ("escalated" events;
+	// "reopened" ones name the team of the person's region it went back to).
 	TeamRegionCode string `json:"team_region_code,omitempty"`
-	Satisfaction   *int   `json:"satisfaction,omitempty"`
+	// EscalationLevel is the level an "escalated" event raised the case to (1
+	// for the first escalation after recording or reopening).
+	EscalationLevel int  `json:"escalation_level,omitempty"`
+	Satisfaction    *int `json:"satisfaction,omitempty"`
 }
 
 // NeedInput records a new case. DueAt may bring the deadline forward from

@@ -132,15 +132,8 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 		s := strconv.Itoa(i)
 		v.Satisfactions = append(v.Satisfactions, option{Value: s, Text: v.T("web.need.satisfaction_" + s), Selected: v.Posted == "close" && v.Typed.Satisfaction == s})
 	}
-	level := 0
 	for _, e := range n.Events {
-		switch e.Action {
-		case model.EventEscalated:
-			level++
-		case model.EventReopened:
-			level = 0
-		}
-		v.Events = append(v.Events, newEventRow(v.Page, e, level))
+		v.Events = append(v.Events, newEventRow(v.Page, e))
 	}
 	h.render(w, r, status, "need_show", v)
 	return nil
@@ -239,9 +232,8 @@ func (h *handlers) assigneeGroups(r *http.Request, pg Page, p *auth.Principal, n
 	return out, nil
 }
 
-// newEventRow words one step of the history; level is the escalation level
-// the case had after it.
-func newEventRow(p Page, e model.NeedEvent, level int) eventRow {
+// newEventRow words one step of the history.
+func newEventRow(p Page, e model.NeedEvent) eventRow {
 	row := eventRow{NeedEvent: e, When: formatTime(e.At), Title: p.Label("need.event", e.Action)}
 	if e.FromStatus == e.ToStatus {
 		row.FromStatus = "" // an escalation keeps the status: no "assigned → assigned"
@@ -250,9 +242,7 @@ func newEventRow(p Page, e model.NeedEvent, level int) eventRow {
 	case e.Assignee != nil:
 		row.Detail = p.T("web.need.event_assignee", p.Label("need.assignee", e.Assignee.Kind), e.Assignee.Name)
 	case e.Action == model.EventEscalated:
-		row.Detail = p.T("web.need.event_team", regionLabel(e.TeamRegionCode), level)
-		// The scheduler's note ("level=2") is for machines; the detail says it.
-		row.Note = ""
+		row.Detail = p.T("need.escalation_note", regionLabel(e.TeamRegionCode), e.EscalationLevel)
 	case e.Satisfaction != nil:
 		row.Detail = p.T("web.need.event_satisfaction", *e.Satisfaction)
 	}
