@@ -292,13 +292,19 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 		}
 		row := ledgerRow(t, r.Body, "母亲独居，需要每日送餐")
 		for col, want := range map[string]string{"姓名": "张伟", "单位": f.instA.Name, "保障类别": "生活保障", "需求类型": "就餐", "紧急程度": "高",
-			"采取措施": "已安排社区食堂每日送餐", "责任人": "赵志愿", "状态": "已办结\n升级 1 级", "满意度": "4", "登记日期": "2026-03-01", "办结日期": "2026-03-02"} {
+			"责任人": "赵志愿", "状态": "已办结\n升级 1 级", "满意度": "4", "登记日期": "2026-03-01", "办结日期": "2026-03-02"} {
 			if row[col] != want {
 				t.Errorf("ledger %s = %q, want %q", col, row[col], want)
 			}
 		}
-		if !strings.Contains(row["家庭情况"], "家属1人（老人需照护）") || !strings.Contains(row["家庭情况"], "父母") {
-			t.Errorf("ledger 家庭情况 = %q", row["家庭情况"])
+		// The relative (a father by his ID number, who lives with the person
+		// and needs care) and every measure taken, dated.
+		if fam := row["家庭情况"]; !strings.HasPrefix(fam, "父亲（") || !strings.Contains(fam, "岁，需照护，同住）；本需求涉及：父亲 家属") {
+			t.Errorf("ledger 家庭情况 = %q", fam)
+		}
+		if m := row["采取措施"]; !strings.HasPrefix(m, "3月1日 分派给志愿者赵志愿") || !strings.Contains(m, "\n3月2日 办理完成：已安排社区食堂每日送餐") ||
+			!strings.HasSuffix(m, "回访办结，满意度 4 分（电话回访，家属满意）") {
+			t.Errorf("ledger 采取措施 = %q", m)
 		}
 		if strings.Contains(string(exportText(t, r)), f.phone[f.atA.ID]) || strings.Contains(exportText(t, r), f.idNumber[f.atA.ID]) {
 			t.Error("the ledger holds a phone or an ID number")

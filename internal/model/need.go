@@ -445,4 +445,36 @@ type LedgerRow struct {
 	DueAt            time.Time  `json:"due_at"`
 	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+
+	// Family is each registered relative, in the order registered; the one
+	// the case concerns is marked.
+	Family []LedgerRelative `json:"family"`
+	// Steps are the measures taken, from the case's history, oldest first:
+	// assignments, starts, resolutions, rejections, reopenings, follow-ups.
+	Steps []LedgerStep `json:"steps"`
+}
+
+// LedgerRelative is one relative of the person as the ledger describes them:
+// relation, sex, age and care, never a name or an ID number.
+type LedgerRelative struct {
+	Relation string `json:"relation"`
+	Sex      string `json:"sex,omitempty"` // male, female; empty when no ID number gives it
+	Age      *int   `json:"age,omitempty"` // in whole years at the export; nil without a birth date
+	// Older reports whether the relative was born before the person (nil
+	// when either birth date is missing): a sibling is an elder or a younger one.
+	Older     *bool    `json:"older,omitempty"`
+	LivesWith bool     `json:"lives_with"`
+	CareNeeds []string `json:"care_needs"`
+	Concerned bool     `json:"concerned"` // the relative the case is about
+}
+
+// LedgerStep is one measure taken on a case, from its history. The
+// assignee's name is masked when the row's names are.
+type LedgerStep struct {
+	At           time.Time `json:"at"`
+	Action       string    `json:"action"` // an EventX value
+	AssigneeKind string    `json:"assignee_kind,omitempty"`
+	AssigneeName string    `json:"assignee_name,omitempty"`
+	Note         string    `json:"note,omitempty"` // the step's note; a resolution or rejection reason
+	Satisfaction *int      `json:"satisfaction,omitempty"`
 }
