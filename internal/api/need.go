@@ -9,7 +9,9 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/casework"
 	"houdun/internal/httpx"
+	"houdun/internal/i18n"
 	"houdun/internal/model"
+	"houdun/internal/region"
 )
 
 // The cases of the needs ledger (需求困难台账): record, list, read and the
@@ -211,6 +213,19 @@ func (h *handlers) createNeed(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// needAnswer is a case as the API answers it: the scheduler's escalation
+// events get a note in the caller's language ("逾期未办结，升级至辽宁省阜新市专班（第
+// 1 级）"); their level and team are in escalation_level and team_region_code.
+func needAnswer(r *http.Request, n model.Need) model.Need {
+	lang := i18n.FromRequest(r)
+	for i, e := range n.Events {
+		if e.Action == model.EventEscalated {
+			n.Events[i].Note = lang.T("need.escalation_note", region.Label(e.TeamRegionCode), e.EscalationLevel)
+		}
+	}
+	return n
+}
+
 func (h *handlers) getNeed(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -220,7 +235,7 @@ func (h *handlers) getNeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, n)
+	httpx.WriteJSON(w, http.StatusOK, needAnswer(r, n))
 	return nil
 }
 
@@ -246,7 +261,7 @@ func (h *handlers) assignNeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, n)
+	httpx.WriteJSON(w, http.StatusOK, needAnswer(r, n))
 	return nil
 }
 
@@ -282,7 +297,7 @@ func (h *handlers) needStep(act casework.Action) handlerFunc {
 		if err != nil {
 			return err
 		}
-		httpx.WriteJSON(w, http.StatusOK, n)
+		httpx.WriteJSON(w, http.StatusOK, needAnswer(r, n))
 		return nil
 	}
 }
@@ -306,6 +321,28 @@ func (h *handlers) proposeVolunteers(w http.ResponseWriter, r *http.Request) err
 		list = []model.VolunteerProposal{}
 	}
 	httpx.WriteJSON(w, http.StatusOK, proposalList{Items: list, Total: len(list)})
+	return nil
+}
+
+// assigneeList is the answer of everyone a case may be assigned to.
+type assigneeList struct {
+	Items []model.AssigneeOption `json:"items"`
+	Total int                    `json:"total"`
+}
+
+// listAssignees answers whom a case may be assigned to: the paired
+// volunteers, the staff whose scope reaches the case, then the other
+// volunteers proposed for it (store.Assignees).
+func (h *handlers) listAssignees(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.Assignees(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, assigneeList{Items: list, Total: len(list)})
 	return nil
 }
 

@@ -87,6 +87,7 @@ func TestNeedOpenAPISchemasMatchModels(t *testing.T) {
 		{"VolunteerPatch", model.VolunteerInput{}},
 		{"VolunteerList", model.List[model.Volunteer]{}},
 		{"VolunteerProposal", model.VolunteerProposal{}},
+		{"AssigneeOption", model.AssigneeOption{}},
 		{"Pairing", model.Pairing{}},
 		{"PairingInput", model.PairingInput{}},
 		{"PairingPatch", model.PairingInput{}},
@@ -167,6 +168,7 @@ func TestNeedOpenAPIAnswersMatchSchemas(t *testing.T) {
 			{"InboxReadResult", cw, "POST", "/api/v1/inbox/read", map[string]bool{"all": true}},
 			{"Settings", cw, "GET", "/api/v1/settings", nil},
 			{"VolunteerProposalList", cw, "GET", "/api/v1/needs/" + id(w.need[f.atA.ID]) + "/volunteers", nil},
+			{"AssigneeList", cw, "GET", "/api/v1/needs/" + id(w.need[f.atA.ID]) + "/assignees", nil},
 			{"WebhookList", admin, "GET", "/api/v1/webhooks", nil},
 		} {
 			var r *response

@@ -47,11 +47,12 @@ type needJSON struct {
 	Satisfaction *int   `json:"satisfaction"`
 	Version      int64  `json:"version"`
 	Events       []struct {
-		Action         string `json:"action"`
-		ToStatus       string `json:"to_status"`
-		Username       string `json:"username"`
-		Note           string `json:"note"`
-		TeamRegionCode string `json:"team_region_code"`
+		Action          string `json:"action"`
+		ToStatus        string `json:"to_status"`
+		Username        string `json:"username"`
+		Note            string `json:"note"`
+		TeamRegionCode  string `json:"team_region_code"`
+		EscalationLevel int    `json:"escalation_level"`
 	} `json:"events"`
 }
 
@@ -218,6 +219,18 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 			escalated.Events[len(escalated.Events)-1].Action != "escalated" {
 			t.Fatalf("after escalation: level %d team %s overdue %v events %v", escalated.EscalationLevel, escalated.TeamRegionCode, escalated.Overdue, escalated.actions())
 		}
+		// The escalation event says so in structured fields, and in words in
+		// the caller's language.
+		ev := escalated.Events[len(escalated.Events)-1]
+		if ev.EscalationLevel != 1 || ev.TeamRegionCode != "2109" || ev.Note != "逾期未办结，升级至辽宁省阜新市专班（第 1 级）" {
+			t.Errorf("escalation event: %+v", ev)
+		}
+		var english needJSON
+		f.do(t, call{Method: "GET", Path: "/api/v1/needs/" + id(meals.ID), Token: f.tokens[cw], Header: map[string]string{"Accept-Language": "en"}}).
+			want(t, http.StatusOK).decode(t, &english)
+		if ev := english.Events[len(english.Events)-1]; ev.Note != "Not resolved by the deadline: escalated to the team of 辽宁省阜新市 (level 1)" || ev.EscalationLevel != 1 {
+			t.Errorf("escalation event in English: %+v", ev)
+		}
 		list = needListJSON{}
 		f.get(t, city, "/api/v1/needs?team=2109&escalated=true").want(t, http.StatusOK).decode(t, &list)
 		if !strings.Contains(","+ids(list.Items)+",", ","+id(meals.ID)+",") {
@@ -279,13 +292,19 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 		}
 		row := ledgerRow(t, r.Body, "母亲独居，需要每日送餐")
 		for col, want := range map[string]string{"姓名": "张伟", "单位": f.instA.Name, "保障类别": "生活保障", "需求类型": "就餐", "紧急程度": "高",
-			"采取措施": "已安排社区食堂每日送餐", "责任人": "赵志愿", "状态": "已办结\n升级 1 级", "满意度": "4", "登记日期": "2026-03-01", "办结日期": "2026-03-02"} {
+			"责任人": "赵志愿", "状态": "已办结\n升级 1 级", "满意度": "4", "登记日期": "2026-03-01", "办结日期": "2026-03-02"} {
 			if row[col] != want {
 				t.Errorf("ledger %s = %q, want %q", col, row[col], want)
 			}
 		}
-		if !strings.Contains(row["家庭情况"], "家属1人（老人需照护）") || !strings.Contains(row["家庭情况"], "父母") {
-			t.Errorf("ledger 家庭情况 = %q", row["家庭情况"])
+		// The relative (a father by his ID number, who lives with the person
+		// and needs care) and every measure taken, dated.
+		if fam := row["家庭情况"]; !strings.HasPrefix(fam, "父亲（") || !strings.Contains(fam, "岁，需照护，同住）；本需求涉及：父亲 家属") {
+			t.Errorf("ledger 家庭情况 = %q", fam)
+		}
+		if m := row["采取措施"]; !strings.HasPrefix(m, "3月1日 分派给志愿者赵志愿") || !strings.Contains(m, "\n3月2日 办理完成：已安排社区食堂每日送餐") ||
+			!strings.HasSuffix(m, "回访办结，满意度 4 分（电话回访，家属满意）") {
+			t.Errorf("ledger 采取措施 = %q", m)
 		}
 		if strings.Contains(string(exportText(t, r)), f.phone[f.atA.ID]) || strings.Contains(exportText(t, r), f.idNumber[f.atA.ID]) {
 			t.Error("the ledger holds a phone or an ID number")
@@ -741,6 +760,50 @@ func TestWebhooksThroughTheAPI(t *testing.T) {
 		f.get(t, admin, "/api/v1/webhooks/987654/deliveries").want(t, http.StatusNotFound)
 		f.do(t, call{Method: "DELETE", Path: "/api/v1/webhooks/" + id(hook.ID) + "?version=" + id(hook.Version), Token: f.tokens[admin]}).want(t, http.StatusNoContent)
 		f.get(t, admin, "/api/v1/webhooks/"+id(hook.ID)).want(t, http.StatusNotFound)
+	})
+}
+
+// TestTheMailChannelIsHiddenFromTheWebhookAPI: the system's mail channel is
+// not in the sysadmin's webhook list, and reading, changing, deleting it or
+// its deliveries answers exactly as for a webhook that does not exist.
+func TestTheMailChannelIsHiddenFromTheWebhookAPI(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		const admin = auth.RoleSysadmin
+		f := newFixture(t, st, clock, admin)
+		channel, err := st.EnsureMailChannel(testutil.System(), []string{model.OutboxNeedEscalated}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hook := f.world(t).webhook
+		var list struct {
+			Items []model.Webhook
+			Total int
+		}
+		f.get(t, admin, "/api/v1/webhooks").want(t, http.StatusOK).decode(t, &list)
+		if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != hook.ID {
+			t.Errorf("webhooks = %+v", list)
+		}
+		const missing = 987654
+		for _, c := range []struct {
+			method, suffix string
+			body           any
+		}{
+			{"GET", "", nil},
+			{"PATCH", "", map[string]any{"url": "https://hooks.example.org/stolen", "active": false}},
+			{"DELETE", "", nil},
+			{"GET", "/deliveries", nil},
+		} {
+			a := f.send(t, admin, c.method, "/api/v1/webhooks/"+id(channel.ID)+c.suffix, c.body)
+			b := f.send(t, admin, c.method, "/api/v1/webhooks/"+id(missing)+c.suffix, c.body)
+			if a.Status != http.StatusNotFound || a.Status != b.Status || !bytes.Equal(a.Body, b.Body) {
+				t.Errorf("%s the channel%s: %d %s; a missing webhook: %d %s", c.method, c.suffix, a.Status, a.Body, b.Status, b.Body)
+			}
+		}
+		after, err := st.EnsureMailChannel(testutil.System(), []string{model.OutboxNeedEscalated}, true)
+		if err != nil || after.ID != channel.ID || after.Version != channel.Version || after.URL != store.MailChannelURL || !after.Active {
+			t.Errorf("the channel after the calls: %+v, %v", after, err)
+		}
 	})
 }
 

@@ -241,6 +241,38 @@ func needProbes() map[string]probe {
 		"GET /api/v1/needs/{id}/volunteers": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
 			return call{Method: "GET", Path: "/api/v1/needs/" + id(f.caseFor(t, who, s)) + "/volunteers"}
 		}},
+		"GET /api/v1/needs/{id}/assignees": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "GET", Path: "/api/v1/needs/" + id(f.caseFor(t, who, s)) + "/assignees"}
+		}, visible: func(t *testing.T, f *fixture, r *response, in, out scope) {
+			// The volunteer paired with the family comes first; staff are
+			// accounts of case workers (and counselors: the case is a
+			// psychological one) whose region reaches the case; the volunteer
+			// account is there only as its registry record.
+			var list struct {
+				Items []model.AssigneeOption `json:"items"`
+			}
+			r.decode(t, &list)
+			paired := f.world(t).volunteer[in.person.RegionCode].ID
+			if len(list.Items) == 0 || list.Items[0].VolunteerID == nil || *list.Items[0].VolunteerID != paired || !list.Items[0].Paired {
+				t.Errorf("the paired volunteer %d is not first: %+v", paired, list.Items)
+			}
+			staff := map[int64]bool{}
+			for _, o := range list.Items {
+				if o.Kind != model.AssigneeUser {
+					continue
+				}
+				staff[*o.UserID] = true
+				if !strings.HasPrefix(in.person.RegionCode, o.RegionCode) || (o.Role != auth.RoleCaseworker && o.Role != auth.RoleCounselor) {
+					t.Errorf("offered %s (%s at %q) for a case at %s", o.Name, o.Role, o.RegionCode, in.person.RegionCode)
+				}
+			}
+			if vol, ok := f.users[auth.RoleVolunteer]; ok && staff[vol.ID] {
+				t.Error("the volunteer's account is offered as staff")
+			}
+			if cw, ok := f.users[auth.RoleCaseworker]; ok && staff[cw.ID] != strings.HasPrefix(in.person.RegionCode, cw.RegionCode) {
+				t.Errorf("the district case worker offered: %v, for a case at %s", staff[cw.ID], in.person.RegionCode)
+			}
+		}},
 		"POST /api/v1/needs/{id}/assign": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
 			return call{Method: "POST", Path: "/api/v1/needs/" + id(f.preparedCase(t, who, s, model.NeedOpen)) + "/assign",
 				JSON: map[string]any{"volunteer_id": f.world(t).volunteer[s.region].ID, "note": "请尽快联系"}}

@@ -66,6 +66,7 @@ func (h *handlers) routes() []route {
 		{Method: "GET", Path: "/api/v1/needs/stats", Handler: h.needStats},
 		{Method: "GET", Path: "/api/v1/needs/{id}", Handler: h.getNeed},
 		{Method: "GET", Path: "/api/v1/needs/{id}/volunteers", Handler: h.proposeVolunteers},
+		{Method: "GET", Path: "/api/v1/needs/{id}/assignees", Handler: h.listAssignees},
 		{Method: "POST", Path: "/api/v1/needs/{id}/assign", Handler: h.assignNeed},
 		{Method: "POST", Path: "/api/v1/needs/{id}/start", Handler: h.needStep(casework.Start)},
 		{Method: "POST", Path: "/api/v1/needs/{id}/resolve", Handler: h.needStep(casework.Resolve)},

@@ -160,9 +160,13 @@ type NeedEvent struct {
 	Note       string    `json:"note,omitempty"`
 	// Assignee is set on "assigned" events.
 	Assignee *NeedAssignee `json:"assignee,omitempty"`
-	// TeamRegionCode is the team a case was escalated to ("escalated" events).
+	// TeamRegionCode is the team a case was escalated to ("escalated" events;
+	// "reopened" ones name the team of the person's region it went back to).
 	TeamRegionCode string `json:"team_region_code,omitempty"`
-	Satisfaction   *int   `json:"satisfaction,omitempty"`
+	// EscalationLevel is the level an "escalated" event raised the case to (1
+	// for the first escalation after recording or reopening).
+	EscalationLevel int  `json:"escalation_level,omitempty"`
+	Satisfaction    *int `json:"satisfaction,omitempty"`
 }
 
 // NeedInput records a new case. DueAt may bring the deadline forward from
@@ -258,6 +262,35 @@ func (in *NeedAssign) Normalize() FieldErrors {
 	}
 	CheckLongText(fe, "note", &in.Note, NeedTextMax, false)
 	return fe
+}
+
+// AssignableUser is a staff account a case may be assigned to: enabled, not
+// locked, of a role that works cases (volunteers are assigned through their
+// registry record instead), whose own scope reaches the case.
+type AssignableUser struct {
+	ID            int64  `json:"id"`
+	Username      string `json:"username"`
+	Name          string `json:"name"` // display name, else username
+	Role          string `json:"role"`
+	RegionCode    string `json:"region_code,omitempty"`
+	InstitutionID *int64 `json:"institution_id,omitempty"`
+}
+
+// AssigneeOption is one entry of the list a case is assigned from: a staff
+// account or a registered volunteer. Paired volunteers come first, then
+// staff, then the other volunteers proposed for the case.
+type AssigneeOption struct {
+	Kind        string `json:"kind"` // user or volunteer
+	UserID      *int64 `json:"user_id,omitempty"`
+	VolunteerID *int64 `json:"volunteer_id,omitempty"`
+	Name        string `json:"name"`
+	Role        string `json:"role,omitempty"` // staff: their role
+	RegionCode  string `json:"region_code,omitempty"`
+	// Paired: a volunteer paired with the person's family today (对口帮助).
+	Paired         bool     `json:"paired"`
+	MatchingSkills []string `json:"matching_skills"`
+	// Current: whoever works the case now.
+	Current bool `json:"current"`
 }
 
 // NeedStep carries the input of start, resolve, close, reject and reopen:
@@ -412,4 +445,36 @@ type LedgerRow struct {
 	DueAt            time.Time  `json:"due_at"`
 	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+
+	// Family is each registered relative, in the order registered; the one
+	// the case concerns is marked.
+	Family []LedgerRelative `json:"family"`
+	// Steps are the measures taken, from the case's history, oldest first:
+	// assignments, starts, resolutions, rejections, reopenings, follow-ups.
+	Steps []LedgerStep `json:"steps"`
+}
+
+// LedgerRelative is one relative of the person as the ledger describes them:
+// relation, sex, age and care, never a name or an ID number.
+type LedgerRelative struct {
+	Relation string `json:"relation"`
+	Sex      string `json:"sex,omitempty"` // male, female; empty when no ID number gives it
+	Age      *int   `json:"age,omitempty"` // in whole years at the export; nil without a birth date
+	// Older reports whether the relative was born before the person (nil
+	// when either birth date is missing): a sibling is an elder or a younger one.
+	Older     *bool    `json:"older,omitempty"`
+	LivesWith bool     `json:"lives_with"`
+	CareNeeds []string `json:"care_needs"`
+	Concerned bool     `json:"concerned"` // the relative the case is about
+}
+
+// LedgerStep is one measure taken on a case, from its history. The
+// assignee's name is masked when the row's names are.
+type LedgerStep struct {
+	At           time.Time `json:"at"`
+	Action       string    `json:"action"` // an EventX value
+	AssigneeKind string    `json:"assignee_kind,omitempty"`
+	AssigneeName string    `json:"assignee_name,omitempty"`
+	Note         string    `json:"note,omitempty"` // the step's note; a resolution or rejection reason
+	Satisfaction *int      `json:"satisfaction,omitempty"`
 }

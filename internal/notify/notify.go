@@ -45,8 +45,9 @@
 // address of the longest configured region code that begins the code of the
 // team holding the case. Mail rides on the same deliveries through one
 // system-managed webhooks row, the mail channel (store.MailChannelURL), which
-// subscribes to the mailed events; a delivery whose team has no mailbox is
-// marked delivered without a message. The subject is Chinese (RFC 2047 Q
+// subscribes to the mailed events and which the sysadmin's webhook routes
+// neither list nor touch; a delivery whose team has no mailbox is marked
+// delivered without a message. The subject is Chinese (RFC 2047 Q
 // encoding, UTF-8), the plain-text body Chinese with the English below.
 package notify
 

@@ -169,3 +169,39 @@ func PrefixUpperBound(prefix string) string {
 	b[len(b)-1]++
 	return string(b)
 }
+
+var nationalNames = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, r := range national() {
+		out[r.Code] = r.Name
+	}
+	return out
+})
+
+// Label names a region code by its path in the national list (辽宁省阜新市海州区);
+// a code below the county keeps the names of its known ancestors and adds its
+// own code (辽宁省阜新市海州区 210902001); a code the list does not know at
+// all is itself. Region names are public: any role may see them.
+func Label(code string) string {
+	if code == "" {
+		return ""
+	}
+	names := nationalNames()
+	var parts []string
+	known := code
+	for c := code; c != ""; c = ParentOf(c) {
+		if n, ok := names[c]; ok {
+			parts = append([]string{n}, parts...)
+		} else if c == known {
+			known = ParentOf(c)
+		}
+	}
+	if len(parts) == 0 {
+		return code
+	}
+	label := strings.Join(parts, "")
+	if known != code {
+		label += " " + code
+	}
+	return label
+}

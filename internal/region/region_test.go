@@ -253,3 +253,12 @@ func TestPrefixRangeScan(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelNamesThePath(t *testing.T) {
+	for code, want := range map[string]string{"210902": "辽宁省阜新市海州区", "2109": "辽宁省阜新市", "21": "辽宁省",
+		"210902001": "辽宁省阜新市海州区 210902001", "99": "99", "": ""} {
+		if got := Label(code); got != want {
+			t.Errorf("Label(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

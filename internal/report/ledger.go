@@ -61,7 +61,8 @@ func Neutralise(s string) string {
 // one row per case (序号, 姓名, 单位, 家庭情况, 需求内容, 保障类别, 需求类型,
 // 紧急程度, 采取措施, 责任人, 登记日期, 办理期限, 办结日期, 状态, 满意度) under a
 // frozen header, and a second sheet counting the cases per category and
-// status. ID numbers and phones are never in it; names are masked when the
+// status. 家庭情况 describes each relative (FamilySituation), 采取措施 lists
+// the dated steps taken so far, open cases included (MeasuresTaken). ID numbers and phones are never in it; names are masked when the
 // store masks them (roles that see aggregates only). The store audits the
 // export. It returns the number of cases written.
 //
@@ -230,7 +231,7 @@ func ledgerRow(lang i18n.Lang, s styles, lr *model.LedgerRow, seq int, now time.
 	put(center(lang.T("need.category." + lr.Category)))
 	put(center(lang.T("need.kind." + lr.Kind)))
 	put(center(lang.T("need.urgency." + lr.Urgency)))
-	put(text(lr.Measures))
+	put(text(MeasuresTaken(lang, lr)))
 	put(center(responsible))
 	put(center(lr.CreatedAt.In(chinaTime).Format(time.DateOnly)))
 	put(center(lr.DueAt.In(chinaTime).Format("2006-01-02 15:04")))
@@ -239,33 +240,129 @@ func ledgerRow(lang i18n.Lang, s styles, lr *model.LedgerRow, seq int, now time.
 	put(satisfaction)
 }
 
-// FamilySituation summarises a person's family for the ledger: how many
-// relatives are registered, the care they need, and which relative the case
-// concerns (家属3人（老人需照护、未成年子女）；本需求涉及：父母 李某).
+// FamilySituation describes a person's family for the ledger, one relative
+// after another in the order registered, and which relative the case
+// concerns: 母亲（78岁，需照护，同住）；女儿（8岁，未成年）；本需求涉及：母亲 李某.
 func FamilySituation(lang i18n.Lang, lr *model.LedgerRow) string {
 	var b strings.Builder
-	if lr.FamilyCount == 0 {
+	if len(lr.Family) == 0 {
 		b.WriteString(lang.T("ledger.family.none"))
-	} else {
-		b.WriteString(lang.T("ledger.family.count", lr.FamilyCount))
-		var care []string
+	}
+	for i, r := range lr.Family {
+		if i > 0 {
+			b.WriteString(lang.T("ledger.family.sep"))
+		}
+		b.WriteString(Kin(lang, r, lr.Sex))
+		var about []string
+		if r.Age != nil {
+			about = append(about, lang.T("ledger.family.age", *r.Age))
+		}
 		for _, c := range model.CareNeeds { // in display order
-			if model.Contains(lr.FamilyCareNeeds, c) {
-				care = append(care, lang.T("importer.care_needs."+c))
+			if model.Contains(r.CareNeeds, c) {
+				about = append(about, lang.T("ledger.care."+c))
 			}
 		}
-		if len(care) > 0 {
-			b.WriteString(lang.T("ledger.family.care", strings.Join(care, lang.T("ledger.list_sep"))))
+		if r.LivesWith {
+			about = append(about, lang.T("ledger.family.lives"))
+		}
+		if len(about) > 0 {
+			b.WriteString(lang.T("ledger.family.about", strings.Join(about, lang.T("ledger.family.attr_sep"))))
 		}
 	}
 	if lr.FamilyMemberName != "" || lr.FamilyRelation != "" {
 		rel := ""
-		if lr.FamilyRelation != "" {
-			rel = lang.T("importer.relation." + lr.FamilyRelation)
+		for _, r := range lr.Family {
+			if r.Concerned {
+				rel = Kin(lang, r, lr.Sex)
+			}
+		}
+		if rel == "" && lr.FamilyRelation != "" {
+			rel = Kin(lang, model.LedgerRelative{Relation: lr.FamilyRelation}, lr.Sex)
 		}
 		b.WriteString(lang.T("ledger.family.concerns", strings.TrimSpace(rel+" "+lr.FamilyMemberName)))
 	}
 	return b.String()
+}
+
+// Kin names a relative as a Chinese ledger does: by relation and sex (母亲,
+// 女儿), an in-law also by the person's sex (personSex: 岳母 of a man, 婆婆 of a
+// woman), a sibling as elder or younger (哥哥, 妹妹); without the sex, by the
+// relation alone (父母, 子女).
+func Kin(lang i18n.Lang, r model.LedgerRelative, personSex string) string {
+	base := "ledger.kin." + r.Relation
+	var variants []string
+	switch r.Relation {
+	case model.RelSpouse, model.RelChild, model.RelParent:
+		variants = []string{r.Sex}
+	case model.RelParentInLaw:
+		if personSex != "" {
+			variants = []string{r.Sex + "_of_" + personSex, "of_" + personSex}
+		}
+	case model.RelSibling:
+		if r.Sex != "" && r.Older != nil {
+			if *r.Older {
+				variants = append(variants, r.Sex+"_older")
+			} else {
+				variants = append(variants, r.Sex+"_younger")
+			}
+		}
+		variants = append(variants, r.Sex)
+	}
+	for _, v := range variants {
+		if v != "" && !strings.HasPrefix(v, "_") && i18n.Has(base+"."+v) {
+			return lang.T(base + "." + v)
+		}
+	}
+	if !i18n.Has(base) {
+		return lang.T("ledger.kin.other")
+	}
+	return lang.T(base)
+}
+
+// MeasuresTaken lists the measures taken on a case, one line per step of
+// its history with its date: 3月1日 分派给志愿者赵某（请今天联系）/ 3月2日 办理完成：已送达.
+// A row without steps shows its outcome (the resolution or the reason of a
+// rejection).
+func MeasuresTaken(lang i18n.Lang, lr *model.LedgerRow) string {
+	if len(lr.Steps) == 0 {
+		return lr.Measures
+	}
+	lines := make([]string, 0, len(lr.Steps))
+	for _, st := range lr.Steps {
+		note := oneLine(lang, st.Note)
+		var text string
+		switch st.Action {
+		case model.EventAssigned:
+			text = lang.T("ledger.step.assigned_"+st.AssigneeKind, st.AssigneeName)
+		case model.EventResolved, model.EventRejected:
+			text, note = lang.T("ledger.step."+st.Action, note), ""
+		case model.EventClosed:
+			sat := 0
+			if st.Satisfaction != nil {
+				sat = *st.Satisfaction
+			}
+			text = lang.T("ledger.step.closed", sat)
+		default:
+			text = lang.T("ledger.step." + st.Action)
+		}
+		if note != "" {
+			text += lang.T("ledger.step.note", note)
+		}
+		lines = append(lines, st.At.In(chinaTime).Format(lang.T("ledger.date_short"))+" "+text)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// oneLine joins the non-empty lines of a note with the ledger's separator,
+// so that each step keeps one line of the cell.
+func oneLine(lang i18n.Lang, s string) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, lang.T("ledger.step.sep"))
 }
 
 // summarySheet adds the sheet counting cases per category (rows) and status

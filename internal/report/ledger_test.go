@@ -56,13 +56,17 @@ func seedLedger(t *testing.T, st *store.Store, clock *testutil.Clock) ledgerWorl
 		return p
 	}
 	w.zhang, w.formula, w.other = person("张伟", a.ID), person("=HYPERLINK(\"http://x\")", a.ID), person("王芳", b.ID)
+	// The relatives' ID numbers give their sex (the mother's sequence is even).
+	motherID := ident.MakeIDNumber("210902", time.Date(1950, 2, 3, 0, 0, 0, 0, time.UTC), 102)
+	sonID := ident.MakeIDNumber("210902", time.Date(2016, 9, 1, 0, 0, 0, 0, time.UTC), 103)
+	w.secrets = append(w.secrets, motherID, sonID, ident.MaskIDNumber(motherID), ident.MaskIDNumber(sonID))
 	mother, err := st.CreateFamilyMember(sys, w.zhang.ID, model.FamilyMemberInput{Name: ptr("李秀英"), Relation: ptr(model.RelParent),
-		BirthDate: ptr("1950-02-03"), CareNeeds: &[]string{model.CareElderly}})
+		IDNumber: ptr(motherID), LivesWith: ptr(true), CareNeeds: &[]string{model.CareElderly}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.CreateFamilyMember(sys, w.zhang.ID, model.FamilyMemberInput{Name: ptr("张小明"), Relation: ptr(model.RelChild),
-		BirthDate: ptr("2016-09-01"), CareNeeds: &[]string{model.CareMinor}}); err != nil {
+		IDNumber: ptr(sonID), CareNeeds: &[]string{model.CareMinor}}); err != nil {
 		t.Fatal(err)
 	}
 	vol, err := st.CreateVolunteer(sys, model.VolunteerInput{Name: ptr("赵志愿"), Phone: ptr("13700001111"), RegionCode: ptr("210902")})
@@ -145,8 +149,9 @@ func TestLedgerWorkbook(t *testing.T) {
 			t.Fatalf("%d rows, want title, subtitle, header and 2 cases: %v", len(rows), rows)
 		}
 		closed := rows[3]
-		want := map[int]string{0: "1", 1: "张伟", 2: "阜新市中心医院", 3: "家属2人（老人需照护、未成年子女）；本需求涉及：父母 李秀英",
-			4: "母亲独居需照护，本人连续值班", 5: "生活保障", 6: "老人照护", 7: "高", 8: "'-安排志愿者每日上门照看", 9: "赵志愿",
+		want := map[int]string{0: "1", 1: "张伟", 2: "阜新市中心医院", 3: "母亲（76岁，需照护，同住）；儿子（9岁，未成年）；本需求涉及：母亲 李秀英",
+			4: "母亲独居需照护，本人连续值班", 5: "生活保障", 6: "老人照护", 7: "高", 9: "赵志愿",
+			8:  "3月1日 分派给志愿者赵志愿\n3月1日 办理完成：-安排志愿者每日上门照看\n3月1日 回访办结，满意度 4 分",
 			10: "2026-03-01", 11: "2026-03-02 17:00", 12: "2026-03-01", 13: "已办结", 14: "4"}
 		for col, v := range want {
 			if closed[col] != v {
@@ -159,6 +164,10 @@ func TestLedgerWorkbook(t *testing.T) {
 		}
 		if overdue[9] != "未分派" || !strings.HasPrefix(overdue[13], "待处理") || !strings.Contains(overdue[13], "升级 1 级") {
 			t.Errorf("escalated case: responsible %q, status %q", overdue[9], overdue[13])
+		}
+		// Nothing was done yet (the escalation is no measure), and the person has no family registered.
+		if len(overdue) > 8 && overdue[8] != "" || overdue[3] != "无登记家属" {
+			t.Errorf("escalated case: measures %q, family %q", overdue[8], overdue[3])
 		}
 		text := string(buf.Bytes())
 		for _, sheet := range sheets {
@@ -224,6 +233,9 @@ func TestLedgerForLeadersIsMasked(t *testing.T) {
 		if strings.Join(names, ",") != "张某,'=**,王某" {
 			t.Errorf("names = %v, want surnames only", names)
 		}
+		if !strings.HasPrefix(rows[3][8], "3月1日 分派给志愿者赵某") || !strings.Contains(rows[3][3], "母亲（76岁，需照护，同住）") || !strings.HasSuffix(rows[3][3], "本需求涉及：母亲 李某") {
+			t.Errorf("a leader's row: family %q, measures %q", rows[3][3], rows[3][8])
+		}
 		for _, r := range rows[3:] {
 			if strings.Contains(strings.Join(r, ""), "李秀英") || strings.Contains(strings.Join(r, ""), "赵志愿") {
 				t.Errorf("a relative's or the responsible person's full name in a leader's ledger: %v", r)
@@ -288,17 +300,149 @@ func TestNeutralise(t *testing.T) {
 }
 
 func TestFamilySituation(t *testing.T) {
+	age := func(n int) *int { return &n }
+	mother := model.LedgerRelative{Relation: model.RelParent, Sex: "female", Age: age(78), LivesWith: true, CareNeeds: []string{model.CareElderly}}
+	daughter := model.LedgerRelative{Relation: model.RelChild, Sex: "female", Age: age(8), CareNeeds: []string{model.CareMinor}}
 	for _, c := range []struct {
-		row  model.LedgerRow
-		want string
+		row    model.LedgerRow
+		zh, en string
 	}{
-		{model.LedgerRow{}, "无登记家属"},
-		{model.LedgerRow{FamilyCount: 1}, "家属1人"},
-		{model.LedgerRow{FamilyCount: 3, FamilyCareNeeds: []string{model.CareMinor, model.CareElderly}}, "家属3人（老人需照护、未成年子女）"},
-		{model.LedgerRow{FamilyCount: 1, FamilyRelation: model.RelSpouse, FamilyMemberName: "李某"}, "家属1人；本需求涉及：配偶 李某"},
+		{model.LedgerRow{}, "无登记家属", "No relatives registered"},
+		{model.LedgerRow{Family: []model.LedgerRelative{mother, daughter}},
+			"母亲（78岁，需照护，同住）；女儿（8岁，未成年）", "mother (78, needs care, lives with them); daughter (8, minor)"},
+		// Without an ID number nor a birth date: the relation alone.
+		{model.LedgerRow{Family: []model.LedgerRelative{{Relation: model.RelSpouse, CareNeeds: []string{model.CareChronicIll, model.CareDisability}}}},
+			"配偶（残疾，慢性病）", "spouse (disabled, chronic illness)"},
+		{model.LedgerRow{Family: []model.LedgerRelative{{Relation: model.RelSpouse, Concerned: true}, mother}, FamilyRelation: model.RelSpouse, FamilyMemberName: "李某"},
+			"配偶；母亲（78岁，需照护，同住）；本需求涉及：配偶 李某", "spouse; mother (78, needs care, lives with them); this case concerns: spouse 李某"},
+		{model.LedgerRow{Family: []model.LedgerRelative{mother, {Relation: model.RelChild, Sex: "male", Age: age(6), Concerned: true}},
+			FamilyRelation: model.RelChild, FamilyMemberName: "张小明"},
+			"母亲（78岁，需照护，同住）；儿子（6岁）；本需求涉及：儿子 张小明", "mother (78, needs care, lives with them); son (6); this case concerns: son 张小明"},
 	} {
-		if got := report.FamilySituation(i18n.ZH, &c.row); got != c.want {
-			t.Errorf("FamilySituation(%+v) = %q, want %q", c.row, got, c.want)
+		if got := report.FamilySituation(i18n.ZH, &c.row); got != c.zh {
+			t.Errorf("FamilySituation = %q, want %q", got, c.zh)
+		}
+		if got := report.FamilySituation(i18n.EN, &c.row); got != c.en {
+			t.Errorf("FamilySituation in English = %q, want %q", got, c.en)
 		}
 	}
+}
+
+func TestKin(t *testing.T) {
+	older, younger := true, false
+	for _, c := range []struct {
+		r         model.LedgerRelative
+		personSex string
+		zh, en    string
+	}{
+		{model.LedgerRelative{Relation: model.RelSpouse, Sex: "female"}, "male", "妻子", "wife"},
+		{model.LedgerRelative{Relation: model.RelSpouse, Sex: "male"}, "female", "丈夫", "husband"},
+		{model.LedgerRelative{Relation: model.RelParent, Sex: "male"}, "", "父亲", "father"},
+		{model.LedgerRelative{Relation: model.RelParent}, "", "父母", "parent"},
+		{model.LedgerRelative{Relation: model.RelChild, Sex: "female"}, "", "女儿", "daughter"},
+		{model.LedgerRelative{Relation: model.RelParentInLaw, Sex: "female"}, "male", "岳母", "mother-in-law"},
+		{model.LedgerRelative{Relation: model.RelParentInLaw, Sex: "female"}, "female", "婆婆", "mother-in-law"},
+		{model.LedgerRelative{Relation: model.RelParentInLaw, Sex: "male"}, "female", "公公", "father-in-law"},
+		{model.LedgerRelative{Relation: model.RelParentInLaw}, "male", "岳父母", "parent-in-law"},
+		{model.LedgerRelative{Relation: model.RelParentInLaw, Sex: "male"}, "", "岳父母/公婆", "parent-in-law"},
+		{model.LedgerRelative{Relation: model.RelSibling, Sex: "male", Older: &older}, "", "哥哥", "elder brother"},
+		{model.LedgerRelative{Relation: model.RelSibling, Sex: "female", Older: &younger}, "", "妹妹", "younger sister"},
+		{model.LedgerRelative{Relation: model.RelSibling, Sex: "female"}, "", "姐妹", "sister"},
+		{model.LedgerRelative{Relation: model.RelSibling, Older: &older}, "", "兄弟姐妹", "sibling"},
+		{model.LedgerRelative{Relation: model.RelOther, Sex: "male"}, "", "其他亲属", "other relative"},
+		{model.LedgerRelative{Relation: "cousin"}, "", "其他亲属", "other relative"},
+	} {
+		if got := report.Kin(i18n.ZH, c.r, c.personSex); got != c.zh {
+			t.Errorf("Kin(%+v, %q) = %q, want %q", c.r, c.personSex, got, c.zh)
+		}
+		if got := report.Kin(i18n.EN, c.r, c.personSex); got != c.en {
+			t.Errorf("Kin(%+v, %q) in English = %q, want %q", c.r, c.personSex, got, c.en)
+		}
+	}
+}
+
+func TestMeasuresTaken(t *testing.T) {
+	at := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 0, 0, 0, time.UTC) }
+	four := 4
+	row := model.LedgerRow{Measures: "已送达", Steps: []model.LedgerStep{
+		{At: at(1, 2), Action: model.EventAssigned, AssigneeKind: model.AssigneeVolunteer, AssigneeName: "赵志愿", Note: "请今天联系"},
+		{At: at(1, 17), Action: model.EventStarted, Note: "已电话联系家属\n约好明早上门"}, // 01:00 on 2 March in China
+		{At: at(2, 3), Action: model.EventResolved, Note: "已送达\n附发票"},
+		{At: at(3, 3), Action: model.EventClosed, Satisfaction: &four},
+		{At: at(4, 3), Action: model.EventReopened},
+		{At: at(4, 4), Action: model.EventAssigned, AssigneeKind: model.AssigneeUser, AssigneeName: "王专员"},
+		{At: at(5, 4), Action: model.EventRejected, Note: "重复登记"},
+	}}
+	zh := "3月1日 分派给志愿者赵志愿（请今天联系）\n3月2日 开始处理（已电话联系家属；约好明早上门）\n3月2日 办理完成：已送达；附发票\n" +
+		"3月3日 回访办结，满意度 4 分\n3月4日 重新办理\n3月4日 分派给工作人员王专员\n3月5日 驳回：重复登记"
+	if got := report.MeasuresTaken(i18n.ZH, &row); got != zh {
+		t.Errorf("MeasuresTaken =\n%s\nwant\n%s", got, zh)
+	}
+	en := "1 Mar assigned to volunteer 赵志愿 (请今天联系)\n2 Mar work started (已电话联系家属; 约好明早上门)\n2 Mar resolved: 已送达; 附发票\n" +
+		"3 Mar closed after the follow-up, satisfaction 4/5\n4 Mar reopened\n4 Mar assigned to staff member 王专员\n5 Mar rejected: 重复登记"
+	if got := report.MeasuresTaken(i18n.EN, &row); got != en {
+		t.Errorf("MeasuresTaken in English =\n%s\nwant\n%s", got, en)
+	}
+	// A row without history keeps its outcome; one with neither is empty.
+	if got := report.MeasuresTaken(i18n.ZH, &model.LedgerRow{Measures: "已送达"}); got != "已送达" {
+		t.Errorf("without steps: %q", got)
+	}
+	if got := report.MeasuresTaken(i18n.ZH, &model.LedgerRow{}); got != "" {
+		t.Errorf("nothing done: %q", got)
+	}
+}
+
+// TestLedgerOfAnOpenCaseShowsWhatWasDone: a case still being worked lists
+// its assignment and the start with their notes; a leader gets the
+// assignee's surname only; the English workbook says the same in English.
+func TestLedgerOfAnOpenCaseShowsWhatWasDone(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		w := seedLedger(t, st, clock)
+		sys := testutil.System()
+		staff, err := st.CreateUser(sys, model.UserInput{Username: ptr("wang"), DisplayName: ptr("王专员"), Password: ptr("Houdun-2026!"),
+			Role: ptr(auth.RoleCaseworker), RegionCode: ptr("210902")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AssignNeed(sys, w.overdue.ID, model.NeedAssign{UserID: &staff.ID, Note: "=请今天联系"}); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(3 * time.Hour) // past midnight in China
+		if _, err := st.StartNeed(sys, w.overdue.ID, model.NeedStep{Note: "已电话联系\n明早送口罩"}); err != nil {
+			t.Fatal(err)
+		}
+		read := func(ctx context.Context, region string, lang i18n.Lang) []string {
+			t.Helper()
+			var buf bytes.Buffer
+			if _, err := report.WriteLedger(ctx, st, &buf, model.LedgerFilter{RegionCode: region}, lang); err != nil {
+				t.Fatal(err)
+			}
+			_, sheets := sheetRows(t, buf.Bytes())
+			for _, rows := range sheets {
+				for _, r := range rows {
+					if len(r) > 8 && strings.Contains(r[4], "需要防护用品") {
+						return r
+					}
+				}
+			}
+			t.Fatal("the open case is not in the ledger")
+			return nil
+		}
+		cw := testutil.As(&auth.Principal{Username: "cw", Role: auth.RoleCaseworker, RegionCode: "210902"})
+		row := read(cw, "210902", i18n.ZH)
+		if want := "3月1日 分派给工作人员王专员（=请今天联系）\n3月2日 开始处理（已电话联系；明早送口罩）"; row[8] != want {
+			t.Errorf("measures of the open case = %q, want %q", row[8], want)
+		}
+		if !strings.HasPrefix(row[13], "处理中") || row[9] != "王专员" {
+			t.Errorf("status %q, responsible %q", row[13], row[9])
+		}
+		leader := testutil.As(&auth.Principal{Username: "leader", Role: auth.RoleLeader, RegionCode: "2109"})
+		if row := read(leader, "2109", i18n.ZH); !strings.HasPrefix(row[8], "3月1日 分派给工作人员王某（") || strings.Contains(row[8], "王专员") {
+			t.Errorf("a leader's measures = %q", row[8])
+		}
+		if row := read(cw, "210902", i18n.EN); !strings.HasPrefix(row[8], "1 Mar assigned to staff member 王专员 (=请今天联系)\n2 Mar work started") {
+			t.Errorf("English measures = %q", row[8])
+		}
+	})
 }

@@ -242,6 +242,8 @@ func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent
 	return s.listNeedEvents(ctx, s.read, id)
 }
 
+// listNeedEvents reads a case's history, oldest first; an "escalated" event
+// carries the level it raised the case to in EscalationLevel (and no note).
 func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]model.NeedEvent, error) {
 	rows, err := q.QueryContext(ctx, `SELECT e.id, e.need_id, e.at, e.user_id, e.username, e.action, e.from_status, e.to_status, e.note,
 		e.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), e.assignee_volunteer_id, COALESCE(v.name, ''),
@@ -253,6 +255,7 @@ func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]
 	}
 	defer rows.Close()
 	out := []model.NeedEvent{}
+	level := 0 // the case's escalation level after each event
 	for rows.Next() {
 		var e model.NeedEvent
 		var at int64
@@ -272,6 +275,19 @@ func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]
 		if sat.Valid {
 			v := int(sat.Int64)
 			e.Satisfaction = &v
+		}
+		switch e.Action {
+		case model.EventEscalated:
+			// The level is in the note's machine form; should a row lack
+			// it, the count of escalations since the last reopening is the same.
+			if n, ok := parseEscalationNote(e.Note); ok {
+				level, e.Note = n, ""
+			} else {
+				level++
+			}
+			e.EscalationLevel = level
+		case model.EventReopened:
+			level = 0
 		}
 		out = append(out, e)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"houdun/internal/auth"
@@ -161,7 +162,7 @@ func (s *Store) escalateOne(ctx context.Context, pr *auth.Principal, c candidate
 			return err
 		}
 		if _, err := s.insertNeedEvent(ctx, tx, pr, needEventRec{NeedID: c.id, Action: model.EventEscalated, From: after.Status, To: after.Status,
-			Team: next, Note: "level=" + strconv.Itoa(after.EscalationLevel)}, at); err != nil {
+			Team: next, Note: escalationNote(after.EscalationLevel)}, at); err != nil {
 			return err
 		}
 		team, err := teamUsers(ctx, tx, next)
@@ -179,6 +180,25 @@ func (s *Store) escalateOne(ctx context.Context, pr *auth.Principal, c candidate
 			Detail: "team=" + next + " level=" + strconv.Itoa(after.EscalationLevel)})
 	})
 	return moved, err
+}
+
+// need_events has no column for the level an escalation raised a case to:
+// the "escalated" event's note carries it in the machine form "level=N".
+// The store writes it here and decodes it in listNeedEvents into
+// NeedEvent.EscalationLevel; no caller ever sees the note itself.
+const escalationNotePrefix = "level="
+
+func escalationNote(level int) string { return escalationNotePrefix + strconv.Itoa(level) }
+
+// parseEscalationNote reads the level of an escalation's note; false for a
+// note that is not the machine form.
+func parseEscalationNote(note string) (int, bool) {
+	v, ok := strings.CutPrefix(note, escalationNotePrefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n > 0
 }
 
 // NotifyDeadlines reminds whoever works each active case once per deadline:

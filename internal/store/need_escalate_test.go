@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,70 @@ func TestEscalationClimbsOneLevelPerMissedDeadline(t *testing.T) {
 		// The job refuses a user's context.
 		if _, err := st.EscalateOverdue(cw, clock.Now()); code(err) != model.EForbidden {
 			t.Errorf("a user ran the job: %v", err)
+		}
+	})
+}
+
+// TestEscalationEventsCarryTheirLevel: each "escalated" event says the level
+// it raised the case to and the team it went to, with no machine note; the
+// count starts again after a reopening. Rows as earlier versions wrote them
+// (the level only in the note "level=N") read the same way.
+func TestEscalationEventsCarryTheirLevel(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newNeedFixture(t, st, clock)
+		cw := f.as("cw_haizhou")
+		n := f.create(t, cw, f.newNeed())
+		sys := testutil.System()
+		for range 2 {
+			clock.Advance(4*time.Hour + time.Second)
+			if _, err := st.EscalateOverdue(sys, clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := st.RejectNeed(f.as("cw_province"), n.ID, model.NeedStep{Reason: "已由单位解决"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ReopenNeed(cw, n.ID, model.NeedStep{Note: "回访时问题仍在"}); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(4*time.Hour + time.Second)
+		if _, err := st.EscalateOverdue(sys, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		events, err := st.ListNeedEvents(cw, n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range events {
+			if e.Action == model.EventEscalated {
+				got = append(got, fmt.Sprintf("%s@%d%s", e.TeamRegionCode, e.EscalationLevel, e.Note))
+			} else if e.EscalationLevel != 0 {
+				t.Errorf("a %s event with a level: %+v", e.Action, e)
+			}
+		}
+		if strings.Join(got, " ") != "2109@1 21@2 2109@1" {
+			t.Errorf("escalations = %v, want 2109@1 21@2 2109@1 without notes", got)
+		}
+
+		// Rows of earlier versions: the level in the note, or (should one lack
+		// it) counted.
+		old := f.create(t, cw, f.newNeed())
+		for _, note := range []string{"level=1", "", "level=3"} {
+			if err := st.AppendNeedEventForTest(sys, old.ID, model.EventEscalated, model.NeedOpen, note, "2109", clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got2, err := st.GetNeed(cw, old.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var levels []string
+		for _, e := range got2.Events[1:] {
+			levels = append(levels, fmt.Sprintf("%d%q", e.EscalationLevel, e.Note))
+		}
+		if strings.Join(levels, " ") != `1"" 2"" 3""` {
+			t.Errorf("old rows read as %v", levels)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"houdun/internal/model"
 )
@@ -165,4 +166,19 @@ func (s *Store) PeopleForTest(ctx context.Context) ([]BenchPerson, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// LockUserForTest locks an account until the given time, as five failed
+// logins would (accounts made by InsertUserForTest have no usable password).
+func (s *Store) LockUserForTest(ctx context.Context, id int64, until time.Time) error {
+	_, err := s.write.ExecContext(ctx, "UPDATE users SET locked_until = $1 WHERE id = $2", ms(until), id)
+	return err
+}
+
+// AppendNeedEventForTest writes a history row as it is, as an earlier
+// version of the program may have written it.
+func (s *Store) AppendNeedEventForTest(ctx context.Context, needID int64, action, status, note, team string, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO need_events (need_id, at, username, action, from_status, to_status, note, team_region_code)
+		VALUES ($1, $2, 'scheduler', $3, $4, $4, $5, $6)`, needID, ms(at), action, status, note, team)
+	return err
 }

@@ -16,9 +16,14 @@ import (
 const ledgerBatch = 1000
 
 // LedgerRows streams the ledger (台账) of the caller's scope to fn, one row per
-// case in the order recorded: person, institution, family situation, need,
-// measures taken, who is responsible, dates and status. A role that may not
-// read individual cases (a leader) gets every name reduced to surname + 某.
+// case in the order recorded: person, institution, family situation (each
+// relative's relation, sex, age on today's date, care needs and whether they
+// live with the person; never a relative's name but that of the one the case
+// concerns), need, the measures taken (the steps of the case's history that
+// are measures: assignments, starts, resolutions, rejections, reopenings,
+// follow-ups, with their notes), who is responsible, dates and status. A
+// role that may not read individual cases (a leader) gets every name reduced
+// to surname + 某, the assignees' in the measures too.
 // The export is audited (ledger.export) with its row count. It returns how
 // many rows fn received; an error from fn stops the export and is returned.
 // Returns EUnauthenticated, EForbidden without ledger.export, EInternal.
@@ -54,23 +59,25 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 		q := `SELECT n.id, n.person_id, p.name, p.sex, i.name, p.department, p.occupation, n.region_code,
 			COALESCE(f.name, ''), COALESCE(f.relation, ''), n.category, n.kind, n.urgency, n.source, n.description, n.resolution, n.reject_reason,
 			COALESCE(NULLIF(u.display_name, ''), u.username, v.name, ''), n.team_region_code, n.escalation_level, n.status, n.satisfaction,
-			n.created_at, n.due_at, n.resolved_at, n.closed_at` + needFrom + "WHERE " + where + " AND n.id > " + b.add(last) +
+			n.created_at, n.due_at, n.resolved_at, n.closed_at, p.birth_date, n.family_member_id` + needFrom + "WHERE " + where + " AND n.id > " + b.add(last) +
 			" ORDER BY n.id LIMIT " + b.add(ledgerBatch)
 		rows, err := s.read.QueryContext(ctx, q, b...)
 		if err != nil {
 			return n, model.Internal(err)
 		}
 		var batch []model.LedgerRow
-		var persons []int64
+		var persons, needIDs []int64
+		var births []string    // the person's birth date, per row
+		var concerned []*int64 // the relative the case is about, per row
 		for rows.Next() {
 			var r model.LedgerRow
 			var personID int64
-			var resolution, reason string
-			var sat sql.NullInt64
+			var resolution, reason, birth string
+			var sat, member sql.NullInt64
 			var created, due, resolved, closed int64
 			if err := rows.Scan(&r.NeedID, &personID, &r.PersonName, &r.Sex, &r.InstitutionName, &r.Department, &r.Occupation, &r.RegionCode,
 				&r.FamilyMemberName, &r.FamilyRelation, &r.Category, &r.Kind, &r.Urgency, &r.Source, &r.Description, &resolution, &reason,
-				&r.Responsible, &r.TeamRegionCode, &r.EscalationLevel, &r.Status, &sat, &created, &due, &resolved, &closed); err != nil {
+				&r.Responsible, &r.TeamRegionCode, &r.EscalationLevel, &r.Status, &sat, &created, &due, &resolved, &closed, &birth, &member); err != nil {
 				rows.Close()
 				return n, model.Internal(err)
 			}
@@ -87,7 +94,8 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 				r.PersonName, r.FamilyMemberName, r.Responsible = casework.MaskName(r.PersonName), casework.MaskName(r.FamilyMemberName), casework.MaskName(r.Responsible)
 			}
 			batch = append(batch, r)
-			persons = append(persons, personID)
+			persons, needIDs = append(persons, personID), append(needIDs, r.NeedID)
+			births, concerned = append(births, birth), append(concerned, nullToPtr(member))
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -97,11 +105,21 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 		if err != nil {
 			return n, err
 		}
+		steps, err := s.ledgerSteps(ctx, needIDs, masked)
+		if err != nil {
+			return n, err
+		}
+		day := today(s.now())
 		for i := range batch {
 			fs := fam[persons[i]]
 			batch[i].FamilyCount, batch[i].FamilyCareNeeds = fs.count, fs.care
 			if batch[i].FamilyCareNeeds == nil {
 				batch[i].FamilyCareNeeds = []string{}
+			}
+			batch[i].Family = fs.relatives(births[i], concerned[i], day)
+			batch[i].Steps = steps[batch[i].NeedID]
+			if batch[i].Steps == nil {
+				batch[i].Steps = []model.LedgerStep{}
 			}
 			if ferr = fn(batch[i]); ferr != nil {
 				break
@@ -124,11 +142,21 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 }
 
 type familyInfo struct {
-	count int
-	care  []string
+	count   int
+	care    []string
+	members []familyRow
 }
 
-// familySituation counts each person's relatives and collects their care needs.
+// familyRow is one relative as the ledger reads them: no name, no ID number.
+type familyRow struct {
+	id                       int64
+	relation, sex, birthDate string
+	livesWith                bool
+	care                     []string
+}
+
+// familySituation counts each person's relatives, collects their care needs
+// and reads each relative (in the order registered) for the ledger.
 func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64]familyInfo, error) {
 	out := map[int64]familyInfo{}
 	seen := map[int64]bool{}
@@ -146,19 +174,23 @@ func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64
 		for j, id := range chunk {
 			ph[j] = a.add(id)
 		}
-		rows, err := s.read.QueryContext(ctx, "SELECT person_id, care_needs FROM family_members WHERE person_id IN ("+strings.Join(ph, ", ")+")", a...)
+		rows, err := s.read.QueryContext(ctx, "SELECT person_id, care_needs, id, relation, sex, birth_date, lives_with FROM family_members WHERE person_id IN ("+
+			strings.Join(ph, ", ")+") ORDER BY person_id, id", a...)
 		if err != nil {
 			return nil, model.Internal(err)
 		}
 		for rows.Next() {
 			var pid int64
 			var care string
-			if err := rows.Scan(&pid, &care); err != nil {
+			var m familyRow
+			if err := rows.Scan(&pid, &care, &m.id, &m.relation, &m.sex, &m.birthDate, &m.livesWith); err != nil {
 				rows.Close()
 				return nil, model.Internal(err)
 			}
 			fi := out[pid]
 			fi.count++
+			m.care = splitCare(care)
+			fi.members = append(fi.members, m)
 			for _, c := range splitCare(care) {
 				if !model.Contains(fi.care, c) {
 					fi.care = append(fi.care, c)

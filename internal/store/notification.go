@@ -150,13 +150,13 @@ func (s *Store) getWebhook(ctx context.Context, q queryer, id int64) (model.Webh
 	return w, secret, nil
 }
 
-// ListWebhooks returns every webhook (without secrets).
+// ListWebhooks returns every webhook (without secrets) but the mail channel.
 // Returns EUnauthenticated, EForbidden without webhook.manage.
 func (s *Store) ListWebhooks(ctx context.Context) ([]model.Webhook, error) {
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT "+webhookColumns+" FROM webhooks ORDER BY id")
+	rows, err := s.read.QueryContext(ctx, "SELECT "+webhookColumns+" FROM webhooks WHERE url <> $1 ORDER BY id", MailChannelURL)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
@@ -173,12 +173,12 @@ func (s *Store) ListWebhooks(ctx context.Context) ([]model.Webhook, error) {
 }
 
 // GetWebhook returns one webhook (without its secret).
-// Returns EUnauthenticated, EForbidden, ENotFound.
+// Returns EUnauthenticated, EForbidden, ENotFound (also for the mail channel).
 func (s *Store) GetWebhook(ctx context.Context, id int64) (model.Webhook, error) {
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return model.Webhook{}, err
 	}
-	w, _, err := s.getWebhook(ctx, s.read, id)
+	w, _, err := s.managedWebhook(ctx, s.read, id)
 	return w, err
 }
 
@@ -227,7 +227,8 @@ func (s *Store) CreateWebhook(ctx context.Context, in model.WebhookInput) (model
 }
 
 // UpdateWebhook changes a webhook; a new secret is returned this once.
-// Returns EUnauthenticated, EForbidden, ENotFound, EInvalid, EStaleVersion.
+// Returns EUnauthenticated, EForbidden, ENotFound (also for the mail channel),
+// EInvalid, EStaleVersion.
 func (s *Store) UpdateWebhook(ctx context.Context, id int64, in model.WebhookInput) (model.Webhook, error) {
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return model.Webhook{}, err
@@ -235,7 +236,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, id int64, in model.WebhookInp
 	var w model.Webhook
 	var f model.WebhookFields
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		cur, secret, err := s.getWebhook(ctx, tx, id)
+		cur, secret, err := s.managedWebhook(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -268,13 +269,13 @@ func (s *Store) UpdateWebhook(ctx context.Context, id int64, in model.WebhookInp
 }
 
 // DeleteWebhook removes a webhook and its deliveries.
-// Returns EUnauthenticated, EForbidden, ENotFound, EStaleVersion.
+// Returns EUnauthenticated, EForbidden, ENotFound (also for the mail channel), EStaleVersion.
 func (s *Store) DeleteWebhook(ctx context.Context, id int64, version *int64) error {
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		cur, _, err := s.getWebhook(ctx, tx, id)
+		cur, _, err := s.managedWebhook(ctx, tx, id)
 		if err != nil {
 			return err
 		}

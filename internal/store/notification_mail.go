@@ -15,10 +15,23 @@ import (
 // which outbox events reach the team mailboxes by SMTP. Its deliveries live
 // in the deliveries table like any webhook's (retries, leases, no repeat
 // after a restart, the sysadmin's delivery list); package notify mails each
-// to the address configured for the case's team region. No sysadmin can
-// create or edit such a row: WebhookFields.Normalize accepts http and https
-// only. Deleting it is harmless: the next server start makes it again.
+// to the address configured for the case's team region. It is an internal
+// delivery target, not one of the sysadmin's webhooks: ListWebhooks leaves it
+// out, and GetWebhook, UpdateWebhook and DeleteWebhook answer ENotFound for
+// it, as for a missing row (managedWebhook); no sysadmin can create such a
+// row either, since WebhookFields.Normalize accepts http and https only. Only
+// EnsureMailChannel, at every server start, changes it.
 const MailChannelURL = "mailto:team-mailboxes"
+
+// managedWebhook reads a webhook the sysadmin manages: any row but the mail
+// channel, which answers ENotFound exactly like a missing one.
+func (s *Store) managedWebhook(ctx context.Context, q queryer, id int64) (model.Webhook, string, error) {
+	w, secret, err := s.getWebhook(ctx, q, id)
+	if err == nil && w.URL == MailChannelURL {
+		return model.Webhook{}, "", model.NotFound("webhook")
+	}
+	return w, secret, err
+}
 
 // EnsureMailChannel makes the mail channel carry events while active: it
 // creates the row on first use (a random secret, unused by mail) and sets

@@ -248,6 +248,54 @@ func TestWebhookDeliveries(t *testing.T) {
 	})
 }
 
+// TestTheMailChannelIsNoWebhookOfTheSysadmin: the mail channel's row in
+// webhooks is an internal delivery target. The sysadmin's list leaves it
+// out; reading, changing or deleting it answers as for a missing webhook and
+// changes nothing; it still takes its events.
+func TestTheMailChannelIsNoWebhookOfTheSysadmin(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newNeedFixture(t, st, clock)
+		admin, sys := f.as("sysadmin"), testutil.System()
+		channel, err := st.EnsureMailChannel(sys, []string{"need.assigned"}, true)
+		if err != nil || channel.ID == 0 {
+			t.Fatalf("mail channel: %+v, %v", channel, err)
+		}
+		hook, err := st.CreateWebhook(admin, model.WebhookInput{URL: ptr("https://example.org/h"), Events: ptr([]string{"need.assigned"})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hooks, err := st.ListWebhooks(admin)
+		if err != nil || len(hooks) != 1 || hooks[0].ID != hook.ID {
+			t.Errorf("webhooks = %+v, %v; want only the sysadmin's", hooks, err)
+		}
+		if _, err := st.GetWebhook(admin, channel.ID); code(err) != model.ENotFound {
+			t.Errorf("get the channel: %v", err)
+		}
+		if _, err := st.UpdateWebhook(admin, channel.ID, model.WebhookInput{URL: ptr("https://evil.example.org/"), Active: ptr(false)}); code(err) != model.ENotFound {
+			t.Errorf("update the channel: %v", err)
+		}
+		if err := st.DeleteWebhook(admin, channel.ID, nil); code(err) != model.ENotFound {
+			t.Errorf("delete the channel: %v", err)
+		}
+		// The same answers as for an id nobody has.
+		if _, err := st.GetWebhook(admin, 987654); code(err) != model.ENotFound {
+			t.Errorf("a missing webhook: %v", err)
+		}
+		// Untouched, and still delivering.
+		again, err := st.EnsureMailChannel(sys, []string{"need.assigned"}, true)
+		if err != nil || again.ID != channel.ID || again.Version != channel.Version || again.URL != store.MailChannelURL || !again.Active {
+			t.Errorf("the channel after the calls: %+v, %v", again, err)
+		}
+		n := f.create(t, f.as("cw_haizhou"), f.newNeed())
+		if _, err := st.AssignNeed(f.as("cw_haizhou"), n.ID, model.NeedAssign{VolunteerID: &f.wang.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := st.EnqueueDeliveries(sys); err != nil || c != 2 {
+			t.Errorf("deliveries for the webhook and the channel = %d, %v", c, err)
+		}
+	})
+}
+
 func TestLedgerAndStats(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
 		f := newNeedFixture(t, st, clock)

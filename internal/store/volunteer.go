@@ -345,6 +345,11 @@ func (s *Store) ProposedVolunteers(ctx context.Context, needID int64) ([]model.V
 	if err != nil {
 		return nil, err
 	}
+	return s.proposeVolunteers(ctx, pr, n)
+}
+
+// proposeVolunteers is ProposedVolunteers for a case already read in the caller's scope.
+func (s *Store) proposeVolunteers(ctx context.Context, pr *auth.Principal, n needRow) ([]model.VolunteerProposal, error) {
 	out := []model.VolunteerProposal{}
 	seen := map[int64]bool{}
 	rows, err := s.read.QueryContext(ctx, "SELECT "+volunteerColumns+volunteerFrom+`WHERE v.active = TRUE AND v.id IN

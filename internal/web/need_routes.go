@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"houdun/internal/auth"
@@ -163,41 +162,8 @@ func (p Page) Span(d time.Duration) string {
 	return p.T("web.span.minutes", max(m, 1))
 }
 
-// regionNames maps the national region codes to their names.
-var regionNames = sync.OnceValue(func() map[string]string {
-	out := map[string]string{}
-	for _, r := range region.National() {
-		out[r.Code] = r.Name
-	}
-	return out
-})
-
-// regionLabel names a region code by its path ("辽宁省阜新市海州区"); a code
-// below the county keeps its county's name and its own code. Region names are
-// public, so every role may see them.
-func regionLabel(code string) string {
-	if code == "" {
-		return ""
-	}
-	names := regionNames()
-	var parts []string
-	known := code
-	for c := code; c != ""; c = region.ParentOf(c) {
-		if n, ok := names[c]; ok {
-			parts = append([]string{n}, parts...)
-		} else if c == known {
-			known = region.ParentOf(c)
-		}
-	}
-	if len(parts) == 0 {
-		return code
-	}
-	label := strings.Join(parts, "")
-	if known != code {
-		label += " " + code
-	}
-	return label
-}
+// regionLabel names a region code by its path ("辽宁省阜新市海州区"; region.Label).
+func regionLabel(code string) string { return region.Label(code) }
 
 // versionOf reads the version a form was shown with; false when it is
 // missing or malformed, which the caller treats as a stale form.

@@ -132,15 +132,8 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 		s := strconv.Itoa(i)
 		v.Satisfactions = append(v.Satisfactions, option{Value: s, Text: v.T("web.need.satisfaction_" + s), Selected: v.Posted == "close" && v.Typed.Satisfaction == s})
 	}
-	level := 0
 	for _, e := range n.Events {
-		switch e.Action {
-		case model.EventEscalated:
-			level++
-		case model.EventReopened:
-			level = 0
-		}
-		v.Events = append(v.Events, newEventRow(v.Page, e, level))
+		v.Events = append(v.Events, newEventRow(v.Page, e))
 	}
 	h.render(w, r, status, "need_show", v)
 	return nil
@@ -166,10 +159,12 @@ func mayTake(p *auth.Principal, a casework.Action, n model.Need) bool {
 	return p.Can(auth.PermNeedWrite)
 }
 
-// assigneeGroups is the select of the assign form: the volunteers paired
-// with the family first, then the volunteers whose skills match, then staff.
+// assigneeGroups is the select of the assign form, as store.Assignees
+// orders it: the volunteers paired with the family, then the staff whose
+// scope reaches the case (the viewer named as themself), then the other
+// volunteers proposed for it.
 func (h *handlers) assigneeGroups(r *http.Request, pg Page, p *auth.Principal, n model.Need, selected string) ([]optionGroup, error) {
-	proposals, err := h.Store.ProposedVolunteers(r.Context(), n.ID)
+	options, err := h.Store.Assignees(r.Context(), n.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,44 +180,37 @@ func (h *handlers) assigneeGroups(r *http.Request, pg Page, p *auth.Principal, n
 		selected = current
 	}
 	paired := optionGroup{Label: pg.T("web.need.assign_paired")}
-	matched := optionGroup{Label: pg.T("web.need.assign_matched")}
-	seen := map[string]bool{}
-	for _, pr := range proposals {
-		val := "v:" + strconv.FormatInt(pr.ID, 10)
-		seen[val] = true
-		text := pr.Name
-		var skills []string
-		for _, s := range pr.MatchingSkills {
-			skills = append(skills, pg.Label("volunteer.skill", s))
-		}
-		if len(skills) > 0 {
-			text += " · " + strings.Join(skills, pg.T("web.list_sep"))
-		}
-		o := option{Value: val, Text: text, Selected: val == selected}
-		if pr.Paired {
-			paired.Options = append(paired.Options, o)
-		} else {
-			matched.Options = append(matched.Options, o)
-		}
-	}
 	staff := optionGroup{Label: pg.T("web.need.assign_staff")}
-	if p.Can(auth.PermNeedWrite) || p.Can(auth.PermNeedProgress) {
-		val := "u:" + strconv.FormatInt(p.UserID, 10)
-		seen[val] = true
-		staff.Options = append(staff.Options, option{Value: val, Text: pg.T("web.need.assign_me", p.Username), Selected: val == selected})
-	}
-	if p.Can(auth.PermUserRead) {
-		users, err := h.Store.ListUsers(r.Context(), model.UserFilter{Page: model.Page{Limit: 200}})
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users.Items {
-			val := "u:" + strconv.FormatInt(u.ID, 10)
-			if seen[val] || u.Disabled || !(auth.RoleCan(u.Role, auth.PermNeedWrite) || auth.RoleCan(u.Role, auth.PermNeedProgress)) {
-				continue
+	others := optionGroup{Label: pg.T("web.need.assign_others")}
+	seen := map[string]bool{}
+	for _, a := range options {
+		var val, text string
+		if a.Kind == model.AssigneeUser {
+			val = "u:" + strconv.FormatInt(*a.UserID, 10)
+			text = a.Name + " · " + pg.Label("role", a.Role)
+			if *a.UserID == p.UserID {
+				text = pg.T("web.need.assign_me", a.Name)
 			}
-			seen[val] = true
-			staff.Options = append(staff.Options, option{Value: val, Text: userLabel(pg, u), Selected: val == selected})
+		} else {
+			val = "v:" + strconv.FormatInt(*a.VolunteerID, 10)
+			text = a.Name
+			var skills []string
+			for _, s := range a.MatchingSkills {
+				skills = append(skills, pg.Label("volunteer.skill", s))
+			}
+			if len(skills) > 0 {
+				text += " · " + strings.Join(skills, pg.T("web.list_sep"))
+			}
+		}
+		seen[val] = true
+		o := option{Value: val, Text: text, Selected: val == selected}
+		switch {
+		case a.Kind == model.AssigneeUser:
+			staff.Options = append(staff.Options, o)
+		case a.Paired:
+			paired.Options = append(paired.Options, o)
+		default:
+			others.Options = append(others.Options, o)
 		}
 	}
 	// Whoever works the case now stays in the list, so that a reassignment
@@ -230,13 +218,13 @@ func (h *handlers) assigneeGroups(r *http.Request, pg Page, p *auth.Principal, n
 	if current != "" && !seen[current] && n.Assignee != nil {
 		o := option{Value: current, Text: n.Assignee.Name, Selected: current == selected}
 		if n.Assignee.Kind == model.AssigneeVolunteer {
-			matched.Options = append([]option{o}, matched.Options...)
+			others.Options = append([]option{o}, others.Options...)
 		} else {
 			staff.Options = append(staff.Options, o)
 		}
 	}
 	var out []optionGroup
-	for _, g := range []optionGroup{paired, matched, staff} {
+	for _, g := range []optionGroup{paired, staff, others} {
 		if len(g.Options) > 0 {
 			out = append(out, g)
 		}
@@ -244,18 +232,8 @@ func (h *handlers) assigneeGroups(r *http.Request, pg Page, p *auth.Principal, n
 	return out, nil
 }
 
-// userLabel is an account as a select names it: display name or username, and role.
-func userLabel(p Page, u model.User) string {
-	name := u.DisplayName
-	if name == "" {
-		name = u.Username
-	}
-	return name + " · " + p.Label("role", u.Role)
-}
-
-// newEventRow words one step of the history; level is the escalation level
-// the case had after it.
-func newEventRow(p Page, e model.NeedEvent, level int) eventRow {
+// newEventRow words one step of the history.
+func newEventRow(p Page, e model.NeedEvent) eventRow {
 	row := eventRow{NeedEvent: e, When: formatTime(e.At), Title: p.Label("need.event", e.Action)}
 	if e.FromStatus == e.ToStatus {
 		row.FromStatus = "" // an escalation keeps the status: no "assigned → assigned"
@@ -264,9 +242,7 @@ func newEventRow(p Page, e model.NeedEvent, level int) eventRow {
 	case e.Assignee != nil:
 		row.Detail = p.T("web.need.event_assignee", p.Label("need.assignee", e.Assignee.Kind), e.Assignee.Name)
 	case e.Action == model.EventEscalated:
-		row.Detail = p.T("web.need.event_team", regionLabel(e.TeamRegionCode), level)
-		// The scheduler's note ("level=2") is for machines; the detail says it.
-		row.Note = ""
+		row.Detail = p.T("need.escalation_note", regionLabel(e.TeamRegionCode), e.EscalationLevel)
 	case e.Satisfaction != nil:
 		row.Detail = p.T("web.need.event_satisfaction", *e.Satisfaction)
 	}

@@ -36,11 +36,11 @@ func needSamplePages(lang i18n.Lang, base func(string) Page, empty func() Page) 
 	open := c
 	open.ID, open.Status, open.Overdue, open.EscalationLevel, open.Assignee, open.DueAt = 13, model.NeedAssigned, false, 0, nil, now.Add(90*time.Minute)
 	events := []eventRow{
-		newEventRow(pg, model.NeedEvent{ID: 1, At: now, Username: "wang", Action: model.EventCreated, ToStatus: model.NeedOpen, Note: "n"}, 1),
+		newEventRow(pg, model.NeedEvent{ID: 1, At: now, Username: "wang", Action: model.EventCreated, ToStatus: model.NeedOpen, Note: "n"}),
 		newEventRow(pg, model.NeedEvent{ID: 2, At: now, Username: "wang", Action: model.EventAssigned, FromStatus: model.NeedOpen, ToStatus: model.NeedAssigned,
-			Assignee: &model.NeedAssignee{Kind: model.AssigneeUser, UserID: &uid, Name: "王专员"}}, 0),
-		newEventRow(pg, model.NeedEvent{ID: 3, At: now, Username: "system", Action: model.EventEscalated, FromStatus: model.NeedAssigned, ToStatus: model.NeedAssigned, TeamRegionCode: "2109"}, 1),
-		newEventRow(pg, model.NeedEvent{ID: 4, At: now, Username: "wang", Action: model.EventClosed, FromStatus: model.NeedResolved, ToStatus: model.NeedClosed, Satisfaction: &sat}, 1),
+			Assignee: &model.NeedAssignee{Kind: model.AssigneeUser, UserID: &uid, Name: "王专员"}}),
+		newEventRow(pg, model.NeedEvent{ID: 3, At: now, Username: "system", Action: model.EventEscalated, FromStatus: model.NeedAssigned, ToStatus: model.NeedAssigned, TeamRegionCode: "2109", EscalationLevel: 1}),
+		newEventRow(pg, model.NeedEvent{ID: 4, At: now, Username: "wang", Action: model.EventClosed, FromStatus: model.NeedResolved, ToStatus: model.NeedClosed, Satisfaction: &sat}),
 	}
 	steps := map[string]bool{"assign": true, "start": true, "resolve": true, "close": true, "reject": true, "reopen": true}
 	groups := []optionGroup{{Label: "paired", Options: []option{{Value: "v:4", Text: "刘洋", Selected: true}}}, {Label: "staff", Options: []option{{Value: "u:7", Text: "me"}}}}

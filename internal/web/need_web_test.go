@@ -406,6 +406,14 @@ func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 		escalate(t, st, clock, time.Minute)
 		page := cw.get(caseURL(n.ID))
 		contains(t, page, "升级 1 级", "辽宁省阜新市", "逾期升级", "剩余 1 天")
+		// The history says it in words, in the reader's language, never the machine note.
+		contains(t, page, `<p class="ev-detail">逾期未办结，升级至辽宁省阜新市专班（第 1 级）</p>`)
+		lacks(t, page, "level=")
+		cw.header.Set("Accept-Language", "en")
+		en := cw.get(caseURL(n.ID))
+		contains(t, en, "Not resolved by the deadline: escalated to the team of 辽宁省阜新市 (level 1)")
+		lacks(t, en, "level=")
+		cw.header.Del("Accept-Language")
 		lacks(t, cw.get("/needs?overdue=1"), "夜班期间孩子无人做饭")
 		contains(t, cw.get("/needs"), "升级 1 级")
 	})
@@ -460,5 +468,84 @@ func TestVolunteersAreRegisteredPairedAndUnpairedThroughForms(t *testing.T) {
 		// Editing keeps the phone unless a new one is typed.
 		edit := cw.get(show + "/edit")
 		contains(t, edit, `placeholder="137****1111"`, `name="version" value="`)
+	})
+}
+
+// assignSelect reads the assign form's select: each optgroup's label with
+// the texts of its options.
+func assignSelect(t *testing.T, body string) [][]string {
+	t.Helper()
+	start := strings.Index(body, `<select id="f-assign-assignee"`)
+	if start < 0 {
+		t.Fatal("the page has no assign select")
+	}
+	sel := body[start : start+strings.Index(body[start:], "</select>")]
+	var out [][]string
+	for _, g := range regexp.MustCompile(`(?s)<optgroup label="([^"]*)">(.*?)</optgroup>`).FindAllStringSubmatch(sel, -1) {
+		group := []string{html.UnescapeString(g[1])}
+		for _, o := range regexp.MustCompile(`<option value="[uv]:\d+"[^>]*>([^<]*)</option>`).FindAllStringSubmatch(g[2], -1) {
+			group = append(group, html.UnescapeString(o[1]))
+		}
+		out = append(out, group)
+	}
+	return out
+}
+
+// TestTheAssignSelectOffersPairedVolunteersStaffAndOtherVolunteers: a case
+// worker (who cannot list accounts) is offered the volunteer paired with the
+// family, the district's staff whose scope reaches the case (themself named
+// as such), then the other volunteers; a volunteer's account is offered only
+// as the volunteer, disabled accounts and other districts' staff not at all.
+func TestTheAssignSelectOffersPairedVolunteersStaffAndOtherVolunteers(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newLedgerSite(t, st)
+		ctx := testutil.System()
+		s.userWith(model.UserInput{Role: ptr(auth.RoleCaseworker), RegionCode: ptr("210902"), DisplayName: ptr("孙专员")}, "cw_sun")
+		s.user("cw_xinqiu", auth.RoleCaseworker, "210903")
+		s.userWith(model.UserInput{Role: ptr(auth.RoleCaseworker), RegionCode: ptr("210902"), DisplayName: ptr("停用专员")}, "cw_gone")
+		gone, err := st.ListUsers(ctx, model.UserFilter{Q: "cw_gone"})
+		if err != nil || len(gone.Items) != 1 {
+			t.Fatalf("cw_gone: %v", err)
+		}
+		if _, err := st.UpdateUser(ctx, gone.Items[0].ID, model.UserInput{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		zhou, err := st.CreateVolunteer(ctx, model.VolunteerInput{Name: ptr("周全"), Phone: ptr("13700005555"), RegionCode: ptr("210902"),
+			Skills: ptr([]string{model.SkillDriving})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreatePairing(ctx, model.PairingInput{VolunteerID: &zhou.ID, PersonID: &s.zhang.ID, StartsOn: ptr("2026-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		n := s.newCase(s.zhang.ID, model.KindSupplies, "代购一周的生活物资")
+
+		got := assignSelect(t, s.as("cw_haizhou").get(caseURL(n.ID)).body)
+		want := [][]string{
+			{"结对志愿者", "周全 · 驾车接送"},
+			{"工作人员", "我自己（cw_haizhou）", "孙专员 · 专班工作人员"},
+			{"其他志愿者", "刘洋 · 代购物资"},
+		}
+		if len(got) != len(want) {
+			t.Fatalf("select = %q, want %q", got, want)
+		}
+		for i := range want {
+			if strings.Join(got[i], "|") != strings.Join(want[i], "|") {
+				t.Errorf("group %d = %q, want %q", i, got[i], want[i])
+			}
+		}
+
+		// Assigned to 孙专员, the select starts from them.
+		r := s.as("cw_haizhou").get(caseURL(n.ID))
+		sun := regexp.MustCompile(`<option value="(u:\d+)"[^>]*>孙专员`).FindStringSubmatch(r.body)
+		if sun == nil {
+			t.Fatal("孙专员 is not offered")
+		}
+		if res := s.as("cw_haizhou").postForm(caseURL(n.ID)+"/assign", url.Values{"version": {strconv.FormatInt(n.Version, 10)},
+			"assignee": {sun[1]}}); res.status != http.StatusSeeOther {
+			t.Fatalf("assign to 孙专员: %d %v", res.status, fieldErrors(res.body))
+		}
+		contains(t, s.as("cw_haizhou").get(caseURL(n.ID)), `<option value="`+sun[1]+`" selected>孙专员`)
 	})
 }
