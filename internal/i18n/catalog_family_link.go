@@ -65,6 +65,7 @@ func init() {
 		"web.family_report.gone_title": {"链接无效", "Link not valid"},
 		"web.family_report.gone": {"此链接无效或已过期。如需反映需求，请联系您的家人或专班工作人员获取新的链接。",
 			"This link is not valid or has expired. To report a need, ask your family member or the team for a new link."},
-		"web.family_report.limited_title": {"提交过于频繁", "Too many reports"},
+		"web.footer_family": {"后盾 · 一线医务人员及家属关爱保障 · 您反映的情况仅用于安排帮助",
+			"Houdun · Care for frontline medical workers and their families · What you tell us is used only to arrange help"},
 	})
 }

@@ -32,7 +32,7 @@ func familyLinkSamplePages(lang i18n.Lang, base func(string) Page, empty func() 
 	report := &familyReportView{Page: pg, Link: link, Action: "/f/x", Expires: formatTime(link.ExpiresAt),
 		Form: needForm{Category: "living", Description: "d"}, Categories: opts, Kinds: opts, Urgencies: opts,
 		Cases: []myCase{{caseRow: newCaseRow(pg, c, now), Progress: progressOf(pg, c.Status)}, {caseRow: newCaseRow(pg, done, now), Progress: progressOf(pg, done.Status)}}}
-	report.User, report.Nav = nil, nil
+	report.User, report.Nav, report.Relative = nil, nil, true
 	return map[string][2]any{
 		"family_links": {&familyLinksView{Page: empty()}, &familyLinksView{Page: pg, Person: model.Person{ID: 3, Name: "张伟"}, Base: "/people/3/family-links",
 			Links: []familyLinkRow{row, newFamilyLinkRow(pg, byCaseworker)}, Family: opts, Form: familyLinkForm{FamilyMemberID: "9", Days: "30"},

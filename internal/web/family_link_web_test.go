@@ -100,8 +100,8 @@ func TestAWorkerHandsOutALinkAndTheRelativeReportsThroughIt(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("the relative's page: %d", r.status)
 		}
-		contains(t, r, "您好，赵秀兰", "反映需求", "还没有通过此链接反映的需求。", `<html lang="zh-CN">`)
-		lacks(t, r, "张伟", s.zhangIDN, "13912345678", "13800009999", "退出", `class="main-nav"`)
+		contains(t, r, "您好，赵秀兰", "反映需求", "还没有通过此链接反映的需求。", `<html lang="zh-CN">`, "您反映的情况仅用于安排帮助")
+		lacks(t, r, "张伟", s.zhangIDN, "13912345678", "13800009999", "退出", `class="main-nav"`, "查看完整证件号")
 		if r.header.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(r.header.Get("X-Robots-Tag"), "noindex") ||
 			r.header.Get("Cache-Control") != "no-store" {
 			t.Errorf("headers: %v", r.header)

@@ -38,7 +38,7 @@ type familyReportView struct {
 // account (a staff session in the same browser is ignored) and no menu.
 func linkPage(r *http.Request, titleKey string) Page {
 	lang := i18n.FromRequest(r)
-	return Page{Lang: lang, Title: i18n.T(lang, titleKey), Back: r.URL.Path}
+	return Page{Lang: lang, Title: i18n.T(lang, titleKey), Back: r.URL.Path, Relative: true}
 }
 
 // linkHeaders keep the token in the address out of referrers and search engines.
