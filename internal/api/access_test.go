@@ -123,6 +123,14 @@ var access = []string{
 
 	"GET    /api/v1/settings                                 200      403      403     200        200        200       200     200       200     200     200",
 	"PUT    /api/v1/settings                                 200/404  403      403     200/404    403        403       403     403       403     403     200/404",
+
+	// A worker's own family self-service links. Other callers (case workers
+	// included, who hand out links on the person's page) have no family of
+	// their own here. Out of scope for the worker is a colleague's relative
+	// (named in the body: 400) or link (404).
+	"GET    /api/v1/me/family-links                          403      403      403     403        403        403       403     403       403     200     403",
+	"POST   /api/v1/me/family-links                          403      403      403     403        403        403       403     403       403     201/400 403",
+	"DELETE /api/v1/me/family-links/{id}                     403      403      403     403        403        403       403     403       403     204/404 403",
 }
 
 // scope is what a caller's request names: records, a region for creates,
@@ -269,6 +277,7 @@ func probes() map[string]probe {
 		"GET /api/v1/audit": {build: fixed("GET", "/api/v1/audit")},
 	}
 	maps.Copy(ps, needProbes())
+	maps.Copy(ps, familyLinkProbes())
 	return ps
 }
 

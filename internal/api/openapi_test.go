@@ -145,6 +145,8 @@ func TestOpenAPISchemasMatchModels(t *testing.T) {
 		{"AuditEntry", model.AuditEntry{}},
 		{"ImportResult", model.ImportResult{}},
 		{"PersonList", model.List[model.Person]{}},
+		{"FamilyLink", model.FamilyLink{}},
+		{"FamilyLinkInput", model.FamilyLinkInput{}},
 		{"RowError", httpx.RowDetail{}},
 	}
 	for _, c := range cases {

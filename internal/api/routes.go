@@ -104,6 +104,11 @@ func (h *handlers) routes() []route {
 
 		{Method: "GET", Path: "/api/v1/settings", Handler: h.getSettings},
 		{Method: "PUT", Path: "/api/v1/settings", Handler: h.putSettings},
+
+		// A worker's family self-service links (家属自助链接).
+		{Method: "GET", Path: "/api/v1/me/family-links", Handler: h.listMyFamilyLinks},
+		{Method: "POST", Path: "/api/v1/me/family-links", Handler: h.createMyFamilyLink},
+		{Method: "DELETE", Path: "/api/v1/me/family-links/{id}", Handler: h.revokeMyFamilyLink},
 	}
 	for i := range rs {
 		if !rs[i].Public {

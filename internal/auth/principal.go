@@ -5,6 +5,8 @@ import "context"
 // Principal is the authenticated caller: who, in which role, over which scope.
 // Exactly one scope field is set: RegionCode (that region and all below it),
 // InstitutionID (one institution) or PersonID (a worker's own record).
+// A relative's self-service link (FamilyLink) is a PersonID scope narrowed
+// further to one relative of that person.
 type Principal struct {
 	UserID        int64
 	Username      string
@@ -17,11 +19,23 @@ type Principal struct {
 	// System marks the command-line tools run on the server itself (import,
 	// user add, demo): every permission, nationwide scope, no user row.
 	System bool
+	// FamilyLinkID and FamilyMemberID are set on the principal of a
+	// relative's self-service link only: it has no account, and acts for the
+	// relative FamilyMemberID of PersonID.
+	FamilyLinkID   int64
+	FamilyMemberID int64
 }
 
-// Can reports whether the principal's role holds p.
+// Can reports whether the principal's role holds p. A self-service link
+// holds need.report_family and nothing else, whatever its Role says.
 func (p *Principal) Can(perm Permission) bool {
-	return p != nil && (p.System || RoleCan(p.Role, perm))
+	if p == nil {
+		return false
+	}
+	if p.FamilyLinkID != 0 {
+		return perm == PermNeedReportFamily
+	}
+	return p.System || RoleCan(p.Role, perm)
 }
 
 // System returns the principal of command-line tools run on the server itself.

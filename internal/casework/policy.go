@@ -17,6 +17,10 @@ const (
 	SettingDeadlineLow       = "need.deadline.low"
 	SettingVisitInterval     = "visit.interval_days"      // days between contacts
 	SettingVisitIntervalCare = "visit.interval_days_care" // days, for families with care needs
+	// SettingFamilyLinkPerHour caps the cases one self-service link may
+	// report in any hour: enough for a family in trouble, too few to flood
+	// the team's ledger from a link that leaked.
+	SettingFamilyLinkPerHour = "family_link.reports_per_hour"
 )
 
 // SettingSpec describes a setting: its default and the whole-number range
@@ -25,7 +29,7 @@ type SettingSpec struct {
 	Name     string
 	Default  int
 	Min, Max int
-	Unit     string // "minutes" or "days"
+	Unit     string // "minutes", "days" or "per_hour"
 }
 
 // Settings lists every setting of the needs ledger, in display order.
@@ -36,6 +40,7 @@ var Settings = []SettingSpec{
 	{SettingDeadlineLow, 7 * 24 * 60, 15, 90 * 24 * 60, "minutes"},
 	{SettingVisitInterval, 7, 1, 90, "days"},
 	{SettingVisitIntervalCare, 3, 1, 90, "days"},
+	{SettingFamilyLinkPerHour, 20, 1, 500, "per_hour"},
 }
 
 // Spec returns the spec of a setting name.
@@ -67,10 +72,14 @@ type Policy struct {
 	Deadlines         map[string]time.Duration // by urgency
 	VisitInterval     int                      // days
 	VisitIntervalCare int                      // days
+	// FamilyLinkReportsPerHour is the most cases one self-service link may
+	// report within any hour.
+	FamilyLinkReportsPerHour int
 }
 
 // DefaultPolicy is the built-in policy: deadlines of 4 h, 24 h, 72 h and 7
-// days; a contact every 7 days, every 3 for families with care needs.
+// days; a contact every 7 days, every 3 for families with care needs; 20
+// reports an hour through one self-service link.
 func DefaultPolicy() Policy { return PolicyFrom(nil) }
 
 // PolicyFrom builds the policy from the effective setting values of a region
@@ -94,8 +103,9 @@ func PolicyFrom(values map[string]string) Policy {
 			model.UrgencyNormal: minutes(SettingDeadlineNormal),
 			model.UrgencyLow:    minutes(SettingDeadlineLow),
 		},
-		VisitInterval:     get(SettingVisitInterval),
-		VisitIntervalCare: get(SettingVisitIntervalCare),
+		VisitInterval:            get(SettingVisitInterval),
+		VisitIntervalCare:        get(SettingVisitIntervalCare),
+		FamilyLinkReportsPerHour: get(SettingFamilyLinkPerHour),
 	}
 }
 

@@ -55,6 +55,10 @@ func needReach(pr *auth.Principal, n string, a *args) string {
 	switch {
 	case pr.System:
 		return "TRUE"
+	case pr.FamilyLinkID != 0:
+		// A self-service link reaches the cases reported through it only.
+		return "(" + n + ".person_id = " + a.add(pr.PersonID) + " AND " + n + ".family_member_id = " + a.add(pr.FamilyMemberID) +
+			" AND " + n + ".created_by IS NULL AND " + n + ".created_by_name = " + a.add(pr.Username) + ")"
 	case pr.PersonID != 0:
 		c = n + ".person_id = " + a.add(pr.PersonID)
 	case pr.InstitutionID != 0:
@@ -477,23 +481,34 @@ func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRo
 
 // CreateNeed records a case. A case worker (need.write) records cases of any
 // person in scope; a worker (need.report) only their own, with source self
-// or family. The deadline follows from the urgency and the policy of the
+// or family; a relative's self-service link (need.report_family) only its
+// relative's, with source family, while the link lasts and within the
+// region's hourly limit of reports per link. The deadline follows from the urgency and the policy of the
 // person's region unless an earlier one is asked for. On SQLite, cases
 // recorded at the same moment share a transaction (need_commit.go), each
 // failing or succeeding alone.
 // Returns EUnauthenticated, EForbidden, EInvalid (fields: category, kind,
 // urgency, source, description, family_member_id, due_at), ENotFound for an
-// unknown or out-of-scope person.
+// unknown or out-of-scope person or a link that has ended, ERateLimited for a
+// link past its hourly limit.
 func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need, error) {
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
-	if !pr.Can(auth.PermNeedWrite) && !pr.Can(auth.PermNeedReport) {
+	if !pr.Can(auth.PermNeedWrite) && !pr.Can(auth.PermNeedReport) && !pr.Can(auth.PermNeedReportFamily) {
 		return model.Need{}, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	fe := in.Normalize()
-	if !pr.Can(auth.PermNeedWrite) && in.Source != "" && in.Source != model.SourceSelf && in.Source != model.SourceFamily {
+	switch {
+	case pr.FamilyLinkID != 0:
+		if in.Source != "" && in.Source != model.SourceFamily {
+			fe.Add("source", "need.link_source")
+		}
+		if in.FamilyMemberID == nil || *in.FamilyMemberID != pr.FamilyMemberID {
+			fe.Add("family_member_id", "need.link_member")
+		}
+	case !pr.Can(auth.PermNeedWrite) && in.Source != "" && in.Source != model.SourceSelf && in.Source != model.SourceFamily:
 		fe.Add("source", "need.report_source")
 	}
 	if err := fe.Err(); err != nil {
@@ -580,6 +595,11 @@ func (s *Store) checkNeed(ctx context.Context, tx *needTx, pr *auth.Principal, i
 		return r, model.FieldErrors{prefix + "due_at": model.M(key)}.Err()
 	}
 	n.DueAt = due
+	if pr.FamilyLinkID != 0 {
+		if err := s.checkLinkUse(ctx, tx, pr, pol.FamilyLinkReportsPerHour, now); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
 }
 
@@ -607,6 +627,11 @@ func (s *Store) insertNeed(ctx context.Context, tx *needTx, pr *auth.Principal, 
 		return err
 	}
 	n.Events = []model.NeedEvent{{ID: evID, NeedID: n.ID, At: fromMS(at), UserID: n.RecordedByID, Username: pr.Username, Action: ev.Action, ToStatus: ev.To}}
+	if pr.FamilyLinkID != 0 {
+		if _, err := tx.ExecContext(ctx, "UPDATE family_links SET last_used_at = $1 WHERE id = $2", at, pr.FamilyLinkID); err != nil {
+			return model.Internal(err)
+		}
+	}
 	if err := s.emit(ctx, tx, model.OutboxNeedCreated, payloadOf(*r), at); err != nil {
 		return err
 	}

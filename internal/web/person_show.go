@@ -17,6 +17,7 @@ type personShowView struct {
 	Revealed  bool
 	CanReveal bool
 	CanWrite  bool
+	CanLinks  bool // family_link.manage: the family's self-service links
 	Updated   string
 	Casework  personCasework // visits and open cases (need_person.go)
 }
@@ -68,7 +69,8 @@ func (h *handlers) personShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := &personShowView{Page: h.page(r, ""), Person: person, Revealed: reveal,
-		CanReveal: p.Can(auth.PermPersonReveal), CanWrite: p.Can(auth.PermPersonWrite), Updated: formatTime(person.UpdatedAt)}
+		CanReveal: p.Can(auth.PermPersonReveal), CanWrite: p.Can(auth.PermPersonWrite),
+		CanLinks: p.Can(auth.PermFamilyLinkManage), Updated: formatTime(person.UpdatedAt)}
 	v.Title, v.Current, v.Notice = person.Name, "people", v.notice(r)
 	today := h.Store.Now()
 	for _, m := range family {

@@ -107,6 +107,9 @@ type Page struct {
 	Current string // the nav entry of this page
 	Inbox   bool   // the header links to the inbox
 	Unread  int    // unread inbox entries, for the header's badge
+	// Relative marks a page behind a family self-service link: its reader
+	// is a relative, not staff, and the footer speaks to them.
+	Relative bool
 }
 
 type navLink struct {

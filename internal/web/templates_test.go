@@ -76,6 +76,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range needSamplePages(lang, base, empty) {
 		pages[name] = views
 	}
+	for name, views := range familyLinkSamplePages(lang, base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 
@@ -98,6 +101,9 @@ func extraStates(lang i18n.Lang) map[string][]any {
 	newMember.Edit = false
 	extra := map[string][]any{"import_job": {&doneJob, &badJob}, "person_form": {&newPerson}, "person_show": {&masked}, "family_form": {&newMember}}
 	for name, views := range needExtraStates(lang, s) {
+		extra[name] = append(extra[name], views...)
+	}
+	for name, views := range familyLinkExtraStates(s) {
 		extra[name] = append(extra[name], views...)
 	}
 	return extra

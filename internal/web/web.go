@@ -122,7 +122,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList},
 	}
-	return append(core, h.needRoutes()...)
+	return append(append(core, h.needRoutes()...), h.familyLinkRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.
@@ -209,6 +209,7 @@ type errorView struct {
 	Status  int
 	Title   string
 	Message string
+	Plain   bool // no way on: a relative's dead link leads nowhere else on the site
 }
 
 func (h *handlers) notFound(w http.ResponseWriter, r *http.Request) error {
