@@ -80,7 +80,7 @@ func printDemoAuthenticators(env Env, accounts []demo.Account, now time.Time) {
 	fmt.Fprintln(env.Stdout, "(Microsoft or Google Authenticator, FreeOTP, 腾讯身份验证器…) add an account by \"enter a setup key\",")
 	fmt.Fprintln(env.Stdout, "time-based, with the key below, or open its otpauth link on the phone; the app then shows the code:")
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  username\tauthenticator key\tcode now (changes every 30 s)")
+	fmt.Fprintln(tw, "  username\tauthenticator key\tcode at start (good for about a minute)")
 	for _, a := range admins {
 		code, err := auth.TOTPCode(a.OTPSecret(), now)
 		if err != nil {
