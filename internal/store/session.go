@@ -53,7 +53,6 @@ type Credentials struct {
 type loginAccount struct {
 	model.User
 	hash       string
-	failed     int
 	totpSecret []byte // sealed; nil until an authenticator is confirmed
 	totpLast   int64  // time step of the last code accepted
 }
@@ -69,8 +68,8 @@ func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extr
 // readLoginAccount reads the account whose column col (username or id) is v.
 func (s *Store) readLoginAccount(ctx context.Context, q queryer, col string, v any) (loginAccount, error) {
 	var a loginAccount
-	row := q.QueryRowContext(ctx, "SELECT "+userColumns+", u.password_hash, u.failed_logins, u.totp_secret_enc, u.totp_last_step FROM users u WHERE u."+col+" = $1", v)
-	u, err := scanUser(rowWith{row, []any{&a.hash, &a.failed, &a.totpSecret, &a.totpLast}})
+	row := q.QueryRowContext(ctx, "SELECT "+userColumns+", u.password_hash, u.totp_secret_enc, u.totp_last_step FROM users u WHERE u."+col+" = $1", v)
+	u, err := scanUser(rowWith{row, []any{&a.hash, &a.totpSecret, &a.totpLast}})
 	a.User = u
 	return a, err
 }
