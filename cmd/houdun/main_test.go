@@ -83,6 +83,24 @@ func TestBinary(t *testing.T) {
 			t.Fatalf("weak password: exit %d, stderr %q", code, errOut)
 		}
 	})
+	t.Run("an administrator's lost authenticator is reset from the command line", func(t *testing.T) {
+		out, errOut, code := run(t, bin, "Str0ng-pass!\n", "user", "add", "--db", db, "--username", "sys.admin", "--role", "sysadmin", "--region", "2109", "--password-stdin")
+		if code != 0 || !strings.Contains(out, "created user sys.admin") {
+			t.Fatalf("user add sysadmin: exit %d: %s %s", code, out, errOut)
+		}
+		out, errOut, code = run(t, bin, "", "user", "reset-otp", "--db", db, "--username", "sys.admin")
+		if code != 0 || !strings.Contains(out, "reset the authenticator of sys.admin") {
+			t.Fatalf("reset-otp: exit %d: %s %s", code, out, errOut)
+		}
+		if _, errOut, code := run(t, bin, "", "user", "reset-otp", "--db", db, "--username", "nobody"); code != 1 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Fatalf("reset-otp of an unknown user: exit %d, stderr %q", code, errOut)
+		}
+		for _, args := range [][]string{{"user", "reset-otp", "--db", db}, {"user", "frobnicate"}} {
+			if _, _, code := run(t, bin, "", args...); code != 2 {
+				t.Errorf("%v: exit %d, want 2", args, code)
+			}
+		}
+	})
 	t.Run("a bad roster fails with one line per bad row and writes nothing", func(t *testing.T) {
 		csv := filepath.Join(dir, "bad.csv")
 		os.WriteFile(csv, []byte("姓名,身份证号,手机号,单位,科室,职业类别,职称,是否一线\n张三,123,139,无此单位,,医生,,是\n"), 0o600)
@@ -137,6 +155,18 @@ func TestBinary(t *testing.T) {
 			t.Fatalf("login: %v %v", resp, err)
 		}
 		resp.Body.Close()
+		// An administrator made on the command line sets up an authenticator
+		// on the web login page before the API lets them in.
+		resp, err = http.Post(url+"api/v1/session", "application/json", strings.NewReader(`{"username":"sys.admin","password":"Str0ng-pass!"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Error struct{ Code string } }
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || e.Error.Code != "otp_enrolment_required" {
+			t.Fatalf("administrator's login: %d %+v", resp.StatusCode, e)
+		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()

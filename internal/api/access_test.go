@@ -34,13 +34,16 @@ import (
 // Creates that name their scope in the body (an institution, a region) answer
 // 400 on that field outside scope, exactly as for an id that does not exist;
 // imports answer 422 with the bad rows. secadmin grants roles but does not
-// keep business accounts (names, passwords, disabling): that is sysadmin's.
+// keep business accounts (names, passwords, disabling): that is sysadmin's;
+// resetting an authenticator (the administrators' second factor) is secadmin's
+// alone. Everyone changes their own password.
 var access = []string{
 	// method path                                           sysadmin secadmin auditor caseworker inst_admin counselor finance volunteer leader  worker  caseworker@2109
 	"GET    /api/v1/openapi.json                             200      200      200     200        200        200       200     200       200     200     200",
 	"POST   /api/v1/session                                  201      201      201     201        201        201       201     201       201     201     201",
 	"GET    /api/v1/session                                  200      200      200     200        200        200       200     200       200     200     200",
 	"DELETE /api/v1/session                                  204      204      204     204        204        204       204     204       204     204     204",
+	"POST   /api/v1/session/password                         204      204      204     204        204        204       204     204       204     204     204",
 
 	"GET    /api/v1/regions                                  200      200      403     200        200        200       200     403       200     403     200",
 	"GET    /api/v1/regions/{code}                           200      200      403     200        200        200       200     403       200     403     200",
@@ -72,6 +75,7 @@ var access = []string{
 	"POST   /api/v1/users                                    201/400  201/400  403     403        403        403       403     403       403     403     403",
 	"GET    /api/v1/users/{id}                               200/404  200/404  403     403        403        403       403     403       403     403     403",
 	"PATCH  /api/v1/users/{id}                               200/404  403/404  403     403        403        403       403     403       403     403     403",
+	"POST   /api/v1/users/{id}/otp/reset                     403      204/404  403     403        403        403       403     403       403     403     403",
 
 	"GET    /api/v1/audit                                    403      403      200     403        403        403       403     403       403     403     403",
 
@@ -193,12 +197,18 @@ func probes() map[string]probe {
 	ps := map[string]probe{
 		"GET /api/v1/openapi.json": {build: fixed("GET", "/api/v1/openapi.json")},
 		"POST /api/v1/session": {build: func(t *testing.T, f *fixture, who string, s scope) call {
-			return call{Method: "POST", Path: "/api/v1/session", JSON: map[string]string{"username": f.users[who].Username, "password": password},
+			return call{Method: "POST", Path: "/api/v1/session", JSON: f.credentials(t, f.users[who].Username),
 				Header: map[string]string{"X-Real-IP": f.nextIP()}}
 		}},
 		"GET /api/v1/session": {build: fixed("GET", "/api/v1/session")},
 		// Logging out ends the caller's shared session: the matrix runs it last.
 		"DELETE /api/v1/session": {build: fixed("DELETE", "/api/v1/session")},
+		// Everyone changes their own password; the session making the change
+		// goes on, so the routes after it still run with the same token.
+		"POST /api/v1/session/password": {build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/session/password", JSON: map[string]string{"current_password": password,
+				"new_password": fmt.Sprintf("Changed-%d!", f.next())}}
+		}},
 
 		"GET /api/v1/regions":        {build: fixed("GET", "/api/v1/regions?parent=2109")},
 		"GET /api/v1/regions/{code}": {scoped: true, build: get(func(s scope) string { return "/api/v1/regions/" + s.region })},
@@ -272,6 +282,10 @@ func probes() map[string]probe {
 		"GET /api/v1/users/{id}": {scoped: true, build: get(func(s scope) string { return "/api/v1/users/" + id(s.user.ID) })},
 		"PATCH /api/v1/users/{id}": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
 			return call{Method: "PATCH", Path: "/api/v1/users/" + id(s.user.ID), JSON: map[string]string{"display_name": "改过的名字"}}
+		}},
+		// Only the security administrator resets someone else's authenticator.
+		"POST /api/v1/users/{id}/otp/reset": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/users/" + id(s.user.ID) + "/otp/reset"}
 		}},
 
 		"GET /api/v1/audit": {build: fixed("GET", "/api/v1/audit")},

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,6 +55,11 @@ type fixture struct {
 	users  map[string]model.User // accounts by caller name
 	tokens map[string]string     // bearer tokens by caller name
 
+	// The administrators' authenticators: secret and last time step used, by username.
+	otpMu    sync.Mutex
+	secrets  map[string]string
+	lastStep map[string]int64
+
 	seq atomic.Int64
 }
 
@@ -63,7 +69,7 @@ type fixture struct {
 func newFixture(t *testing.T, st *store.Store, clock *testutil.Clock, who ...string) *fixture {
 	t.Helper()
 	f := &fixture{st: st, clock: clock, relative: map[int64]model.FamilyMember{}, idNumber: map[int64]string{}, phone: map[int64]string{},
-		users: map[string]model.User{}, tokens: map[string]string{}}
+		users: map[string]model.User{}, tokens: map[string]string{}, secrets: map[string]string{}, lastStep: map[string]int64{}}
 	f.srv = httptest.NewServer(server.New(config.Default(), st, slog.New(slog.DiscardHandler)))
 	t.Cleanup(f.srv.Close)
 
@@ -152,8 +158,61 @@ func (f *fixture) account(t *testing.T, name string) model.User {
 	if err != nil {
 		t.Fatalf("seed account %s: %v", name, err)
 	}
+	if auth.RequiresTOTP(u.Role) {
+		f.enrol(t, u.Username)
+		u.TOTPEnrolled = true
+	}
 	f.users[name] = u
 	return u
+}
+
+// enrol gives an administrator's account an authenticator with a known secret.
+func (f *fixture) enrol(t *testing.T, username string) {
+	t.Helper()
+	secret := auth.DemoTOTPSecret("api-test " + username)
+	if err := f.st.EnrolOTP(testutil.System(), username, secret); err != nil {
+		t.Fatalf("enrol %s: %v", username, err)
+	}
+	f.otpMu.Lock()
+	f.secrets[username], f.lastStep[username] = secret, 0
+	f.otpMu.Unlock()
+}
+
+// otp returns a code of username's authenticator that the server has not
+// seen yet: the earliest time step after the last one used that is within
+// the server's one step of skew, moving the clock on by a step when every
+// such step is used up. "" when the account has no authenticator.
+func (f *fixture) otp(t *testing.T, username string) string {
+	t.Helper()
+	f.otpMu.Lock()
+	defer f.otpMu.Unlock()
+	secret, ok := f.secrets[username]
+	if !ok {
+		return ""
+	}
+	cur := auth.TOTPStep(f.clock.Now())
+	step := max(f.lastStep[username]+1, cur-auth.TOTPSkew)
+	for step > cur+auth.TOTPSkew {
+		f.clock.Advance(auth.TOTPPeriod * time.Second)
+		cur = auth.TOTPStep(f.clock.Now())
+	}
+	f.lastStep[username] = step
+	code, err := auth.TOTPCode(secret, time.Unix(step*auth.TOTPPeriod, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// credentials is the body of a login as username: the password and, for an
+// administrator, a fresh code.
+func (f *fixture) credentials(t *testing.T, username string) map[string]string {
+	t.Helper()
+	body := map[string]string{"username": username, "password": password}
+	if code := f.otp(t, username); code != "" {
+		body["otp"] = code
+	}
+	return body
 }
 
 // userAt creates a caseworker account scoped to region, as a target of the user routes.
@@ -178,7 +237,7 @@ func (f *fixture) nextIP() string {
 // login opens a session through the API and returns its bearer token.
 func (f *fixture) login(t *testing.T, username string) string {
 	t.Helper()
-	r := f.do(t, call{Method: "POST", Path: "/api/v1/session", JSON: map[string]string{"username": username, "password": password},
+	r := f.do(t, call{Method: "POST", Path: "/api/v1/session", JSON: f.credentials(t, username),
 		Header: map[string]string{"X-Real-IP": f.nextIP()}})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("login %s: %d %s", username, r.Status, r.Body)

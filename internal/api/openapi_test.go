@@ -142,6 +142,7 @@ func TestOpenAPISchemasMatchModels(t *testing.T) {
 		{"User", model.User{}},
 		{"UserInput", model.UserInput{}},
 		{"UserPatch", model.UserInput{}},
+		{"PasswordChange", model.PasswordChange{}},
 		{"AuditEntry", model.AuditEntry{}},
 		{"ImportResult", model.ImportResult{}},
 		{"PersonList", model.List[model.Person]{}},

@@ -26,6 +26,7 @@ func (h *handlers) routes() []route {
 		{Method: "POST", Path: "/api/v1/session", Handler: h.createSession, Public: true},
 		{Method: "GET", Path: "/api/v1/session", Handler: h.getSession},
 		{Method: "DELETE", Path: "/api/v1/session", Handler: h.deleteSession},
+		{Method: "POST", Path: "/api/v1/session/password", Handler: h.changePassword},
 
 		{Method: "GET", Path: "/api/v1/regions", Handler: h.listRegions},
 		{Method: "GET", Path: "/api/v1/regions/{code}", Handler: h.getRegion},
@@ -57,6 +58,7 @@ func (h *handlers) routes() []route {
 		{Method: "POST", Path: "/api/v1/users", Handler: h.createUser},
 		{Method: "GET", Path: "/api/v1/users/{id}", Handler: h.getUser},
 		{Method: "PATCH", Path: "/api/v1/users/{id}", Handler: h.updateUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/otp/reset", Handler: h.resetOTP},
 
 		{Method: "GET", Path: "/api/v1/audit", Handler: h.listAudit},
 

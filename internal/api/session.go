@@ -6,11 +6,14 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 type sessionRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// OTP is an administrator's current authenticator code.
+	OTP string `json:"otp,omitempty"`
 }
 
 type sessionResponse struct {
@@ -50,9 +53,10 @@ func (h *handlers) createSession(w http.ResponseWriter, r *http.Request) error {
 		}
 		return fe.Err()
 	}
-	token, p, err := h.Store.Login(r.Context(), req.Username, req.Password, ip, r.UserAgent(), h.Config.Session)
+	token, p, err := h.Store.Login(r.Context(), store.Credentials{Username: req.Username, Password: req.Password, OTP: req.OTP,
+		IP: ip, UserAgent: r.UserAgent()}, h.Config.Session)
 	if err != nil {
-		if c := model.ErrorCode(err); c == model.EUnauthenticated || c == model.ELocked {
+		if c := model.ErrorCode(err); c == model.EUnauthenticated || c == model.ELocked || c == model.EOTPInvalid {
 			h.Login.Failed(ip)
 		}
 		return err
@@ -73,6 +77,26 @@ func (h *handlers) deleteSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.ClearSessionCookie(w, h.Config.SecureCookies)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// changePassword changes the caller's own password; their other sessions end.
+func (h *handlers) changePassword(w http.ResponseWriter, r *http.Request) error {
+	ip := httpx.ClientIP(r.Context())
+	if !h.Login.Allow(ip) {
+		return model.Errorf(model.ERateLimited, "error.rate_limited")
+	}
+	var in model.PasswordChange
+	if err := httpx.DecodeJSON(w, r, &in, 4<<10); err != nil {
+		return err
+	}
+	if err := h.Store.ChangePassword(r.Context(), in, h.Config.Session); err != nil {
+		if e := model.AsError(err); e.Code == model.ELocked || e.Fields["current_password"].Key == "password.wrong_current" {
+			h.Login.Failed(ip)
+		}
+		return err
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

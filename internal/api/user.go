@@ -63,3 +63,32 @@ func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, u)
 	return nil
 }
+
+// otpReset is the body of an authenticator reset: one's own needs its current code.
+type otpReset struct {
+	OTP string `json:"otp"`
+}
+
+// resetOTP removes an account's authenticator: the security administrator's
+// for accounts in scope, anyone's own with a current code.
+func (h *handlers) resetOTP(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in otpReset
+	if r.ContentLength != 0 {
+		if err := httpx.DecodeJSON(w, r, &in, 4<<10); err != nil {
+			return err
+		}
+	}
+	err = h.Store.ResetOTP(r.Context(), id, in.OTP, h.Config.Session)
+	if c := model.ErrorCode(err); c == model.EOTPInvalid || c == model.ELocked {
+		h.Login.Failed(httpx.ClientIP(r.Context()))
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

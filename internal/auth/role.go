@@ -1,6 +1,8 @@
 // Package auth decides who a caller is and what their role lets them do:
-// roles and permissions, the Principal carried in a request's context, and
-// password hashing. It does no I/O; sessions are stored by the store package.
+// roles and permissions, the Principal carried in a request's context,
+// password hashing and the administrators' second factor (TOTP codes, through
+// github.com/pquerna/otp). It does no I/O; sessions and secrets are stored by
+// the store package.
 package auth
 
 // Role names are fixed; later issues and external scripts rely on them.

@@ -46,7 +46,7 @@ func commands() []command {
 		{"migrate", "bring the database schema up to date", runMigrate},
 		{"import", "import people or families from .xlsx or .csv: import people|families FILE", runImport},
 		{"export", "export people to .xlsx or .csv: export people FILE", runExport},
-		{"user", "manage accounts: user add --username U --role ROLE ...", runUser},
+		{"user", "manage accounts: user add --username U --role ROLE ... | user reset-otp --username U", runUser},
 		{"backup", "write a checked copy of a SQLite database: backup FILE", runBackup},
 		{"key", "print a new random encryption key for HOUDUN_KEY", runKey},
 		{"version", "print the version", runVersion},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/config"
@@ -56,6 +57,41 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Username, a.Password, a.Role, a.Scope)
 		}
 		tw.Flush()
+		printDemoAuthenticators(env, accounts, st.Now())
 		fmt.Fprintln(env.Stdout)
 	})
+}
+
+// printDemoAuthenticators prints the keys of the demo administrators, who log
+// in with a code from an authenticator app as well as the password (二次验证).
+// The keys are fixed for the demo only; a real administrator sets up their own
+// at the first login.
+func printDemoAuthenticators(env Env, accounts []demo.Account, now time.Time) {
+	var admins []demo.Account
+	for _, a := range accounts {
+		if a.OTPSecret() != "" {
+			admins = append(admins, a)
+		}
+	}
+	if len(admins) == 0 {
+		return
+	}
+	fmt.Fprintln(env.Stdout, "\nadministrators also type a 6-digit code (管理员登录需动态验证码): in an authenticator app")
+	fmt.Fprintln(env.Stdout, "(Microsoft or Google Authenticator, FreeOTP, 腾讯身份验证器…) add an account by \"enter a setup key\",")
+	fmt.Fprintln(env.Stdout, "time-based, with the key below, or open its otpauth link on the phone; the app then shows the code:")
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  username\tauthenticator key\tcode at start (good for about a minute)")
+	for _, a := range admins {
+		code, err := auth.TOTPCode(a.OTPSecret(), now)
+		if err != nil {
+			code = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Username, a.OTPSecret(), code)
+	}
+	tw.Flush()
+	for _, a := range admins {
+		if key, err := auth.TOTPKeyFor(a.Username, a.OTPSecret()); err == nil {
+			fmt.Fprintf(env.Stdout, "  %s\n", key.URI)
+		}
+	}
 }

@@ -11,10 +11,56 @@ import (
 	"houdun/internal/model"
 )
 
+const userUsage = `usage: houdun user add --username U --role ROLE [--region CODE | --institution ID | --person ID] --password-stdin
+       houdun user reset-otp --username U`
+
 func runUser(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usagef("usage: houdun user add --username U --role ROLE [--region CODE | --institution ID | --person ID] --password-stdin")
+	if len(args) == 0 {
+		return usagef(userUsage)
 	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, env, args[1:])
+	case "reset-otp":
+		return runUserResetOTP(ctx, env, args[1:])
+	}
+	return usagef(userUsage)
+}
+
+// runUserResetOTP removes an account's authenticator for the administrator
+// who lost their phone, when no security administrator can log in to do it:
+// the account's sessions end and its next login enrols a new authenticator.
+// It is audited as a system action.
+func runUserResetOTP(ctx context.Context, env Env, args []string) error {
+	cfg := config.FromEnv(env.Getenv)
+	fs := flags("user reset-otp", env, &cfg)
+	username := fs.String("username", "", "login name of the account whose authenticator is lost")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *username == "" {
+		return usagef("--username is required")
+	}
+	st, err := openStore(ctx, cfg, env, newLogger(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sys := auth.WithPrincipal(ctx, auth.System())
+	id, err := st.UserIDByUsername(sys, *username)
+	if err != nil {
+		return err
+	}
+	if err := st.ResetOTP(sys, id, "", cfg.Session); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "reset the authenticator of %s (id %d): its sessions ended; it sets up a new authenticator at its next login\n", *username, id)
+	return nil
+}
+
+func runUserAdd(ctx context.Context, env Env, args []string) error {
 	cfg := config.FromEnv(env.Getenv)
 	fs := flags("user add", env, &cfg)
 	username := fs.String("username", "", "login name")
@@ -24,7 +70,7 @@ func runUser(ctx context.Context, env Env, args []string) error {
 	inst := fs.Int64("institution", 0, "scope: an institution id")
 	person := fs.Int64("person", 0, "a worker account's own person id")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if pos, err := parse(fs, args[1:]); err != nil {
+	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])

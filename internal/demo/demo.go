@@ -35,6 +35,18 @@ type Account struct {
 	Scope                    string // a human description, e.g. "阜新市 (2109)" or "阜新市中心医院"
 }
 
+// OTPSecret is the authenticator key of a demo administrator, printed beside
+// the password (administrators log in with a code as well): fixed, derived
+// from the username, so that Accounts can print it without a database. Real
+// accounts never get a fixed key: they enrol their own at the first login.
+// "" for the accounts that need no second factor.
+func (a Account) OTPSecret() string {
+	if !auth.RequiresTOTP(a.Role) {
+		return ""
+	}
+	return auth.DemoTOTPSecret(a.Username)
+}
+
 // Summary counts what Fill wrote. Regions counts the streets and communities
 // it added below the national list.
 type Summary struct {
@@ -177,6 +189,11 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		}
 		if _, err := st.CreateUser(sys, in); err != nil {
 			return sum, fmt.Errorf("demo: user %s: %w", a.Username, err)
+		}
+		if secret := a.OTPSecret(); secret != "" {
+			if err := st.EnrolOTP(sys, a.Username, secret); err != nil {
+				return sum, fmt.Errorf("demo: authenticator of %s: %w", a.Username, err)
+			}
 		}
 		sum.Users++
 	}

@@ -67,9 +67,21 @@ func planDigest(p plan) string {
 	return digest(lines)
 }
 
+// login logs an account in; an administrator with the current code of the
+// key the demo prints for it.
 func login(t *testing.T, st *store.Store, username, password string) *auth.Principal {
 	t.Helper()
-	_, pr, err := st.Login(context.Background(), username, password, "127.0.0.1", "demo-test", store.DefaultSessionPolicy)
+	c := store.Credentials{Username: username, Password: password, IP: "127.0.0.1", UserAgent: "demo-test"}
+	for _, a := range Accounts() {
+		if a.Username == username && a.OTPSecret() != "" {
+			code, err := auth.TOTPCode(a.OTPSecret(), st.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.OTP = code
+		}
+	}
+	_, pr, err := st.Login(context.Background(), c, store.DefaultSessionPolicy)
 	if err != nil {
 		t.Fatalf("login %s: %v", username, err)
 	}
@@ -240,6 +252,13 @@ func TestFill(t *testing.T) {
 			for _, a := range Accounts() {
 				if msg := auth.DefaultPasswordPolicy.Check(a.Password); msg != "" {
 					t.Errorf("%s: password fails the policy: %s", a.Username, msg)
+				}
+				if a.OTPSecret() != "" {
+					// Administrators are enrolled with the printed key: the password alone is not enough.
+					_, _, err := st.Login(context.Background(), store.Credentials{Username: a.Username, Password: a.Password}, store.DefaultSessionPolicy)
+					if model.ErrorCode(err) != model.EOTPRequired {
+						t.Errorf("%s without a code: %v", a.Username, err)
+					}
 				}
 				pr := login(t, st, a.Username, a.Password)
 				if pr.Role != a.Role {

@@ -76,7 +76,7 @@ func Status(code model.Code) int {
 		return http.StatusConflict
 	case model.EForbidden:
 		return http.StatusForbidden
-	case model.EUnauthenticated:
+	case model.EUnauthenticated, model.EOTPRequired, model.EOTPInvalid, model.EOTPEnrol:
 		return http.StatusUnauthorized
 	case model.ETooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -62,7 +62,7 @@ func init() {
 		"web.login.username": {"用户名", "Username"},
 		"web.login.password": {"密码", "Password"},
 		"web.login.submit":   {"登录", "Log in"},
-		"web.login.notice":   {"连续输错 5 次密码，账号将锁定 30 分钟。30 分钟无操作将自动退出。", "After 5 wrong passwords in a row the account locks for 30 minutes. You are logged out after 30 minutes without activity."},
+		"web.login.notice":   {"连续输错 5 次密码或验证码，账号将锁定 30 分钟。30 分钟无操作将自动退出。", "After 5 wrong passwords or codes in a row the account locks for 30 minutes. You are logged out after 30 minutes without activity."},
 
 		"web.home.title":              {"首页", "Home"},
 		"web.home.heading":            {"工作台", "Workspace"},

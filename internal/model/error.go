@@ -26,6 +26,14 @@ const (
 	ELocked           Code = "account_locked"     // 423 on login: too many failures
 	EStaleVersion     Code = "version_conflict"   // 409: someone else changed the record first
 	EMethodNotAllowed Code = "method_not_allowed" // 405
+
+	// An administrator's login whose password was right and whose second
+	// factor is missing (401 otp_required), wrong or used before (401
+	// otp_invalid), or not set up yet (401 otp_enrolment_required: enrol on
+	// the web login page first).
+	EOTPRequired Code = "otp_required"
+	EOTPInvalid  Code = "otp_invalid"
+	EOTPEnrol    Code = "otp_enrolment_required"
 )
 
 // Msg is a translatable message: a catalogue key and its arguments.

@@ -14,8 +14,10 @@ type User struct {
 	Disabled      bool       `json:"disabled"`
 	LockedUntil   *time.Time `json:"locked_until,omitempty"`
 	LastLoginAt   *time.Time `json:"last_login_at,omitempty"`
-	Version       int64      `json:"version"`
-	CreatedAt     time.Time  `json:"created_at"`
+	// TOTPEnrolled: the account has a confirmed authenticator (administrators log in with its codes).
+	TOTPEnrolled bool      `json:"totp_enrolled"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // UserInput creates or updates a user; nil pointers are left alone on update.
@@ -29,6 +31,12 @@ type UserInput struct {
 	PersonID      *int64  `json:"person_id"`
 	Disabled      *bool   `json:"disabled"`
 	Version       *int64  `json:"version"`
+}
+
+// PasswordChange is a user's change of their own password.
+type PasswordChange struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
 }
 
 // UserFilter selects users.

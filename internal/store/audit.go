@@ -17,6 +17,10 @@ import (
 const (
 	ActLogin          = "session.login"
 	ActLogout         = "session.logout"
+	ActLoginPending   = "session.pending" // the password was right; an administrator's second step is due
+	ActOTPEnrol       = "user.otp_enrol"  // an authenticator confirmed by its first code
+	ActOTPReset       = "user.otp_reset"  // an authenticator removed: the account enrols again at its next login
+	ActPasswordChange = "user.password_change"
 	ActDenied         = "access.denied"
 	ActRegionCreate   = "region.create"
 	ActInstCreate     = "institution.create"

@@ -341,22 +341,22 @@ func TestLoginLocksAfterFiveFailuresAndSessionsExpire(t *testing.T) {
 		}
 		pol := store.DefaultSessionPolicy
 		ctx := context.Background()
-		token, p, err := st.Login(ctx, "cw1", "Str0ng-pass", "127.0.0.1", "test", pol)
+		token, p, err := st.Login(ctx, store.Credentials{Username: "cw1", Password: "Str0ng-pass", IP: "127.0.0.1", UserAgent: "test"}, pol)
 		if err != nil || p.RegionCode != "210902" || p.Role != "caseworker" {
 			t.Fatalf("login: %+v, %v", p, err)
 		}
-		if _, _, err := st.Login(ctx, "nobody", "x", "127.0.0.1", "test", pol); code(err) != model.EUnauthenticated {
+		if _, _, err := st.Login(ctx, store.Credentials{Username: "nobody", Password: "x", IP: "127.0.0.1", UserAgent: "test"}, pol); code(err) != model.EUnauthenticated {
 			t.Fatalf("unknown user: %v", err)
 		}
 		for i := 0; i < 4; i++ {
-			if _, _, err := st.Login(ctx, "cw1", "wrong", "127.0.0.1", "test", pol); code(err) != model.EUnauthenticated {
+			if _, _, err := st.Login(ctx, store.Credentials{Username: "cw1", Password: "wrong", IP: "127.0.0.1", UserAgent: "test"}, pol); code(err) != model.EUnauthenticated {
 				t.Fatalf("failure %d: %v", i+1, err)
 			}
 		}
-		if _, _, err := st.Login(ctx, "cw1", "wrong", "127.0.0.1", "test", pol); code(err) != model.ELocked {
+		if _, _, err := st.Login(ctx, store.Credentials{Username: "cw1", Password: "wrong", IP: "127.0.0.1", UserAgent: "test"}, pol); code(err) != model.ELocked {
 			t.Fatalf("fifth failure: %v", err)
 		}
-		if _, _, err := st.Login(ctx, "cw1", "Str0ng-pass", "127.0.0.1", "test", pol); code(err) != model.ELocked {
+		if _, _, err := st.Login(ctx, store.Credentials{Username: "cw1", Password: "Str0ng-pass", IP: "127.0.0.1", UserAgent: "test"}, pol); code(err) != model.ELocked {
 			t.Fatalf("right password while locked: %v", err)
 		}
 		clock.Advance(31 * time.Minute)
@@ -364,7 +364,7 @@ func TestLoginLocksAfterFiveFailuresAndSessionsExpire(t *testing.T) {
 		if _, err := st.Authenticate(ctx, token, "", pol); code(err) != model.EUnauthenticated {
 			t.Fatalf("idle session still valid: %v", err)
 		}
-		token, _, err = st.Login(ctx, "cw1", "Str0ng-pass", "127.0.0.1", "test", pol)
+		token, _, err = st.Login(ctx, store.Credentials{Username: "cw1", Password: "Str0ng-pass", IP: "127.0.0.1", UserAgent: "test"}, pol)
 		if err != nil {
 			t.Fatalf("login after lock: %v", err)
 		}
@@ -375,7 +375,7 @@ func TestLoginLocksAfterFiveFailuresAndSessionsExpire(t *testing.T) {
 		if _, err := st.Authenticate(ctx, token, "", pol); code(err) != model.EUnauthenticated {
 			t.Fatalf("disabled user's session: %v", err)
 		}
-		if _, _, err := st.Login(ctx, "cw1", "Str0ng-pass", "127.0.0.1", "test", pol); code(err) != model.EUnauthenticated {
+		if _, _, err := st.Login(ctx, store.Credentials{Username: "cw1", Password: "Str0ng-pass", IP: "127.0.0.1", UserAgent: "test"}, pol); code(err) != model.EUnauthenticated {
 			t.Fatalf("disabled user logs in: %v", err)
 		}
 	})

@@ -12,15 +12,17 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.role, COALESCE(u.region_code, ''), u.institution_id, u.person_id, u.disabled,
-	u.locked_until, u.last_login_at, u.version, u.created_at`
+	u.locked_until, u.last_login_at, u.version, u.created_at, u.totp_enrolled_at`
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var inst, person sql.NullInt64
-	var locked, last, created int64
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.RegionCode, &inst, &person, &u.Disabled, &locked, &last, &u.Version, &created); err != nil {
+	var locked, last, created, enrolled int64
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.RegionCode, &inst, &person, &u.Disabled, &locked, &last, &u.Version, &created,
+		&enrolled); err != nil {
 		return u, err
 	}
+	u.TOTPEnrolled = enrolled != 0
 	if inst.Valid {
 		u.InstitutionID = &inst.Int64
 	}

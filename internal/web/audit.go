@@ -24,6 +24,7 @@ var auditActions = []string{
 	"family.create", "family.update", "family.delete", "family.read",
 	"import.people", "import.families", "export.people",
 	"user.create", "user.update", "audit.read",
+	"session.pending", "user.otp_enrol", "user.otp_reset", "user.password_change",
 }
 
 // The filter's lists, computed once: the catalogue is complete at start.

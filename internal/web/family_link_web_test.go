@@ -23,9 +23,9 @@ type linkSite struct {
 	liSon  model.FamilyMember
 }
 
-func newLinkSite(t *testing.T, st *store.Store) *linkSite {
+func newLinkSite(t *testing.T, st *store.Store, clock *testutil.Clock) *linkSite {
 	t.Helper()
-	s := &linkSite{ledgerSite: newLedgerSite(t, st)}
+	s := &linkSite{ledgerSite: newLedgerSite(t, st, clock)}
 	var err error
 	if s.mother, err = st.CreateFamilyMember(testutil.System(), s.zhang.ID, model.FamilyMemberInput{Name: ptr("赵秀兰"), Relation: ptr(model.RelParent),
 		BirthDate: ptr("1948-05-03"), Phone: ptr("13800009999"), CareNeeds: ptr([]string{model.CareElderly})}); err != nil {
@@ -69,7 +69,7 @@ func (s *linkSite) linkCases(t *testing.T) []model.Need {
 func TestAWorkerHandsOutALinkAndTheRelativeReportsThroughIt(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLinkSite(t, st)
+		s := newLinkSite(t, st, clock)
 		worker := s.as("worker_zhang")
 		contains(t, worker.get("/me/needs"), `href="/me/family-links"`)
 		r := worker.get("/me/family-links")
@@ -192,7 +192,7 @@ func TestAWorkerHandsOutALinkAndTheRelativeReportsThroughIt(t *testing.T) {
 func TestACaseWorkerHandsOutALinkForAFamilyInScope(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLinkSite(t, st)
+		s := newLinkSite(t, st, clock)
 		cw := s.as("cw_haizhou")
 		worker := s.as("worker_zhang")
 		logged := map[string]*browser{"cw_haizhou": cw, "worker_zhang": worker}
@@ -245,7 +245,7 @@ func TestACaseWorkerHandsOutALinkForAFamilyInScope(t *testing.T) {
 func TestALinksReportsAreLimitedProtectedAndAuditedWithoutTheToken(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLinkSite(t, st)
+		s := newLinkSite(t, st, clock)
 		if _, err := st.SetSetting(testutil.System(), "210902", casework.SettingFamilyLinkPerHour, "2"); err != nil {
 			t.Fatal(err)
 		}

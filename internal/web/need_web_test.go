@@ -25,9 +25,9 @@ type ledgerSite struct {
 	volunteer model.Volunteer
 }
 
-func newLedgerSite(t *testing.T, st *store.Store) *ledgerSite {
+func newLedgerSite(t *testing.T, st *store.Store, clock *testutil.Clock) *ledgerSite {
 	t.Helper()
-	s := &ledgerSite{site: newSite(t, st)}
+	s := &ledgerSite{site: newSite(t, st, clock)}
 	ctx := testutil.System()
 	s.userWith(model.UserInput{Role: ptr(auth.RoleWorker), PersonID: &s.zhang.ID}, "worker_zhang")
 	s.user("vol_liu", auth.RoleVolunteer, "210902")
@@ -79,7 +79,7 @@ func fieldErrors(body string) map[string]string {
 func TestNewCaseFormShowsTheMessagesBesideTheFieldsAndKeepsTheText(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		cw := s.as("cw_haizhou")
 		person := strconv.FormatInt(s.zhang.ID, 10)
 		r := cw.get("/needs/new?person_id=" + person)
@@ -123,7 +123,7 @@ func TestNewCaseFormShowsTheMessagesBesideTheFieldsAndKeepsTheText(t *testing.T)
 func TestAVisitWithTwoNeedsRecordsBothInOneGo(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		cw := s.as("cw_haizhou")
 		person := strconv.FormatInt(s.zhang.ID, 10)
 		r := cw.get("/visits/new?person_id=" + person)
@@ -186,7 +186,7 @@ func TestAVisitWithTwoNeedsRecordsBothInOneGo(t *testing.T) {
 func TestAStepTheCaseNoLongerAllowsShowsWhyAndKeepsTheText(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		n := s.newCase(s.zhang.ID, model.KindSupplies, "家中缺少口罩和消毒液")
 		cw := s.as("cw_haizhou")
 		version := strconv.FormatInt(n.Version, 10)
@@ -223,7 +223,7 @@ func TestAStepTheCaseNoLongerAllowsShowsWhyAndKeepsTheText(t *testing.T) {
 func TestAVolunteerSeesOnlyTheirOwnCaseWithMinimalData(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		mine := s.newCase(s.zhang.ID, model.KindSupplies, "代购一周的生活物资")
 		other := s.newCase(s.zhang.ID, model.KindTransport, "夜班后需要接送")
 
@@ -280,7 +280,7 @@ func TestAVolunteerSeesOnlyTheirOwnCaseWithMinimalData(t *testing.T) {
 func TestCasesOutsideTheScopeAre404AndFunctionsOutsideTheRoleAre403(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		far := s.newCase(s.li.ID, model.KindMeals, "新邱区的需求")
 		cw := s.as("cw_haizhou")
 		li := strconv.FormatInt(s.li.ID, 10)
@@ -333,7 +333,7 @@ func TestCasesOutsideTheScopeAre404AndFunctionsOutsideTheRoleAre403(t *testing.T
 func TestAWorkerReportsANeedAndFollowsIt(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		w := s.as("worker_zhang")
 		if r := w.get("/needs"); r.status != http.StatusSeeOther || r.location != "/me/needs" {
 			t.Errorf("a worker's /needs: %d to %q", r.status, r.location)
@@ -356,7 +356,7 @@ func TestAWorkerReportsANeedAndFollowsIt(t *testing.T) {
 func TestDashboardCountsAndTheLedgerLink(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		for i := range 3 {
 			s.newCase(s.zhang.ID, model.KindMeals, "送餐 "+strconv.Itoa(i))
 		}
@@ -396,7 +396,7 @@ func escalate(t *testing.T, st *store.Store, clock *testutil.Clock, d time.Durat
 func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		n := s.newCase(s.zhang.ID, model.KindMeals, "夜班期间孩子无人做饭")
 		clock.Advance(26 * time.Hour) // past the 24 h of urgency high
 		cw := s.as("cw_haizhou")
@@ -422,7 +422,7 @@ func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 func TestVolunteersAreRegisteredPairedAndUnpairedThroughForms(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		cw := s.as("cw_haizhou")
 		form := url.Values{"name": {"孙丽"}, "phone": {"12345"}, "region_code": {"210902"}, "skills": {"childcare", "tutoring"}, "available": {"1"}, "active": {"1"}}
 		r := cw.postForm("/volunteers", form)
@@ -499,7 +499,7 @@ func assignSelect(t *testing.T, body string) [][]string {
 func TestTheAssignSelectOffersPairedVolunteersStaffAndOtherVolunteers(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st)
+		s := newLedgerSite(t, st, clock)
 		ctx := testutil.System()
 		s.userWith(model.UserInput{Role: ptr(auth.RoleCaseworker), RegionCode: ptr("210902"), DisplayName: ptr("孙专员")}, "cw_sun")
 		s.user("cw_xinqiu", auth.RoleCaseworker, "210903")

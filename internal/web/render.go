@@ -281,7 +281,7 @@ func (p Page) CSS() string { return "/static/houdun.css?v=" + staticVersion }
 
 // Field describes one labelled input for the "field" template. Options:
 // "required", "type=date", "hint=<key>", "placeholder=<text>",
-// "autocomplete=<token>", "inputmode=<mode>", "maxlength=<n>".
+// "hinttext=<translated text>", "autocomplete=<token>", "inputmode=<mode>", "maxlength=<n>".
 func (p Page) Field(name, labelKey, value string, opts ...string) field {
 	f := field{ID: "f-" + name, Name: name, Label: p.T(labelKey), Value: value, Type: "text", Error: p.Errors[name]}
 	for _, o := range opts {
@@ -293,6 +293,8 @@ func (p Page) Field(name, labelKey, value string, opts ...string) field {
 			f.Type = v
 		case "hint":
 			f.Hint = p.T(v)
+		case "hinttext": // a hint already translated, with its figures
+			f.Hint = v
 		case "placeholder":
 			f.Placeholder = v
 		case "autocomplete":

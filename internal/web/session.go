@@ -9,6 +9,7 @@ import (
 	"houdun/internal/httpx"
 	"houdun/internal/i18n"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // loginView is the login page.
@@ -24,6 +25,7 @@ func (h *handlers) loginPage(w http.ResponseWriter, r *http.Request) error {
 		return seeOther(w, r, orHome(next))
 	}
 	v := &loginView{Page: h.page(r, "web.login.title"), Next: next}
+	v.Notice = v.notice(r)
 	h.render(w, r, http.StatusOK, "login", v)
 	return nil
 }
@@ -68,7 +70,7 @@ func (h *handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.Login.Allow(ip) {
 		return fail(http.StatusTooManyRequests, model.Errorf(model.ERateLimited, "error.rate_limited"))
 	}
-	token, p, err := h.Store.Login(r.Context(), v.Username, password, ip, r.UserAgent(), h.Config.Session)
+	res, err := h.Store.BeginLogin(r.Context(), store.Credentials{Username: v.Username, Password: password, IP: ip, UserAgent: r.UserAgent()}, h.Config.Session)
 	if err != nil {
 		e := model.AsError(err)
 		if e.Code == model.EUnauthenticated || e.Code == model.ELocked {
@@ -82,9 +84,25 @@ func (h *handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	httpx.SetSessionCookie(w, token, h.Config.SecureCookies)
-	h.Log.InfoContext(r.Context(), "web login", "user_id", p.UserID)
+	if res.Token == "" {
+		// An administrator: the second step is due, its state kept server-side.
+		h.setPendingCookie(w, res.Pending)
+		if res.Step == store.StepEnrol {
+			return h.renderEnrol(w, r, http.StatusOK, &enrolView{Page: h.page(r, "web.otp.enrol_title"), Next: v.Next, Username: v.Username}, res.Key)
+		}
+		return seeOther(w, r, "/login/otp"+nextQuery(v.Next))
+	}
+	httpx.SetSessionCookie(w, res.Token, h.Config.SecureCookies)
+	h.Log.InfoContext(r.Context(), "web login", "user_id", res.Principal.UserID)
 	return seeOther(w, r, orHome(v.Next))
+}
+
+// nextQuery carries the page asked for through the login's steps.
+func nextQuery(next string) string {
+	if next == "" {
+		return ""
+	}
+	return "?next=" + url.QueryEscape(next)
 }
 
 // logout ends the session server-side and clears the cookie.

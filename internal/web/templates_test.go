@@ -23,7 +23,8 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	base := func(title string) Page {
 		return Page{Lang: lang, User: user, Title: title, Back: "/people?q=x", Nav: navFor(user, lang), Current: "people",
 			Notice: "notice", Problem: "problem", Errors: map[string]string{"name": "bad name", "institution_id": "bad", "occupation": "bad",
-				"relation": "bad", "care_needs": "bad", "role": "bad", "type": "bad", "username": "bad", "from": "bad"}}
+				"relation": "bad", "care_needs": "bad", "role": "bad", "type": "bad", "username": "bad", "from": "bad", "otp": "bad",
+				"current_password": "bad", "new_password": "bad"}}
 	}
 	empty := func() Page { return Page{Lang: lang} }
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -40,8 +41,12 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	job := importJob{ID: "abc", Kind: "people", UserID: 7, Started: now, Done: 5, Total: 10}
 
 	pages := map[string][2]any{
-		"login": {&loginView{Page: empty()}, &loginView{Page: base("login"), Next: "/people", Username: "wang"}},
-		"error": {&errorView{Page: empty()}, &errorView{Page: base("x"), Status: 404, Title: "t", Message: "m"}},
+		"login":     {&loginView{Page: empty()}, &loginView{Page: base("login"), Next: "/people", Username: "wang"}},
+		"login_otp": {&otpView{Page: empty()}, &otpView{Page: base("otp"), Next: "/people", Username: "sec.admin"}},
+		"login_enrol": {&enrolView{Page: empty()}, &enrolView{Page: base("enrol"), Next: "/people", Username: "sec.admin", Secret: "ABCD EFGH IJKL",
+			URI: "otpauth://totp/houdun:sec.admin?secret=ABCDEFGHIJKL", QR: "data:image/png;base64,iVBORw0KGgo="}},
+		"account": {&accountView{Page: empty()}, &accountView{Page: base("account"), OTP: true, PolicyHint: "hinttext=policy"}},
+		"error":   {&errorView{Page: empty()}, &errorView{Page: base("x"), Status: 404, Title: "t", Message: "m"}},
 		"home": {&homeView{Page: empty()}, &homeView{Page: base("home"), RoleLabel: "r", Scope: "s", ScopeLink: "/people/1",
 			Links: []homeLink{{Href: "/people", Title: "t", Text: "x"}}}},
 		"person_list": {&personListView{Page: empty()}, &personListView{Page: base("p"), Filter: personFilterForm{Q: "张", Frontline: "true"},
@@ -64,7 +69,8 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 			Types: opts, Regions: []model.Region{{Code: "210902001", Name: "街道"}}}},
 		"user_list": {&userListView{Page: empty()}, &userListView{Page: base("u"), Q: "q", Roles: opts, Pager: pg, CanWrite: true, Users: []userRow{
 			{User: model.User{ID: 1, Username: "a", Role: auth.RoleCaseworker, RegionCode: "210902"}, Scope: "s", LastLogin: "2026-03-01 17:00", CanChange: true},
-			{User: model.User{ID: 2, Username: "b", Role: auth.RoleAuditor, Disabled: true, LockedUntil: &locked}, CanChange: true},
+			{User: model.User{ID: 2, Username: "b", Role: auth.RoleAuditor, Disabled: true, LockedUntil: &locked}, CanChange: true, OTP: true},
+			{User: model.User{ID: 4, Username: "d", Role: auth.RoleSysadmin, TOTPEnrolled: true}, CanChange: true, OTP: true, CanResetOTP: true},
 			{User: model.User{ID: 3, Username: "c", Role: auth.RoleWorker}, Locked: true}}}},
 		"user_form": {&userFormView{Page: empty()}, &userFormView{Page: base("u"), Form: userForm{Username: "u", Role: auth.RoleCaseworker}, Roles: opts}},
 		"audit_list": {&auditListView{Page: empty()}, &auditListView{Page: base("a"), Filter: auditFilterForm{Action: "person.read", From: "2026-01-01"},

@@ -28,6 +28,9 @@ type userRow struct {
 	LastLogin string
 	Locked    bool
 	CanChange bool // the caller may disable or enable this account
+	// OTP: the account logs in with an authenticator code; CanResetOTP: the
+	// caller (the security administrator) may remove its authenticator.
+	OTP, CanResetOTP bool
 }
 
 // canManage reports whether p may write accounts of role: administrators'
@@ -60,6 +63,8 @@ func (h *handlers) userList(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range list.Items {
 		row := userRow{User: u, LastLogin: formatTimePtr(u.LastLoginAt), CanChange: canManage(p, u.Role) && u.ID != p.UserID}
 		row.Locked = u.LockedUntil != nil && u.LockedUntil.After(now)
+		row.OTP = auth.RequiresTOTP(u.Role)
+		row.CanResetOTP = u.TOTPEnrolled && p.Can(auth.PermUserGrant) && u.ID != p.UserID
 		row.Scope = userScope(v.Page, u)
 		v.Users = append(v.Users, row)
 	}

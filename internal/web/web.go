@@ -87,9 +87,19 @@ func (h *handlers) routes() []route {
 		{pattern: "POST /login", fn: h.loginSubmit, public: true},
 		{pattern: "POST /logout", fn: h.logout, public: true},
 		{pattern: "GET /lang", fn: h.switchLang, public: true},
+		// The second step of an administrator's login (login_otp.go).
+		{pattern: "GET /login/otp", fn: h.otpPage, public: true},
+		{pattern: "POST /login/otp", fn: h.otpSubmit, public: true},
+		{pattern: "GET /login/enrol", fn: h.enrolPage, public: true},
+		{pattern: "POST /login/enrol", fn: h.enrolSubmit, public: true},
+		{pattern: "POST /login/enrol/key", fn: h.enrolKey, public: true},
 		{pattern: "/", fn: h.notFound, public: true},
 
 		{pattern: "GET /{$}", fn: h.home},
+
+		{pattern: "GET /account", fn: h.accountPage},
+		{pattern: "POST /account/password", fn: h.passwordChange},
+		{pattern: "POST /account/otp/reset", fn: h.otpResetOwn},
 
 		{pattern: "GET /people", fn: h.personList},
 		{pattern: "GET /people/new", fn: h.personNew},
@@ -119,6 +129,7 @@ func (h *handlers) routes() []route {
 		{pattern: "POST /users", fn: h.userCreate},
 		{pattern: "POST /users/{id}/disable", fn: h.userDisable},
 		{pattern: "POST /users/{id}/enable", fn: h.userEnable},
+		{pattern: "POST /users/{id}/otp/reset", fn: h.otpResetUser},
 
 		{pattern: "GET /audit", fn: h.auditList},
 	}

@@ -33,7 +33,10 @@ const password = "Fr0ntline!2026"
 type site struct {
 	t        *testing.T
 	st       *store.Store
+	clock    *testutil.Clock
 	srv      *httptest.Server
+	secrets  map[string]string // administrators' authenticator secrets by username
+	lastStep map[string]int64  // the last time step each one used
 	haizhou  model.Institution
 	xinqiu   model.Institution
 	zhang    model.Person // in 210902
@@ -41,10 +44,10 @@ type site struct {
 	zhangIDN string
 }
 
-func newSite(t *testing.T, st *store.Store) *site {
+func newSite(t *testing.T, st *store.Store, clock *testutil.Clock) *site {
 	t.Helper()
 	cfg := config.Default()
-	s := &site{t: t, st: st}
+	s := &site{t: t, st: st, clock: clock, secrets: map[string]string{}, lastStep: map[string]int64{}}
 	s.srv = httptest.NewServer(server.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(s.srv.Close)
 	ctx := testutil.System()
@@ -77,11 +80,43 @@ func (s *site) person(ctx context.Context, name, idNumber string, inst int64) mo
 	return p
 }
 
+// user creates an account; an administrator's gets an authenticator with a
+// known secret, as if enrolled.
 func (s *site) user(name, role, region string) {
+	s.newUser(name, role, region)
+	if auth.RequiresTOTP(role) {
+		secret := auth.DemoTOTPSecret("web-test " + name)
+		if err := s.st.EnrolOTP(testutil.System(), name, secret); err != nil {
+			s.t.Fatal(err)
+		}
+		s.secrets[name] = secret
+	}
+}
+
+// newUser creates an account as it is before its first login.
+func (s *site) newUser(name, role, region string) {
 	pw := password
 	if _, err := s.st.CreateUser(testutil.System(), model.UserInput{Username: &name, Role: &role, RegionCode: &region, Password: &pw}); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// otp returns a code of username's authenticator not used yet, moving the
+// clock on a step when the server's window of skew is used up.
+func (s *site) otp(username string) string {
+	s.t.Helper()
+	cur := auth.TOTPStep(s.clock.Now())
+	step := max(s.lastStep[username]+1, cur-auth.TOTPSkew)
+	for step > cur+auth.TOTPSkew {
+		s.clock.Advance(auth.TOTPPeriod * time.Second)
+		cur = auth.TOTPStep(s.clock.Now())
+	}
+	s.lastStep[username] = step
+	code, err := auth.TOTPCode(s.secrets[username], time.Unix(step*auth.TOTPPeriod, 0))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return code
 }
 
 // browser is a client with its own cookies that does not follow redirects.
@@ -102,8 +137,12 @@ func (s *site) browser() *browser {
 func (s *site) as(username string) *browser {
 	b := s.browser()
 	res := b.postForm("/login", url.Values{"username": {username}, "password": {password}})
-	if res.status != http.StatusSeeOther {
-		s.t.Fatalf("login %s: status %d\n%s", username, res.status, res.body)
+	if res.status == http.StatusSeeOther && strings.HasPrefix(res.location, "/login/otp") {
+		// An administrator: the second step.
+		res = b.postForm("/login/otp", url.Values{"otp": {s.otp(username)}})
+	}
+	if res.status != http.StatusSeeOther || strings.HasPrefix(res.location, "/login") {
+		s.t.Fatalf("login %s: status %d to %q\n%s", username, res.status, res.location, res.body)
 	}
 	return b
 }
@@ -178,7 +217,7 @@ func lacks(t *testing.T, r response, bad ...string) {
 func TestLoginFailureIsShownInTheUsersLanguageAndSetsNoCookie(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		for _, tc := range []struct {
 			name, acceptLanguage, want string
 		}{
@@ -221,7 +260,7 @@ func TestLoginFailureIsShownInTheUsersLanguageAndSetsNoCookie(t *testing.T) {
 func TestLoginReturnsToThePageAskedFor(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.browser()
 		r := b.get("/people?q=%E5%BC%A0")
 		if r.status != http.StatusSeeOther || r.location != "/login?next=%2Fpeople%3Fq%3D%25E5%25BC%25A0" {
@@ -256,7 +295,7 @@ func TestLoginReturnsToThePageAskedFor(t *testing.T) {
 func TestPeopleListShowsMaskedNumbersOnly(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		r := b.get("/people")
 		if r.status != http.StatusOK {
@@ -282,7 +321,7 @@ func TestPeopleListShowsMaskedNumbersOnly(t *testing.T) {
 func TestScopeAndRolesDecideBetween404And403(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		cw := s.as("cw_haizhou")
 		li := "/people/" + strconv.FormatInt(s.li.ID, 10)
 		for _, path := range []string{li, li + "/edit", li + "/family/new", "/people/999999", "/no/such/page"} {
@@ -329,7 +368,7 @@ func errorsOf(body string) map[string]string {
 func TestCreateFormShowsErrorsBesideTheFieldsAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		contains(t, b.get("/people/new"), `name="id_number"`, "阜新市中心医院")
 		bad := ident.MakeIDNumber("210902", time.Date(1988, 2, 3, 0, 0, 0, 0, time.UTC), 5)
@@ -363,7 +402,7 @@ func TestCreateFormShowsErrorsBesideTheFieldsAndWritesNothing(t *testing.T) {
 func TestEditWithAStaleVersionKeepsTheInputAndSaysWhy(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		path := "/people/" + strconv.FormatInt(s.zhang.ID, 10)
 		edit := b.get(path + "/edit")
@@ -400,7 +439,7 @@ func TestEditWithAStaleVersionKeepsTheInputAndSaysWhy(t *testing.T) {
 func TestFamilyMembersAreAddedEditedAndDeletedThroughForms(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		base := "/people/" + strconv.FormatInt(s.zhang.ID, 10)
 		r := b.postForm(base+"/family", url.Values{"name": {"张母"}, "relation": {"parent"}, "care_needs": {"elderly_care", "chronic_illness"}, "lives_with": {"1"}})
@@ -460,7 +499,7 @@ func waitJob(t *testing.T, b *browser, path string) response {
 func TestImportOfABadFileListsTheRowsAndImportsNothing(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		page := b.get("/import")
 		contains(t, page, "/api/v1/imports/people/template.xlsx", "/api/v1/imports/families/template.xlsx", `type="file"`, `name="dry_run"`)
@@ -499,7 +538,7 @@ func TestImportOfABadFileListsTheRowsAndImportsNothing(t *testing.T) {
 func TestCrossSitePostsAreRejected(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		b.header.Set("Sec-Fetch-Site", "cross-site")
 		r := b.postForm("/people", url.Values{"name": {"钱七"}, "id_number": {ident.MakeIDNumber("210902", time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), 1)},
@@ -524,7 +563,7 @@ func TestCrossSitePostsAreRejected(t *testing.T) {
 func TestLanguageSwitchSetsACookieAndStaysOnTheSite(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.as("cw_haizhou")
 		r := b.get("/lang?to=en&back=%2Fpeople%3Fq%3Dx")
 		if r.status != http.StatusSeeOther || r.location != "/people?q=x" || !strings.Contains(r.header.Get("Set-Cookie"), "lang=en") {
@@ -544,7 +583,7 @@ func TestLanguageSwitchSetsACookieAndStaysOnTheSite(t *testing.T) {
 func TestStylesheetIsServedWithALongCache(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		b := s.browser()
 		login := b.get("/login")
 		m := regexp.MustCompile(`href="(/static/houdun\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(login.body)
@@ -567,7 +606,7 @@ func TestStylesheetIsServedWithALongCache(t *testing.T) {
 func TestAdministratorsManageAccountsAndInstitutionsThroughForms(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newSite(t, st)
+		s := newSite(t, st, clock)
 		s.user("sys_fx", auth.RoleSysadmin, "2109")
 		sys := s.as("sys_fx")
 		form := url.Values{"username": {"cw_new"}, "display_name": {"新专员"}, "role": {"caseworker"}, "region_code": {"210902"}, "password": {"short"}}
