@@ -16,7 +16,8 @@ import (
 // tails of the busy indexes) reach the database file once instead of once per
 // thousand pages. The writer still checkpoints by itself past
 // writerCheckpointPages, should this one fall behind (a reader holding an old
-// snapshot for long, say).
+// snapshot for long, say). After a large transaction (an import) the log
+// file is cut back to 64 MiB once checkpointed (journal_size_limit).
 
 const (
 	checkpointEvery       = time.Second

@@ -120,7 +120,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// bulk imports and with a million cases. The writer checkpoints only
 		// when the background checkpointer falls far behind (see checkpoint.go).
 		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=temp_store(2)"+
-			"&_pragma=wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")&_txlock=immediate")
+			"&_pragma=wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")&_pragma=journal_size_limit(67108864)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
