@@ -91,9 +91,9 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 
 // TestDashboardQueriesUseTheirIndexes pins the plans the dashboard's speed
 // rests on (SQLite, no statistics): the counts are answered from the list
-// index alone; the active cases are found on it and the outcome period's on
-// the creation index, never by a scan of the table; the visit plan walks the
-// people's region index and looks each family up by person.
+// index alone; the active cases are found on it and the outcome period's (or
+// a period's) on the creation index, never by a scan of the table; the visit
+// plan walks the people's region index and looks each family up by person.
 func TestDashboardQueriesUseTheirIndexes(t *testing.T) {
 	key := []byte("0123456789abcdef0123456789abcdef")
 	sl, err := seal.New(key)
@@ -125,6 +125,11 @@ func TestDashboardQueriesUseTheirIndexes(t *testing.T) {
 		q, a = needOutcomesSQL(pr, model.NeedStatsFilter{}, ms(now.AddDate(0, 0, -30)), ms(now))
 		if p := s.plan(t, q, a...); !strings.Contains(p, "INDEX needs_created (region_code>? AND region_code<?)") || strings.Contains(p, "SCAN n") {
 			t.Errorf("outcomes:\n%s", p)
+		}
+		period := model.NeedStatsFilter{From: now.AddDate(0, 0, -30)}
+		q, a = needPeriodSQL(pr, period, now, ms(period.From), ms(now))
+		if p := s.plan(t, q, a...); !strings.Contains(p, "INDEX needs_created (region_code>? AND region_code<?") || strings.Contains(p, "SCAN n") {
+			t.Errorf("period:\n%s", p)
 		}
 		ivs := visitIntervals{def: visitRule{7, 3}}
 		var b args

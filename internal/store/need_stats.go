@@ -27,9 +27,11 @@ import (
 // as long as the longest of them rather than their sum: the counts, from the
 // covering list index alone (needCounts); the active cases' deadlines and
 // escalation (needActiveFigures); the outcome period's resolution times and
-// satisfaction (needOutcomes); and the visit totals (visitTotals). None reads
-// a case it does not count, and none sorts more than the outcome period's
-// resolved cases.
+// satisfaction (needOutcomes); and the visit totals (visitTotals). For a
+// period (from, to), whose cases must be read from the table anyway since no
+// list index holds the creation time, one query reads each of them once
+// (needPeriodFigures). None reads a case it does not count, and none sorts
+// more than the outcome period's resolved cases.
 // Returns EUnauthenticated, EForbidden (finance and the administrators), EInternal.
 func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.NeedStats, error) {
 	out := model.NeedStats{Counts: []model.NeedCount{}}
@@ -49,30 +51,30 @@ func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.N
 	if out.OutcomeFrom.IsZero() {
 		out.OutcomeFrom = out.OutcomeTo.AddDate(0, 0, -model.NeedOutcomeDays)
 	}
+	from, to := ms(out.OutcomeFrom), ms(out.OutcomeTo)
 	var (
-		wg                 sync.WaitGroup
-		counts             map[string]map[string]int
-		active             needActive
-		outcome            needOutcome
-		visits             *model.VisitCounts
-		errCounts, errOut  error
-		errActive          error
-		errVisits          error
-		withVisits         = pr.Can(auth.PermVisitRead) || pr.Can(auth.PermAggregateRead)
-		outcomeFrom, outTo = ms(out.OutcomeFrom), ms(out.OutcomeTo)
+		wg      sync.WaitGroup
+		counts  map[string]map[string]int
+		active  needActive
+		outcome needOutcome
+		visits  model.VisitInstitutionCount
+		errs    [4]error
 	)
-	wg.Go(func() { counts, errCounts = s.needCounts(ctx, pr, f) })
-	wg.Go(func() { active, errActive = s.needActiveFigures(ctx, pr, f, now) })
-	wg.Go(func() { outcome, errOut = s.needOutcomes(ctx, pr, f, outcomeFrom, outTo) })
+	if f.From.IsZero() && f.To.IsZero() {
+		wg.Go(func() { counts, errs[0] = s.needCounts(ctx, pr, f) })
+		wg.Go(func() { active, errs[1] = s.needActiveFigures(ctx, pr, f, now) })
+		wg.Go(func() { outcome, errs[2] = s.needOutcomes(ctx, pr, f, from, to) })
+	} else {
+		wg.Go(func() { counts, active, outcome, errs[0] = s.needPeriodFigures(ctx, pr, f, now, from, to) })
+	}
+	withVisits := pr.Can(auth.PermVisitRead) || pr.Can(auth.PermAggregateRead)
 	if withVisits {
 		wg.Go(func() {
-			var c model.VisitInstitutionCount
-			c, errVisits = s.visitTotals(ctx, pr, model.VisitDueFilter{RegionCode: f.RegionCode, InstitutionID: f.InstitutionID}, now)
-			visits = &model.VisitCounts{People: model.Count(c.People), Due: model.Count(c.Due), Overdue: model.Count(c.Overdue)}
+			visits, errs[3] = s.visitTotals(ctx, pr, model.VisitDueFilter{RegionCode: f.RegionCode, InstitutionID: f.InstitutionID}, now)
 		})
 	}
 	wg.Wait()
-	for _, err := range []error{errCounts, errActive, errOut, errVisits} {
+	for _, err := range errs {
 		if err != nil {
 			return out, err
 		}
@@ -114,7 +116,9 @@ func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.N
 	if outcome.rated > 0 {
 		out.MeanSatisfaction = float64(outcome.satisfactionSum) / float64(outcome.rated)
 	}
-	out.Visits = visits
+	if withVisits {
+		out.Visits = &model.VisitCounts{People: model.Count(visits.People), Due: model.Count(visits.Due), Overdue: model.Count(visits.Overdue)}
+	}
 	if !pr.Can(auth.PermNeedRead) {
 		out.Suppress(outcome.resolved, outcome.rated)
 	}
@@ -188,29 +192,36 @@ func (s *Store) needCounts(ctx context.Context, pr *auth.Principal, f model.Need
 		return nil, model.Internal(err)
 	}
 	for _, status := range short {
-		var b args
-		q := "SELECT n.category, COUNT(*) FROM needs n WHERE " + needStatsWhere(pr, f, &b) + " AND n.status = " + b.add(status) + " GROUP BY n.category"
-		rows, err := s.read.QueryContext(ctx, q, b...)
-		if err != nil {
-			return nil, model.Internal(err)
+		if out[status], err = s.countByCategory(ctx, pr, f, status); err != nil {
+			return nil, err
 		}
-		m := map[string]int{}
-		for rows.Next() {
-			var c string
-			var n int
-			if err := rows.Scan(&c, &n); err != nil {
-				rows.Close()
-				return nil, model.Internal(err)
-			}
-			m[c] = n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, model.Internal(err)
-		}
-		out[status] = m
 	}
 	return out, nil
+}
+
+// countByCategory counts the selected cases of one status per category, for
+// a status whose conditional counts fell short.
+func (s *Store) countByCategory(ctx context.Context, pr *auth.Principal, f model.NeedStatsFilter, status string) (map[string]int, error) {
+	var a args
+	q := "SELECT n.category, COUNT(*) FROM needs n WHERE " + needStatsWhere(pr, f, &a) + " AND n.status = " + a.add(status) + " GROUP BY n.category"
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	m := map[string]int{}
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, model.Internal(err)
+		}
+		m[c] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	return m, nil
 }
 
 // needCountsSQL is the query of needCounts: status, count, then one count per
@@ -303,4 +314,97 @@ func needOutcomesSQL(pr *auth.Principal, f model.NeedStatsFilter, from, to int64
 			(SELECT COUNT(*) FROM r),
 			(SELECT r.d FROM r ORDER BY r.d LIMIT 1 OFFSET (SELECT COUNT(*) FROM r) / 2)
 		FROM w`, a
+}
+
+// needPeriodFigures computes the counts, the active figures and the outcome
+// figures of a period in one pass: the creation index (region, created_at)
+// selects the period's cases (no status condition, which would make the
+// planner take the list index and read every case of the scope), each row is
+// read once into a temporary table, and the figures are counted from it by
+// status, the outcome ones over the cases recorded in [from, to).
+func (s *Store) needPeriodFigures(ctx context.Context, pr *auth.Principal, f model.NeedStatsFilter, now time.Time,
+	from, to int64) (map[string]map[string]int, needActive, needOutcome, error) {
+	var active needActive
+	var outcome needOutcome
+	q, a := needPeriodSQL(pr, f, now, from, to)
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, active, outcome, model.Internal(err)
+	}
+	defer rows.Close()
+	counts := map[string]map[string]int{}
+	var short []string
+	for rows.Next() {
+		var status string
+		var total, overdue, escalated, rated, resolved int
+		var satSum int64
+		var median sql.NullInt64
+		per := make([]int, len(model.NeedCategories))
+		dest := []any{&status, &total}
+		for i := range per {
+			dest = append(dest, &per[i])
+		}
+		dest = append(dest, &overdue, &escalated, &rated, &satSum, &resolved, &median)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, active, outcome, model.Internal(err)
+		}
+		m := map[string]int{}
+		sum := 0
+		for i, n := range per {
+			if n > 0 {
+				m[model.NeedCategories[i]] = n
+			}
+			sum += n
+		}
+		outcome.rated += rated
+		outcome.satisfactionSum += satSum
+		outcome.resolved += resolved
+		outcome.medianMS = median.Int64
+		if !slices.Contains(model.NeedStatuses, status) {
+			continue // only the known statuses are counted, as on the list index
+		}
+		if sum != total {
+			short = append(short, status)
+		}
+		counts[status] = m
+		if casework.Active(status) {
+			active.overdue += overdue
+			active.escalated += escalated
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, active, outcome, model.Internal(err)
+	}
+	for _, status := range short {
+		if counts[status], err = s.countByCategory(ctx, pr, f, status); err != nil {
+			return nil, active, outcome, err
+		}
+	}
+	return counts, active, outcome, nil
+}
+
+// needPeriodSQL is the query of needPeriodFigures: one row per status with
+// its count, one count per category of model.NeedCategories, the overdue,
+// escalated, rated (with the sum of satisfaction) and resolved cases, and the
+// median time to resolve of the whole outcome period (the same on every row).
+func needPeriodSQL(pr *auth.Principal, f model.NeedStatsFilter, now time.Time, from, to int64) (string, args) {
+	var a args
+	where := needStatsWhere(pr, f, &a)
+	cols := make([]string, len(model.NeedCategories))
+	for i, c := range model.NeedCategories {
+		cols[i] = "COUNT(*) FILTER (WHERE w.category = " + a.add(c) + ")"
+	}
+	inPeriod := "w.created_at >= " + a.add(from) + " AND w.created_at < " + a.add(to)
+	return `WITH w AS MATERIALIZED (
+			SELECT n.status, n.category, n.due_at, n.escalation_level, n.satisfaction, n.resolved_at, n.created_at FROM needs n
+			WHERE ` + where + `),
+		r AS (SELECT w.resolved_at - w.created_at AS d FROM w WHERE w.resolved_at > 0 AND ` + inPeriod + `)
+		SELECT w.status, COUNT(*), ` + strings.Join(cols, ", ") + `,
+			COUNT(*) FILTER (WHERE w.due_at < ` + a.add(ms(now)) + `),
+			COUNT(*) FILTER (WHERE w.escalation_level > 0),
+			COUNT(*) FILTER (WHERE w.status = 'closed' AND w.satisfaction IS NOT NULL AND ` + inPeriod + `),
+			COALESCE(SUM(w.satisfaction) FILTER (WHERE w.status = 'closed' AND ` + inPeriod + `), 0),
+			COUNT(*) FILTER (WHERE w.resolved_at > 0 AND ` + inPeriod + `),
+			(SELECT r.d FROM r ORDER BY r.d LIMIT 1 OFFSET (SELECT COUNT(*) FROM r) / 2)
+		FROM w GROUP BY w.status`, a
 }
