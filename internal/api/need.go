@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"houdun/internal/auth"
 	"houdun/internal/casework"
 	"houdun/internal/httpx"
 	"houdun/internal/i18n"
@@ -346,34 +345,13 @@ func (h *handlers) listAssignees(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// needStatsAnswer is the dashboard of the needs ledger for the caller's
-// scope. It names nobody. Visits is left out (null) for callers who may not
-// read the visit plan (a leader).
-type needStatsAnswer struct {
-	Counts               []model.NeedCount `json:"counts"`
-	Total                int               `json:"total"`
-	Active               int               `json:"active"`
-	Overdue              int               `json:"overdue"`
-	Escalated            int               `json:"escalated"`
-	Resolved             int               `json:"resolved"`
-	MedianResolveSeconds int64             `json:"median_resolve_seconds"`
-	MeanSatisfaction     float64           `json:"mean_satisfaction"`
-	Visits               *visitCounts      `json:"visits"`
-}
-
-// visitCounts are the totals of the visit plan.
-type visitCounts struct {
-	People  int `json:"people"`
-	Due     int `json:"due"`
-	Overdue int `json:"overdue"`
-}
-
+// needStats is the dashboard of the needs ledger for the caller's scope
+// (model.NeedStats): it names nobody, hides small cells from leaders, and
+// carries the visit plan's totals for those who plan visits or read
+// aggregates — the store decides all three.
 func (h *handlers) needStats(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.Require(r)
-	if err != nil {
-		return err
-	}
 	f := model.NeedStatsFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	var err error
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return err
 	}
@@ -384,15 +362,6 @@ func (h *handlers) needStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := needStatsAnswer{Counts: st.Counts, Total: st.Total, Active: st.Active, Overdue: st.Overdue, Escalated: st.Escalated,
-		Resolved: st.Resolved, MedianResolveSeconds: int64(st.MedianResolve / time.Second), MeanSatisfaction: st.MeanSatisfaction}
-	if p.Can(auth.PermVisitRead) {
-		plan, err := h.Store.VisitsDue(r.Context(), model.VisitDueFilter{RegionCode: f.RegionCode, InstitutionID: f.InstitutionID, Page: model.Page{Limit: 1}})
-		if err != nil {
-			return err
-		}
-		out.Visits = &visitCounts{People: plan.People, Due: plan.Due, Overdue: plan.Overdue}
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, st)
 	return nil
 }

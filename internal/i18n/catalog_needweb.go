@@ -258,6 +258,7 @@ func init() {
 		"web.dashboard.escalated":       {"已升级", "Escalated"},
 		"web.dashboard.median":          {"办结用时（中位数）", "Median time to resolve"},
 		"web.dashboard.satisfaction":    {"平均满意度", "Mean satisfaction"},
+		"web.dashboard.outcome_period":  {"办结用时和满意度按 %s 至 %s 登记的需求计算。", "Time to resolve and satisfaction are of the cases recorded %s to %s."},
 		"web.dashboard.by_category":     {"按保障类别", "By category"},
 		"web.dashboard.by_status":       {"按办理状态", "By status"},
 		"web.dashboard.overdue_cases":   {"逾期最久的需求", "Longest overdue"},

@@ -385,26 +385,108 @@ type NeedStatsFilter struct {
 	From, To      time.Time // created in [From, To); zero is open-ended
 }
 
+// NeedOutcomeDays is the period the outcome figures of the dashboard (the
+// median time to resolve, the mean satisfaction) describe when the caller
+// gives no starting date: the cases recorded in the last 30 days. They tell
+// how the teams work now, month by month as the ledgers are reported
+// upward; a lifetime figure barely moves, and no index holds resolution
+// times or satisfaction, so every case of the period is read from the table
+// (at 1,000,000 cases, a city's 30 days cost about 0.4 s of CPU, 90 days
+// twice that). Any other period is a from/to away.
+const NeedOutcomeDays = 30
+
 // NeedCount is the number of cases of one category in one status.
 type NeedCount struct {
 	Category string `json:"category"`
 	Status   string `json:"status"`
-	Count    int    `json:"count"`
+	Count    Count  `json:"count"`
 }
 
-// NeedStats are the aggregates of the dashboard; they carry no names.
+// NeedCategoryCount is the number of cases of one category.
+type NeedCategoryCount struct {
+	Category string `json:"category"`
+	Count    Count  `json:"count"`
+}
+
+// NeedStatusCount is the number of cases in one status.
+type NeedStatusCount struct {
+	Status string `json:"status"`
+	Count  Count  `json:"count"`
+}
+
+// VisitCounts are the totals of the visit plan: numbers only, no names.
+type VisitCounts struct {
+	People  Count `json:"people"` // frontline people in the selection
+	Due     Count `json:"due"`    // due within a day, or overdue
+	Overdue Count `json:"overdue"`
+}
+
+// NeedStats are the aggregates of the dashboard; they carry no names. For a
+// role that sees aggregates only, counts of 1 to SmallCell-1 are Suppressed,
+// and so are the median and the mean when they rest on fewer cases.
 type NeedStats struct {
-	Counts    []NeedCount `json:"counts"`
-	Total     int         `json:"total"`
-	Active    int         `json:"active"`
-	Overdue   int         `json:"overdue"`
-	Escalated int         `json:"escalated"` // active and escalated at least once
-	// MedianResolve is the median time from recording to resolution of the
-	// resolved and closed cases; zero when there are none.
-	MedianResolve time.Duration `json:"median_resolve"`
-	Resolved      int           `json:"resolved"`
-	// MeanSatisfaction of closed cases, 0 when none.
+	// Counts has one entry per category and status with cases, ordered by
+	// category then status (the codes' byte order).
+	Counts []NeedCount `json:"counts"`
+	// ByCategory and ByStatus are the totals of every category and status,
+	// in display order (model.NeedCategories, model.NeedStatuses).
+	ByCategory []NeedCategoryCount `json:"by_category"`
+	ByStatus   []NeedStatusCount   `json:"by_status"`
+	Total      Count               `json:"total"`
+	Active     Count               `json:"active"`
+	Overdue    Count               `json:"overdue"`
+	Escalated  Count               `json:"escalated"` // active and escalated at least once
+	// Resolved counts the cases resolved and not taken up again (status
+	// resolved or closed; reopening clears the resolution).
+	Resolved Count `json:"resolved"`
+	// OutcomeFrom and OutcomeTo bound the creation time of the cases that
+	// MedianResolveSeconds and MeanSatisfaction describe: the period asked
+	// for, or the last NeedOutcomeDays days before its end (or now).
+	OutcomeFrom time.Time `json:"outcome_from"`
+	OutcomeTo   time.Time `json:"outcome_to"`
+	// MedianResolveSeconds is the median time from recording to resolution
+	// of those cases resolved; 0 when there are none.
+	MedianResolveSeconds int64 `json:"median_resolve_seconds"`
+	// MeanSatisfaction of those cases closed with a satisfaction; 0 when none.
 	MeanSatisfaction float64 `json:"mean_satisfaction"`
+	// Visits are the totals of the visit plan, for the roles that plan visits
+	// or read aggregates; nil for the others.
+	Visits *VisitCounts `json:"visits"`
+	// Suppressed says that small cells are hidden from this caller.
+	Suppressed bool `json:"suppressed"`
+}
+
+// MedianResolve is the median time to resolve as a duration.
+func (s NeedStats) MedianResolve() time.Duration {
+	return time.Duration(s.MedianResolveSeconds) * time.Second
+}
+
+// Suppress hides the small cells of the figures for a role that sees
+// aggregates only: every count of 1 to SmallCell-1, and the median and the
+// mean when they rest on fewer than SmallCell cases (resolved, rated).
+func (s *NeedStats) Suppress(resolved, rated int) {
+	s.Suppressed = true
+	for i := range s.Counts {
+		s.Counts[i].Count = s.Counts[i].Count.Suppress()
+	}
+	for i := range s.ByCategory {
+		s.ByCategory[i].Count = s.ByCategory[i].Count.Suppress()
+	}
+	for i := range s.ByStatus {
+		s.ByStatus[i].Count = s.ByStatus[i].Count.Suppress()
+	}
+	for _, c := range []*Count{&s.Total, &s.Active, &s.Overdue, &s.Escalated, &s.Resolved} {
+		*c = c.Suppress()
+	}
+	if resolved < SmallCell {
+		s.MedianResolveSeconds = 0
+	}
+	if rated < SmallCell {
+		s.MeanSatisfaction = 0
+	}
+	if v := s.Visits; v != nil {
+		v.People, v.Due, v.Overdue = v.People.Suppress(), v.Due.Suppress(), v.Overdue.Suppress()
+	}
 }
 
 // LedgerFilter selects the rows of the ledger export.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/casework"
@@ -202,90 +201,6 @@ func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64
 		if err := rows.Err(); err != nil {
 			return nil, model.Internal(err)
 		}
-	}
-	return out, nil
-}
-
-// NeedStats returns the aggregates of the dashboard for the caller's scope:
-// counts per category and status, active, overdue and escalated cases, the
-// median time to resolve and the mean satisfaction. It names nobody, so a
-// leader (ledger.export without need.read) may read it too.
-// Returns EUnauthenticated, EForbidden (finance and the administrators), EInternal.
-func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.NeedStats, error) {
-	out := model.NeedStats{Counts: []model.NeedCount{}}
-	pr := auth.FromContext(ctx)
-	if pr == nil {
-		return out, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
-	}
-	if !pr.Can(auth.PermNeedRead) && !pr.Can(auth.PermLedgerExport) {
-		return out, model.Errorf(model.EForbidden, "error.forbidden")
-	}
-	now := s.now()
-	var a args
-	cond := []string{needScope(pr, "n", &a)}
-	if f.RegionCode != "" {
-		cond = append(cond, regionRange("n.region_code", f.RegionCode, &a))
-	}
-	if f.InstitutionID != 0 {
-		cond = append(cond, "n.institution_id = "+a.add(f.InstitutionID))
-	}
-	if !f.From.IsZero() {
-		cond = append(cond, "n.created_at >= "+a.add(ms(f.From)))
-	}
-	if !f.To.IsZero() {
-		cond = append(cond, "n.created_at < "+a.add(ms(f.To)))
-	}
-	where := strings.Join(cond, " AND ")
-	rows, err := s.read.QueryContext(ctx, "SELECT n.category, n.status, COUNT(*) FROM needs n WHERE "+where+" GROUP BY n.category, n.status ORDER BY n.category, n.status", a...)
-	if err != nil {
-		return out, model.Internal(err)
-	}
-	for rows.Next() {
-		var c model.NeedCount
-		if err := rows.Scan(&c.Category, &c.Status, &c.Count); err != nil {
-			rows.Close()
-			return out, model.Internal(err)
-		}
-		out.Counts = append(out.Counts, c)
-		out.Total += c.Count
-		if casework.Active(c.Status) {
-			out.Active += c.Count
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, model.Internal(err)
-	}
-	b := append(args{}, a...)
-	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+where+" AND n.status IN "+activeStatusSQL+" AND n.due_at < "+b.add(ms(now)), b...).Scan(&out.Overdue)
-	if err != nil {
-		return out, model.Internal(err)
-	}
-	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+where+" AND n.status IN "+activeStatusSQL+" AND n.escalation_level > 0", a...).Scan(&out.Escalated)
-	if err != nil {
-		return out, model.Internal(err)
-	}
-	var satSum, satN int64
-	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(n.satisfaction), 0) FROM needs n WHERE "+where+" AND n.status = 'closed' AND n.satisfaction IS NOT NULL", a...).
-		Scan(&satN, &satSum)
-	if err != nil {
-		return out, model.Internal(err)
-	}
-	if satN > 0 {
-		out.MeanSatisfaction = float64(satSum) / float64(satN)
-	}
-	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+where+" AND n.resolved_at > 0", a...).Scan(&out.Resolved); err != nil {
-		return out, model.Internal(err)
-	}
-	if out.Resolved > 0 {
-		c := append(args{}, a...)
-		var d int64
-		err := s.read.QueryRowContext(ctx, "SELECT n.resolved_at - n.created_at AS d FROM needs n WHERE "+where+" AND n.resolved_at > 0 ORDER BY d LIMIT 1 OFFSET "+
-			c.add(out.Resolved/2), c...).Scan(&d)
-		if err != nil {
-			return out, model.Internal(err)
-		}
-		out.MedianResolve = time.Duration(d) * time.Millisecond
 	}
 	return out, nil
 }

@@ -88,3 +88,55 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardQueriesUseTheirIndexes pins the plans the dashboard's speed
+// rests on (SQLite, no statistics): the counts are answered from the list
+// index alone; the active cases are found on it and the outcome period's (or
+// a period's) on the creation index, never by a scan of the table; the visit
+// plan walks the people's region index and looks each family up by person.
+func TestDashboardQueriesUseTheirIndexes(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	sl, err := seal.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), Options{Sealer: sl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, pr := range []*auth.Principal{
+		{UserID: 1, Role: auth.RoleCaseworker, RegionCode: "210902"},
+		{UserID: 1, Role: auth.RoleLeader, RegionCode: "2109"},
+	} {
+		q, a := needCountsSQL(pr, model.NeedStatsFilter{})
+		if p := s.plan(t, q, a...); !strings.Contains(p, "COVERING INDEX needs_list (status=? AND region_code>? AND region_code<?)") || strings.Contains(p, "SCAN n") {
+			t.Errorf("counts:\n%s", p)
+		}
+		q, a = needActiveSQL(pr, model.NeedStatsFilter{}, now)
+		if p := s.plan(t, q, a...); !strings.Contains(p, "INDEX needs_list (status=? AND region_code>? AND region_code<?)") || strings.Contains(p, "SCAN n") {
+			t.Errorf("active:\n%s", p)
+		}
+		q, a = needOutcomesSQL(pr, model.NeedStatsFilter{}, ms(now.AddDate(0, 0, -30)), ms(now))
+		if p := s.plan(t, q, a...); !strings.Contains(p, "INDEX needs_created (region_code>? AND region_code<?)") || strings.Contains(p, "SCAN n") {
+			t.Errorf("outcomes:\n%s", p)
+		}
+		period := model.NeedStatsFilter{From: now.AddDate(0, 0, -30)}
+		q, a = needPeriodSQL(pr, period, now, ms(period.From), ms(now))
+		if p := s.plan(t, q, a...); !strings.Contains(p, "INDEX needs_created (region_code>? AND region_code<?") || strings.Contains(p, "SCAN n") {
+			t.Errorf("period:\n%s", p)
+		}
+		ivs := visitIntervals{def: visitRule{7, 3}}
+		var b args
+		q = "WITH v AS MATERIALIZED (" + visitPlanSQL(pr, model.VisitDueFilter{}, ivs, visitState, now, &b) + ") SELECT " + visitStateCounts + " FROM v"
+		if p := s.plan(t, q, b...); !strings.Contains(p, "INDEX people_region (region_code>? AND region_code<?)") ||
+			!strings.Contains(p, "INDEX family_members_person (person_id=?)") || strings.Contains(p, "SCAN p") {
+			t.Errorf("visit plan:\n%s", p)
+		}
+	}
+}

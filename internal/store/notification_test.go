@@ -338,12 +338,23 @@ func TestLedgerAndStats(t *testing.T) {
 			t.Errorf("%d ledger exports audited, want 2", audit.Total)
 		}
 
-		stats, err := st.NeedStats(f.as("leader_city"), model.NeedStatsFilter{})
+		stats, err := st.NeedStats(f.as("cw_city"), model.NeedStatsFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if stats.Total != 3 || stats.Active != 2 || stats.Overdue != 1 || stats.Resolved != 1 || stats.MedianResolve != 3*time.Hour || stats.MeanSatisfaction != 5 {
+		if stats.Total != 3 || stats.Active != 2 || stats.Overdue != 1 || stats.Resolved != 1 || stats.MedianResolve() != 3*time.Hour || stats.MeanSatisfaction != 5 ||
+			stats.Suppressed {
 			t.Errorf("stats = %+v", stats)
+		}
+		// The leader sees the same figures with the cells under 5 suppressed,
+		// and no median or mean resting on fewer than 5 cases.
+		stats, err = st.NeedStats(f.as("leader_city"), model.NeedStatsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stats.Suppressed || stats.Total != model.Suppressed || stats.Escalated != 0 || stats.MedianResolveSeconds != 0 || stats.MeanSatisfaction != 0 ||
+			stats.Visits == nil || stats.Visits.People != model.Suppressed {
+			t.Errorf("leader's stats = %+v", stats)
 		}
 		stats, _ = st.NeedStats(f.as("counselor_hz"), model.NeedStatsFilter{})
 		if stats.Total != 1 || len(stats.Counts) != 1 || stats.Counts[0].Category != "psychological" {

@@ -3,13 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"houdun/internal/auth"
-	"houdun/internal/casework"
 	"houdun/internal/model"
 )
 
@@ -197,123 +194,4 @@ func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (model.List
 	}
 	out.Limit, out.Offset = page.Limit, page.Offset
 	return out, rows.Err()
-}
-
-// VisitsDue is the visit plan: every frontline person in the caller's scope
-// with their last contact, the interval their family's care needs and their
-// region's policy give (default 7 days, 3 with elderly, minor or disabled
-// members), the next due date and whether it is due (within a day) or
-// overdue, with counts per institution over the whole selection. Items are
-// sorted by next due date, the most overdue first, and paged.
-// Returns EUnauthenticated, EForbidden without visit.read.
-func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (model.VisitPlan, error) {
-	out := model.VisitPlan{Items: []model.VisitDue{}, Institutions: []model.VisitInstitutionCount{}}
-	pr, err := principal(ctx, auth.PermVisitRead)
-	if err != nil {
-		return out, err
-	}
-	page := clampPage(f.Page)
-	out.Limit, out.Offset = page.Limit, page.Offset
-	now := s.now()
-	var a args
-	cond := []string{personScope(pr, "p", &a), "p.frontline = " + a.add(true)}
-	if f.RegionCode != "" {
-		cond = append(cond, regionRange("p.region_code", f.RegionCode, &a))
-	}
-	if f.InstitutionID != 0 {
-		cond = append(cond, "p.institution_id = "+a.add(f.InstitutionID))
-	}
-	var care []string
-	for _, c := range casework.CareCadenceNeeds() {
-		care = append(care, "(',' || fm.care_needs || ',') LIKE "+a.add("%,"+c+",%"))
-	}
-	q := `SELECT p.id, p.name, p.institution_id, i.name, p.region_code, p.last_visit_at, p.created_at,
-		EXISTS (SELECT 1 FROM family_members fm WHERE fm.person_id = p.id AND (` + strings.Join(care, " OR ") + `))
-		FROM people p JOIN institutions i ON i.id = p.institution_id WHERE ` + strings.Join(cond, " AND ")
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return out, model.Internal(err)
-	}
-	type row struct {
-		d          model.VisitDue
-		registered time.Time
-	}
-	var all []row
-	for rows.Next() {
-		var d model.VisitDue
-		var last, created int64
-		if err := rows.Scan(&d.PersonID, &d.PersonName, &d.InstitutionID, &d.InstitutionName, &d.RegionCode, &last, &created, &d.Care); err != nil {
-			rows.Close()
-			return out, model.Internal(err)
-		}
-		d.LastVisitAt = optTime(last)
-		all = append(all, row{d, fromMS(created)})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, model.Internal(err)
-	}
-	policies := &policyCache{s: s, q: s.read}
-	counts := map[int64]*model.VisitInstitutionCount{}
-	var selected []model.VisitDue
-	for _, r := range all {
-		d := r.d
-		pol, err := policies.get(ctx, d.RegionCode)
-		if err != nil {
-			return out, err
-		}
-		d.IntervalDays = pol.VisitIntervalDays(d.Care)
-		var last time.Time
-		if d.LastVisitAt != nil {
-			last = *d.LastVisitAt
-		}
-		d.NextDueAt = casework.NextVisit(last, r.registered, d.IntervalDays)
-		d.Due, d.Overdue = casework.VisitState(d.NextDueAt, now)
-		c := counts[d.InstitutionID]
-		if c == nil {
-			c = &model.VisitInstitutionCount{InstitutionID: d.InstitutionID, InstitutionName: d.InstitutionName}
-			counts[d.InstitutionID] = c
-		}
-		c.People++
-		out.People++
-		if d.Due {
-			c.Due++
-			out.Due++
-		}
-		if d.Overdue {
-			c.Overdue++
-			out.Overdue++
-		}
-		switch f.Status {
-		case model.VisitPlanDue:
-			if !d.Due {
-				continue
-			}
-		case model.VisitPlanOverdue:
-			if !d.Overdue {
-				continue
-			}
-		}
-		selected = append(selected, d)
-	}
-	sort.Slice(selected, func(i, j int) bool {
-		if !selected[i].NextDueAt.Equal(selected[j].NextDueAt) {
-			return selected[i].NextDueAt.Before(selected[j].NextDueAt)
-		}
-		return selected[i].PersonID < selected[j].PersonID
-	})
-	out.Total = len(selected)
-	if page.Offset < len(selected) {
-		out.Items = selected[page.Offset:min(page.Offset+page.Limit, len(selected))]
-	}
-	for _, c := range counts {
-		out.Institutions = append(out.Institutions, *c)
-	}
-	sort.Slice(out.Institutions, func(i, j int) bool {
-		if out.Institutions[i].Overdue != out.Institutions[j].Overdue {
-			return out.Institutions[i].Overdue > out.Institutions[j].Overdue
-		}
-		return out.Institutions[i].InstitutionID < out.Institutions[j].InstitutionID
-	})
-	return out, nil
 }

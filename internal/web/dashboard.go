@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
@@ -14,32 +15,35 @@ import (
 
 // dashboardView is the area's aggregates for the caller's scope: cases per
 // category and status, overdue and escalated cases, the median time to
-// resolve, the visit plan, and the ledger download. It names nobody.
+// resolve, the visit plan's totals, and the ledger download. It names nobody;
+// the store hides the small cells from the roles that see aggregates only.
 type dashboardView struct {
 	Page
 	Region   string // filter: a region inside the scope
 	From, To string // filter: YYYY-MM-DD, cases recorded in [From, To]
 	Stats    model.NeedStats
-	// Suppressed is set for a role that sees aggregates only: counts of 1–4
-	// show as "<5" (DOMAIN.md: cells under 5 are suppressed).
-	Suppressed   bool
-	ByCategory   template.HTML
-	ByStatus     template.HTML
-	Median       string
-	Satisfaction string
-	Overdue      []caseRow // the most overdue cases, for roles that read cases
-	OverdueURL   string
-	Visits       *model.VisitPlan
-	LedgerURL    string
-	RegionLabel  string
+	// Suppressed is set when the store hid small cells (a leader): they show
+	// as "<5" (DOMAIN.md: cells under 5 are suppressed).
+	Suppressed    bool
+	ByCategory    template.HTML
+	ByStatus      template.HTML
+	Median        string
+	Satisfaction  string
+	OutcomePeriod string    // the days the median and the satisfaction describe
+	Overdue       []caseRow // the most overdue cases, for roles that read cases
+	OverdueURL    string
+	Visits        *model.VisitCounts
+	PlanURL       string // the visit plan, for roles that plan visits
+	LedgerURL     string
+	RegionLabel   string
 }
 
-// Count shows a count, suppressed under 5 for aggregate-only roles.
-func (v *dashboardView) Count(n int) string {
-	if v.Suppressed && n > 0 && n < 5 {
-		return "<5"
+// Count shows a count, "<5" when the store suppressed it.
+func (v *dashboardView) Count(n model.Count) string {
+	if n.IsSuppressed() {
+		return "<" + strconv.Itoa(model.SmallCell)
 	}
-	return strconv.Itoa(n)
+	return strconv.Itoa(int(n))
 }
 
 func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -52,7 +56,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	v := &dashboardView{Page: h.page(r, "web.dashboard.title"), Region: strings.TrimSpace(q.Get("region")),
-		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), Suppressed: !p.Can(auth.PermNeedRead)}
+		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 	v.Current = "dashboard"
 	f := model.NeedStatsFilter{}
 	fe := model.FieldErrors{}
@@ -86,17 +90,20 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Stats = stats
+	v.Stats, v.Suppressed, v.Visits = stats, stats.Suppressed, stats.Visits
 	v.RegionLabel = regionLabel(f.RegionCode)
 	if v.RegionLabel == "" {
 		v.RegionLabel = regionLabel(p.RegionCode)
 	}
-	if stats.MedianResolve > 0 {
-		v.Median = v.Span(stats.MedianResolve)
+	if stats.MedianResolveSeconds > 0 {
+		v.Median = v.Span(stats.MedianResolve())
 	}
 	if stats.MeanSatisfaction > 0 {
 		v.Satisfaction = strconv.FormatFloat(stats.MeanSatisfaction, 'f', 1, 64)
 	}
+	// The last day of [OutcomeFrom, OutcomeTo) is the one before its end.
+	last := stats.OutcomeTo.Add(-time.Millisecond)
+	v.OutcomePeriod = v.T("web.dashboard.outcome_period", stats.OutcomeFrom.In(chinaTime).Format(time.DateOnly), last.In(chinaTime).Format(time.DateOnly))
 	v.ByCategory, v.ByStatus = v.charts(stats)
 
 	if p.Can(auth.PermNeedRead) {
@@ -111,11 +118,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		v.OverdueURL = "/needs?overdue=1"
 	}
 	if p.Can(auth.PermVisitRead) {
-		plan, err := h.Store.VisitsDue(r.Context(), model.VisitDueFilter{RegionCode: f.RegionCode, Page: model.Page{Limit: 1}})
-		if err != nil {
-			return err
-		}
-		v.Visits = &plan
+		v.PlanURL = "/visits/due"
 	}
 	if p.Can(auth.PermLedgerExport) {
 		lq := url.Values{}
@@ -138,26 +141,21 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 
 // charts draws the counts per category and per status.
 func (v *dashboardView) charts(s model.NeedStats) (byCategory, byStatus template.HTML) {
-	perCat, perStatus := map[string]int{}, map[string]int{}
-	for _, c := range s.Counts {
-		perCat[c.Category] += c.Count
-		perStatus[c.Status] += c.Count
-	}
 	var cats, stats []bar
-	for _, c := range model.NeedCategories {
-		cats = append(cats, v.bar(v.Label("need.category", c), perCat[c], ""))
+	for _, c := range s.ByCategory {
+		cats = append(cats, v.bar(v.Label("need.category", c.Category), c.Count, ""))
 	}
 	statusClass := map[string]string{model.NeedOpen: "warn", model.NeedResolved: "ok", model.NeedClosed: "ok", model.NeedRejected: "muted"}
-	for _, st := range model.NeedStatuses {
-		stats = append(stats, v.bar(v.Label("need.status", st), perStatus[st], statusClass[st]))
+	for _, st := range s.ByStatus {
+		stats = append(stats, v.bar(v.Label("need.status", st.Status), st.Count, statusClass[st.Status]))
 	}
 	return barChart("chart-category", v.T("web.dashboard.by_category"), cats), barChart("chart-status", v.T("web.dashboard.by_status"), stats)
 }
 
 // bar is one bar, with a suppressed count drawn as nothing and shown as "<5".
-func (v *dashboardView) bar(label string, n int, class string) bar {
-	b := bar{Label: label, Value: n, Text: v.Count(n), Class: class}
-	if b.Text != strconv.Itoa(n) {
+func (v *dashboardView) bar(label string, n model.Count, class string) bar {
+	b := bar{Label: label, Value: int(n), Text: v.Count(n), Class: class}
+	if n.IsSuppressed() {
 		b.Value = 0
 	}
 	return b

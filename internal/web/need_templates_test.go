@@ -55,11 +55,12 @@ func needSamplePages(lang i18n.Lang, base func(string) Page, empty func() Page) 
 	}
 	plan := model.VisitPlan{Total: 2, People: 10, Due: 2, Overdue: 1, Institutions: []model.VisitInstitutionCount{{InstitutionID: 2, InstitutionName: "阜新市中心医院", People: 10, Due: 2, Overdue: 1}}}
 	dash := &dashboardView{Page: pg, Region: "210902", From: "2026-01-01", To: "2026-03-01",
-		Stats:  model.NeedStats{Total: 40, Active: 12, Overdue: 3, Escalated: 1, MedianResolve: 26 * time.Hour, Resolved: 20, MeanSatisfaction: 4.6},
-		Median: pg.Span(26 * time.Hour), Satisfaction: "4.6", Overdue: []caseRow{rowOf(c)}, OverdueURL: "/needs?overdue=1", Visits: &plan,
+		Stats:  model.NeedStats{Total: 40, Active: 12, Overdue: 3, Escalated: 1, MedianResolveSeconds: 26 * 3600, Resolved: 20, MeanSatisfaction: 4.6},
+		Median: pg.Span(26 * time.Hour), Satisfaction: "4.6", OutcomePeriod: pg.T("web.dashboard.outcome_period", "2026-01-01", "2026-03-01"),
+		Overdue: []caseRow{rowOf(c)}, OverdueURL: "/needs?overdue=1", Visits: &model.VisitCounts{People: 10, Due: 2, Overdue: 1}, PlanURL: "/visits/due",
 		LedgerURL: "/api/v1/ledger.xlsx?region=210902", RegionLabel: regionLabel("210902")}
-	dash.ByCategory, dash.ByStatus = dash.charts(model.NeedStats{Counts: []model.NeedCount{{Category: model.CategoryLiving, Status: model.NeedOpen, Count: 7},
-		{Category: model.CategorySafety, Status: model.NeedClosed, Count: 3}}})
+	dash.ByCategory, dash.ByStatus = dash.charts(model.NeedStats{ByCategory: []model.NeedCategoryCount{{Category: model.CategoryLiving, Count: 7},
+		{Category: model.CategorySafety, Count: 3}}, ByStatus: []model.NeedStatusCount{{Status: model.NeedOpen, Count: 7}, {Status: model.NeedClosed, Count: 3}}})
 
 	return map[string][2]any{
 		"need_list": {&needListView{Page: empty()}, &needListView{Page: pg, Filter: needFilterForm{Status: statusAll, Overdue: true, Assignee: assigneeMe},
@@ -110,8 +111,10 @@ func needExtraStates(lang i18n.Lang, s map[string][2]any) map[string][]any {
 	noMatch := *s["volunteer_show"][1].(*volunteerShowView)
 	noMatch.Found, noMatch.Pairings = nil, nil
 	leader := *s["dashboard"][1].(*dashboardView)
-	leader.Suppressed, leader.OverdueURL, leader.Visits, leader.Median, leader.Satisfaction = true, "", nil, "", ""
-	leader.ByCategory, leader.ByStatus = leader.charts(model.NeedStats{Counts: []model.NeedCount{{Category: model.CategoryLiving, Status: model.NeedOpen, Count: 3}}})
+	leader.Suppressed, leader.OverdueURL, leader.PlanURL, leader.Median, leader.Satisfaction = true, "", "", "", ""
+	leader.Visits = &model.VisitCounts{People: 40, Due: model.Suppressed, Overdue: 0}
+	leader.ByCategory, leader.ByStatus = leader.charts(model.NeedStats{ByCategory: []model.NeedCategoryCount{{Category: model.CategoryLiving, Count: model.Suppressed}},
+		ByStatus: []model.NeedStatusCount{{Status: model.NeedOpen, Count: model.Suppressed}}})
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	person := *s["person_show"][1].(*personShowView)
 	person.Casework = personCasework{Show: true, CanVisit: true, CanNeed: true, CanReport: true, ReadCases: true, ReadVisit: true, OpenTotal: 1,
