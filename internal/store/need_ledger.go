@@ -60,7 +60,7 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 			COALESCE(NULLIF(u.display_name, ''), u.username, v.name, ''), n.team_region_code, n.escalation_level, n.status, n.satisfaction,
 			n.created_at, n.due_at, n.resolved_at, n.closed_at, p.birth_date, n.family_member_id` + needFrom + "WHERE " + where + " AND n.id > " + b.add(last) +
 			" ORDER BY n.id LIMIT " + b.add(ledgerBatch)
-		rows, err := s.read.QueryContext(ctx, q, b...)
+		rows, err := s.scan.QueryContext(ctx, q, b...)
 		if err != nil {
 			return n, model.Internal(err)
 		}
@@ -173,7 +173,7 @@ func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64
 		for j, id := range chunk {
 			ph[j] = a.add(id)
 		}
-		rows, err := s.read.QueryContext(ctx, "SELECT person_id, care_needs, id, relation, sex, birth_date, lives_with FROM family_members WHERE person_id IN ("+
+		rows, err := s.scan.QueryContext(ctx, "SELECT person_id, care_needs, id, relation, sex, birth_date, lives_with FROM family_members WHERE person_id IN ("+
 			strings.Join(ph, ", ")+") ORDER BY person_id, id", a...)
 		if err != nil {
 			return nil, model.Internal(err)

@@ -70,7 +70,7 @@ func (s *Store) ledgerSteps(ctx context.Context, needIDs []int64, masked bool) (
 		for j, act := range ledgerActions {
 			acts[j] = a.add(act)
 		}
-		rows, err := s.read.QueryContext(ctx, `SELECT e.need_id, e.at, e.action, e.note, e.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
+		rows, err := s.scan.QueryContext(ctx, `SELECT e.need_id, e.at, e.action, e.note, e.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
 			e.assignee_volunteer_id, COALESCE(v.name, ''), e.satisfaction
 			FROM need_events e LEFT JOIN users u ON u.id = e.assignee_user_id LEFT JOIN volunteers v ON v.id = e.assignee_volunteer_id
 			WHERE e.need_id IN (`+strings.Join(ids, ", ")+`) AND e.action IN (`+strings.Join(acts, ", ")+`) ORDER BY e.need_id, e.id`, a...)

@@ -156,7 +156,7 @@ func needStatsWhere(pr *auth.Principal, f model.NeedStatsFilter, a *args) string
 // counted again by category.
 func (s *Store) needCounts(ctx context.Context, pr *auth.Principal, f model.NeedStatsFilter) (map[string]map[string]int, error) {
 	q, a := needCountsSQL(pr, f)
-	rows, err := s.read.QueryContext(ctx, q, a...)
+	rows, err := s.scan.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
@@ -204,7 +204,7 @@ func (s *Store) needCounts(ctx context.Context, pr *auth.Principal, f model.Need
 func (s *Store) countByCategory(ctx context.Context, pr *auth.Principal, f model.NeedStatsFilter, status string) (map[string]int, error) {
 	var a args
 	q := "SELECT n.category, COUNT(*) FROM needs n WHERE " + needStatsWhere(pr, f, &a) + " AND n.status = " + a.add(status) + " GROUP BY n.category"
-	rows, err := s.read.QueryContext(ctx, q, a...)
+	rows, err := s.scan.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
@@ -259,7 +259,7 @@ type needActive struct {
 func (s *Store) needActiveFigures(ctx context.Context, pr *auth.Principal, f model.NeedStatsFilter, now time.Time) (needActive, error) {
 	q, a := needActiveSQL(pr, f, now)
 	var o needActive
-	if err := s.read.QueryRowContext(ctx, q, a...).Scan(&o.overdue, &o.escalated); err != nil {
+	if err := s.scan.QueryRowContext(ctx, q, a...).Scan(&o.overdue, &o.escalated); err != nil {
 		return o, model.Internal(err)
 	}
 	return o, nil
@@ -293,7 +293,7 @@ func (s *Store) needOutcomes(ctx context.Context, pr *auth.Principal, f model.Ne
 	q, a := needOutcomesSQL(pr, f, from, to)
 	var o needOutcome
 	var median sql.NullInt64
-	if err := s.read.QueryRowContext(ctx, q, a...).Scan(&o.rated, &o.satisfactionSum, &o.resolved, &median); err != nil {
+	if err := s.scan.QueryRowContext(ctx, q, a...).Scan(&o.rated, &o.satisfactionSum, &o.resolved, &median); err != nil {
 		return o, model.Internal(err)
 	}
 	o.medianMS = median.Int64
@@ -327,7 +327,7 @@ func (s *Store) needPeriodFigures(ctx context.Context, pr *auth.Principal, f mod
 	var active needActive
 	var outcome needOutcome
 	q, a := needPeriodSQL(pr, f, now, from, to)
-	rows, err := s.read.QueryContext(ctx, q, a...)
+	rows, err := s.scan.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, active, outcome, model.Internal(err)
 	}

@@ -52,6 +52,7 @@ type Options struct {
 type Store struct {
 	engine Engine
 	read   *sql.DB // concurrent readers
+	scan   *sql.DB // SQLite: readers for aggregates over many rows (dashboard, visit plan, ledger)
 	write  *sql.DB // SQLite: one connection, so writers queue here instead of failing busy
 	seal   *seal.Sealer
 	now    func() time.Time
@@ -106,7 +107,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		}
 		s.read.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 		s.read.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
-		s.write = s.read
+		s.write, s.scan = s.read, s.read
 	} else {
 		s.engine = SQLite
 		if dsn == "" {
@@ -131,16 +132,24 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
 		s.ckpt.SetMaxOpenConns(1)
-		// Readers map the file (mmap_size, 1 GiB) instead of copying each page
-		// through a read call into a small cache: the dashboard and the visit
-		// plan read rows by rowid all over the table, and this halves what
-		// each costs. Their temporary tables and sorts stay in memory.
-		s.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=mmap_size(1073741824)&_pragma=temp_store(2)")
+		s.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=temp_store(2)")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
 		s.read.SetMaxOpenConns(2 * runtime.GOMAXPROCS(0))
 		s.read.SetMaxIdleConns(2 * runtime.GOMAXPROCS(0))
+		// The aggregate readers map the file (mmap_size, 1 GiB) instead of
+		// copying each page through a read call into a small cache: the
+		// dashboard, the visit plan and the ledger read rows all over the
+		// table, and this halves what each costs. The other readers do not:
+		// a mapped reader unmaps and maps again whenever the file has grown,
+		// which on a busy writer would cost every request.
+		s.scan, err = sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=mmap_size(1073741824)&_pragma=temp_store(2)")
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		s.scan.SetMaxOpenConns(runtime.GOMAXPROCS(0))
+		s.scan.SetMaxIdleConns(runtime.GOMAXPROCS(0))
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -172,6 +181,9 @@ func (s *Store) Close() error {
 	}
 	if s.read != nil && s.read != s.write {
 		err = errors.Join(err, s.read.Close())
+	}
+	if s.scan != nil && s.scan != s.read {
+		err = errors.Join(err, s.scan.Close())
 	}
 	return err
 }

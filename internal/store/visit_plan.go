@@ -87,7 +87,7 @@ func (s *Store) visitPlanPage(ctx context.Context, pr *auth.Principal, f model.V
 		q += " WHERE v.next_due < " + a.add(overdueBefore)
 	}
 	q += " ORDER BY v.next_due, v.id LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
-	rows, err := s.read.QueryContext(ctx, q, a...)
+	rows, err := s.scan.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, nil, model.Internal(err)
 	}
@@ -118,7 +118,7 @@ func (s *Store) visitTotals(ctx context.Context, pr *auth.Principal, f model.Vis
 	}
 	var a args
 	q := "WITH v AS MATERIALIZED (" + visitPlanSQL(pr, f, ivs, visitState, now, &a) + ") SELECT " + visitStateCounts + " FROM v"
-	if err := s.read.QueryRowContext(ctx, q, a...).Scan(&c.People, &c.Due, &c.Overdue); err != nil {
+	if err := s.scan.QueryRowContext(ctx, q, a...).Scan(&c.People, &c.Due, &c.Overdue); err != nil {
 		return c, model.Internal(err)
 	}
 	return c, nil
@@ -132,7 +132,7 @@ func (s *Store) visitInstitutionCounts(ctx context.Context, pr *auth.Principal, 
 	q := "WITH v AS MATERIALIZED (" + visitPlanSQL(pr, f, ivs, visitState, now, &a) + ") SELECT c.institution_id, i.name, c.people, c.due, c.overdue FROM (" +
 		"SELECT v.institution_id, " + visitStateCounts + " FROM v GROUP BY v.institution_id) c" +
 		" JOIN institutions i ON i.id = c.institution_id ORDER BY c.overdue DESC, c.institution_id"
-	rows, err := s.read.QueryContext(ctx, q, a...)
+	rows, err := s.scan.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
@@ -250,7 +250,7 @@ func (s *Store) visitDueRows(ctx context.Context, ids []int64, ivs visitInterval
 	q := "SELECT p.id, p.name, p.institution_id, i.name, p.region_code, p.last_visit_at, " + careSQL("p", &a) + ", " +
 		ivs.sql("p", &a, func(r visitRule) int { return r.plain }) + ", " + ivs.sql("p", &a, func(r visitRule) int { return r.care }) +
 		" FROM people p JOIN institutions i ON i.id = p.institution_id WHERE p.id IN (" + strings.Join(ph, ", ") + ")"
-	rows, err := s.read.QueryContext(ctx, q, a...)
+	rows, err := s.scan.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
