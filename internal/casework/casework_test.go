@@ -327,3 +327,17 @@ func containsAction(list []casework.Action, a casework.Action) bool {
 	}
 	return false
 }
+
+func TestMaskAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"海州区西山街道和平社区3号楼2单元501": "海州区西山街道…",
+		"和平社区5号": "和平社…",
+		"":       "",
+		"  ":     "",
+		"A":      "…",
+	} {
+		if got := casework.MaskAddress(in); got != want {
+			t.Errorf("MaskAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -38,6 +38,18 @@ func MaskName(name string) string {
 	return name[:size] + "某"
 }
 
+// MaskAddress keeps the first part of an address, the district and street a
+// volunteer may know before and after the case is theirs, and hides the rest
+// (海州区西山街道和平社区3号楼501 → 海州区西山街道…).
+func MaskAddress(addr string) string {
+	r := []rune(strings.TrimSpace(addr))
+	if len(r) == 0 {
+		return ""
+	}
+	keep := min(len(r)/2, 7)
+	return string(r[:keep]) + "…"
+}
+
 // PhoneVisibleToVolunteer reports whether the volunteer working a case may
 // see the contact phone in full: only while the case is assigned or in
 // progress, when they need to call.

@@ -82,6 +82,8 @@ func init() {
 		"web.need.assignee":           {"承办人", "Assignee"},
 		"web.need.unassigned":         {"未分派", "Unassigned"},
 		"web.need.description":        {"需求描述", "Description"},
+		"web.need.address":            {"服务地址", "Address for the help"},
+		"web.need.address_hint":       {"可选：送餐、上门照护的地址（如家属住址、宿舍），最多 200 字；志愿者只在办理期间看到全址。", "Optional: where meals or care go (the relative's home, a dormitory), at most 200 characters; a volunteer sees it whole only while working the case."},
 		"web.need.description_hint":   {"写清困难是什么、涉及谁、希望何时解决，最多 2000 字。", "Say what the difficulty is, whom it concerns and by when help is needed; at most 2000 characters."},
 		"web.need.urgency_hint":       {"默认期限：紧急 4 小时，高 24 小时，一般 72 小时，低 7 天（各地可调整）。", "Default deadlines: urgent 4 h, high 24 h, normal 72 h, low 7 days (regions may change them)."},
 		"web.need.due_optional":       {"办理期限（可不填）", "Deadline (optional)"},

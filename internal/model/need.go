@@ -92,6 +92,9 @@ type Need struct {
 	// ContactPhone is the family member's phone when the case concerns one who
 	// has a phone, else the person's; masked unless the viewer may see it in full.
 	ContactPhone    string        `json:"contact_phone,omitempty"`
+	// Address is where the help goes; a volunteer sees it whole only while
+	// the case is theirs and active, otherwise its first part (海州区西山街道…).
+	Address         string        `json:"address,omitempty"`
 	InstitutionID   int64         `json:"institution_id,omitempty"`
 	InstitutionName string        `json:"institution_name,omitempty"`
 	RegionCode      string        `json:"region_code"`
@@ -180,6 +183,8 @@ type NeedInput struct {
 	Description    string     `json:"description"`
 	Source         string     `json:"source"`
 	DueAt          *time.Time `json:"due_at"`
+	// Address is where the help goes (optional): the relative's home, a dormitory.
+	Address string `json:"address"`
 }
 
 // Normalize trims and checks the fields that need no database, and returns
@@ -202,8 +207,12 @@ func (in *NeedInput) Normalize() FieldErrors {
 	needChoice(fe, "urgency", in.Urgency, NeedUrgencies)
 	needChoice(fe, "source", in.Source, NeedSources)
 	CheckLongText(fe, "description", &in.Description, NeedTextMax, true)
+	checkText(fe, "address", &in.Address, NeedAddressMax, false)
 	return fe
 }
+
+// NeedAddressMax bounds a case's address in characters.
+const NeedAddressMax = 200
 
 func needChoice(fe FieldErrors, field, v string, values []string) {
 	if v == "" {

@@ -95,7 +95,7 @@ const needColumns = `n.id, n.person_id, p.name, p.phone_enc, n.family_member_id,
 	n.visit_id, n.institution_id, i.name, n.region_code, n.team_region_code, n.category, n.kind, n.urgency, n.description, n.source,
 	n.status, n.due_at, n.escalation_level, n.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
 	n.assignee_volunteer_id, COALESCE(v.name, ''), n.resolution, n.reject_reason, n.satisfaction, n.created_by, n.created_by_name,
-	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at`
+	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at, n.address_enc`
 
 const needFrom = ` FROM needs n JOIN people p ON p.id = n.person_id JOIN institutions i ON i.id = n.institution_id
 	LEFT JOIN family_members f ON f.id = n.family_member_id LEFT JOIN users u ON u.id = n.assignee_user_id
@@ -106,6 +106,7 @@ type needRow struct {
 	model.Need
 	personPhone []byte
 	familyPhone []byte
+	address     []byte // sealed
 	userID      *int64 // assignee user
 	volunteerID *int64 // assignee volunteer
 }
@@ -119,7 +120,7 @@ func scanNeed(row interface{ Scan(...any) error }) (needRow, error) {
 	err := row.Scan(&n.ID, &n.PersonID, &n.PersonName, &r.personPhone, &fam, &n.FamilyMemberName, &n.FamilyRelation, &r.familyPhone,
 		&visit, &n.InstitutionID, &n.InstitutionName, &n.RegionCode, &n.TeamRegionCode, &n.Category, &n.Kind, &n.Urgency, &n.Description, &n.Source,
 		&n.Status, &due, &n.EscalationLevel, &au, &userName, &av, &volName, &n.Resolution, &n.RejectReason, &sat, &createdBy, &n.RecordedBy,
-		&n.Version, &created, &updated, &assigned, &resolved, &closed)
+		&n.Version, &created, &updated, &assigned, &resolved, &closed, &r.address)
 	if err != nil {
 		return r, err
 	}
@@ -173,10 +174,16 @@ func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.N
 	if err != nil {
 		return n, false, fmt.Errorf("need %d phone: %w", n.ID, err)
 	}
+	if n.Address, err = s.seal.Open(r.address); err != nil {
+		return n, false, fmt.Errorf("need %d address: %w", n.ID, err)
+	}
 	if pr.Role == auth.RoleVolunteer && !pr.System {
 		n.PersonName = casework.MaskName(n.PersonName)
 		n.FamilyMemberName = casework.MaskName(n.FamilyMemberName)
 		n.InstitutionID, n.InstitutionName = 0, ""
+		if !casework.PhoneVisibleToVolunteer(n.Status) {
+			n.Address = casework.MaskAddress(n.Address)
+		}
 		if casework.PhoneVisibleToVolunteer(n.Status) && phone != "" {
 			n.ContactPhone = phone
 			return n, true, nil
@@ -609,15 +616,17 @@ func (s *Store) insertNeed(ctx context.Context, tx *needTx, pr *auth.Principal, 
 	n := &r.Need
 	due := n.DueAt
 	at := ms(now)
+	addr := s.seal.Seal(in.Address)
 	err := tx.QueryRowContext(ctx, `INSERT INTO needs (person_id, family_member_id, visit_id, region_code, institution_id, team_region_code,
-		category, kind, urgency, description, source, status, due_at, created_by, created_by_name, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id`,
+		category, kind, urgency, description, source, status, due_at, created_by, created_by_name, version, created_at, updated_at, address_enc)
+		VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15, $16) RETURNING id`,
 		in.PersonID, nullInt(in.FamilyMemberID), nullInt(visitID), n.RegionCode, n.InstitutionID, in.Category, in.Kind, in.Urgency,
-		in.Description, in.Source, model.NeedOpen, ms(due), nullID(pr.UserID), pr.Username, at).Scan(&n.ID)
+		in.Description, in.Source, model.NeedOpen, ms(due), nullID(pr.UserID), pr.Username, at, addr).Scan(&n.ID)
 	if err != nil {
 		return model.Internal(err)
 	}
 	n.PersonID, n.VisitID, n.TeamRegionCode = in.PersonID, visitID, n.RegionCode
+	r.address = addr
 	n.Category, n.Kind, n.Urgency, n.Description, n.Source, n.Status = in.Category, in.Kind, in.Urgency, in.Description, in.Source, model.NeedOpen
 	n.DueAt, n.CreatedAt, n.UpdatedAt, n.Version = fromMS(ms(due)), fromMS(at), fromMS(at), 1
 	n.RecordedBy, n.RecordedByID = pr.Username, nullToPtr(sql.NullInt64{Int64: pr.UserID, Valid: pr.UserID != 0})

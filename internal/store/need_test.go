@@ -757,3 +757,44 @@ func TestAFailedWriteInASharedCommitHurtsOnlyItsCase(t *testing.T) {
 		}
 	})
 }
+
+// TestTheAddressGoesToTheVolunteerOnlyWhileTheCaseIsTheirs: a case's
+// address is stored sealed; case workers read it whole, the volunteer reads
+// it whole while the case is assigned to them and in progress, and only its
+// first part before and after; a too long one is refused.
+func TestTheAddressGoesToTheVolunteerOnlyWhileTheCaseIsTheirs(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newNeedFixture(t, st, clock)
+		cw := f.as("cw_haizhou")
+		const addr = "海州区西山街道和平社区3号楼2单元501"
+		n := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Address = "  " + addr + " " }))
+		if n.Address != addr {
+			t.Fatalf("created with address %q", n.Address)
+		}
+		if _, err := st.CreateNeed(cw, f.newNeed(func(in *model.NeedInput) { in.Address = strings.Repeat("街", 201) })); code(err) != model.EInvalid {
+			t.Errorf("a 201-character address: %v", err)
+		}
+		n, err := st.AssignNeed(cw, n.ID, model.NeedAssign{VolunteerID: &f.wang.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vol := f.as("vol_wang")
+		got, err := st.GetNeed(vol, n.ID)
+		if err != nil || got.Address != addr {
+			t.Errorf("the assigned volunteer reads %q (%v)", got.Address, err)
+		}
+		if _, err := st.StartNeed(vol, n.ID, model.NeedStep{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ResolveNeed(vol, n.ID, model.NeedStep{Resolution: "已送餐上门"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err = st.GetNeed(vol, n.ID)
+		if err != nil || got.Address == addr || !strings.HasPrefix(addr, strings.TrimSuffix(got.Address, "…")) || got.Address == "" {
+			t.Errorf("after resolving, the volunteer reads %q (%v)", got.Address, err)
+		}
+		if got, err := st.GetNeed(cw, n.ID); err != nil || got.Address != addr {
+			t.Errorf("the case worker reads %q (%v)", got.Address, err)
+		}
+	})
+}

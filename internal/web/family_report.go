@@ -115,7 +115,7 @@ func (h *handlers) familyReportSubmit(w http.ResponseWriter, r *http.Request) er
 	// The form has no relative to choose: the link is for one. A value
 	// posted all the same goes to the store, which refuses any other.
 	f := needForm{FamilyMemberID: pf.Get("family_member_id"), Category: pf.Get("category"), Kind: pf.Get("kind"),
-		Urgency: pf.Get("urgency"), Description: pf.Get("description"), Source: model.SourceFamily}
+		Urgency: pf.Get("urgency"), Description: pf.Get("description"), Source: model.SourceFamily, Address: pf.Get("address")}
 	v := newFamilyReportView(r, link, f)
 	in, fe := f.input(link.PersonID)
 	if in.FamilyMemberID == nil && fe["family_member_id"].Key == "" {

@@ -21,6 +21,7 @@ type needForm struct {
 	Description    string
 	Source         string
 	DueAt          string // datetime-local, China time
+	Address        string
 }
 
 // newNeedForm reads the fields of a case from a posted form; prefix is ""
@@ -28,20 +29,22 @@ type needForm struct {
 func newNeedForm(pf url.Values, prefix string) needForm {
 	return needForm{FamilyMemberID: strings.TrimSpace(pf.Get(prefix + "family_member_id")), Category: pf.Get(prefix + "category"),
 		Kind: pf.Get(prefix + "kind"), Urgency: pf.Get(prefix + "urgency"), Description: pf.Get(prefix + "description"),
-		Source: pf.Get(prefix + "source"), DueAt: strings.TrimSpace(pf.Get(prefix + "due_at"))}
+		Source: pf.Get(prefix + "source"), DueAt: strings.TrimSpace(pf.Get(prefix + "due_at")), Address: pf.Get(prefix + "address")}
 }
 
 // blank reports whether nothing was typed in the block (the urgency select
 // starts on a value, so it does not count).
 func (f needForm) blank() bool {
-	return f.FamilyMemberID == "" && f.Category == "" && f.Kind == "" && strings.TrimSpace(f.Description) == "" && f.DueAt == ""
+	return f.FamilyMemberID == "" && f.Category == "" && f.Kind == "" && strings.TrimSpace(f.Description) == "" && f.DueAt == "" &&
+		strings.TrimSpace(f.Address) == ""
 }
 
 // input turns the form into a store input for person. Values the page
 // itself cannot read (a malformed date or id) are reported with the fields
 // the model checks without a database, so the user sees every problem at once.
 func (f needForm) input(person int64) (model.NeedInput, model.FieldErrors) {
-	in := model.NeedInput{PersonID: person, Category: f.Category, Kind: f.Kind, Urgency: f.Urgency, Description: f.Description, Source: f.Source}
+	in := model.NeedInput{PersonID: person, Category: f.Category, Kind: f.Kind, Urgency: f.Urgency, Description: f.Description, Source: f.Source,
+		Address: f.Address}
 	fe := model.FieldErrors{}
 	if id, ok := parseID(f.FamilyMemberID); !ok {
 		fe.Add("family_member_id", "field.choice")
