@@ -91,7 +91,7 @@ type Need struct {
 	FamilyRelation   string `json:"family_relation,omitempty"`
 	// ContactPhone is the family member's phone when the case concerns one who
 	// has a phone, else the person's; masked unless the viewer may see it in full.
-	ContactPhone    string        `json:"contact_phone,omitempty"`
+	ContactPhone string `json:"contact_phone,omitempty"`
 	// Address is where the help goes; a volunteer sees it whole only while
 	// the case is theirs and active, otherwise its first part (海州区西山街道…).
 	Address         string        `json:"address,omitempty"`
