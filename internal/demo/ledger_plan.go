@@ -121,15 +121,15 @@ type ledgerPlan struct {
 
 // ledgerPlanner draws the ledger.
 type ledgerPlanner struct {
-	r      *rand.Rand
-	p      plan
-	lp     ledgerPlan
-	people []int            // frontline people
-	haizh  []int            // frontline people of 海州区
-	care   map[string][]int // care need → frontline people with such a relative
-	rels   map[int][]int    // person → indexes in plan.family
-	paired map[int]int      // person → volunteer index
-	demoActive int          // active cases of the demo volunteer
+	r          *rand.Rand
+	p          plan
+	lp         ledgerPlan
+	people     []int            // frontline people
+	haizh      []int            // frontline people of 海州区
+	care       map[string][]int // care need → frontline people with such a relative
+	rels       map[int][]int    // person → indexes in plan.family
+	paired     map[int]int      // person → volunteer index
+	demoActive int              // active cases of the demo volunteer
 }
 
 func (lp *ledgerPlanner) county(person int) string {
@@ -213,7 +213,9 @@ func (lp *ledgerPlanner) volunteers() {
 				v.username, v.available = actorVolunteer, true
 				v.skills = []string{model.SkillChildcare, model.SkillEldercare, model.SkillShopping}
 			}
-			slices.SortFunc(v.skills, func(a, b string) int { return slices.Index(model.VolunteerSkills, a) - slices.Index(model.VolunteerSkills, b) })
+			slices.SortFunc(v.skills, func(a, b string) int {
+				return slices.Index(model.VolunteerSkills, a) - slices.Index(model.VolunteerSkills, b)
+			})
 			lp.add(ledgerEvent{at: time.Duration(len(lp.lp.volunteers)+1) * time.Minute, step: stepVolunteer, index: len(lp.lp.volunteers)})
 			lp.lp.volunteers = append(lp.lp.volunteers, v)
 		}
