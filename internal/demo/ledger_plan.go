@@ -24,10 +24,14 @@ const (
 	// overdue and not yet escalated when the demo starts (the real
 	// scheduler escalates them in its first minute).
 	quietEnd = time.Hour
+	// tickEvery is how often the scheduler runs during the fill: the live
+	// one runs every 15 s, but each run costs the fill time, and a case
+	// escalated up to two hours after its deadline tells the same story.
+	tickEvery = 2 * time.Hour
 	// ledgerCases and ledgerVisits are the size of the ledger; the worker
 	// account's own reports come on top.
-	ledgerCases      = 300
-	ledgerVisits     = 220
+	ledgerCases      = 280
+	ledgerVisits     = 160
 	volunteersHaizh  = 10 // in 海州区, the caseworker account's district
 	volunteersCounty = 4  // in each other district
 	ledgerPairings   = 30
@@ -171,7 +175,7 @@ func planLedger(p plan, seed int64) ledgerPlan {
 	}
 	lp.volunteers()
 	lp.pairings()
-	for at := time.Hour; at <= ledgerSpan-quietEnd; at += time.Hour {
+	for at := tickEvery; at <= ledgerSpan-quietEnd; at += tickEvery {
 		lp.add(ledgerEvent{at: at, step: stepTick})
 	}
 	lp.workerCases()
