@@ -469,6 +469,29 @@ func TestFillRefusesExistingData(t *testing.T) {
 			t.Errorf("fill: %v", err)
 		}
 	})
+	t.Run("a volunteer", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		name, phone, region := "别的志愿者", "13900000001", "210902"
+		if _, err := st.CreateVolunteer(sys, model.VolunteerInput{Name: &name, Phone: &phone, RegionCode: &region}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Fill(ctx, st, Options{People: 20, Clock: NewClock(nil)}); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), "1 volunteers") {
+			t.Errorf("fill: %v", err)
+		}
+	})
+	t.Run("a store that does not read the demo clock", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		clock := NewClock(nil)
+		if _, err := Fill(ctx, st, Options{People: 20, Clock: clock}); err == nil || !strings.Contains(err.Error(), "Options.Clock") {
+			t.Errorf("fill: %v", err)
+		}
+		if clock.Offset() != 0 {
+			t.Errorf("the clock is left shifted by %s", clock.Offset())
+		}
+		if regions, err := st.ListRegions(sys, "210902"); err != nil || len(regions) != 0 {
+			t.Errorf("a refused fill wrote %d streets (%v)", len(regions), err)
+		}
+	})
 	t.Run("a demo username", func(t *testing.T) {
 		st := testutil.NewStore(t, store.SQLite, nil)
 		u, pw, role, region := "leader", "Another-2026-pw", auth.RoleLeader, "21"
