@@ -35,8 +35,8 @@ func (c *Clock) Now() time.Time {
 // Offset is how far the clock is shifted from its base; zero outside Fill.
 func (c *Clock) Offset() time.Duration { return time.Duration(c.offset.Load()) }
 
-// real is the base time, unshifted.
-func (c *Clock) real() time.Time { return c.base() }
+// baseNow is the base time, unshifted.
+func (c *Clock) baseNow() time.Time { return c.base() }
 
 // setTo shifts the clock so that it reads t now (and runs on from there).
 func (c *Clock) setTo(t time.Time) { c.offset.Store(int64(t.Sub(c.base()))) }

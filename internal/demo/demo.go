@@ -137,7 +137,7 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	var start time.Time // of the ledger
 	if c := opt.Clock; c != nil {
 		defer c.reset()
-		start = c.real().Add(-ledgerSpan)
+		start = c.baseNow().Add(-ledgerSpan)
 		c.setTo(start.Add(-24 * time.Hour))
 		if d := st.Now().Sub(c.Now()); d < -time.Second || d > time.Second {
 			return Summary{}, errors.New("demo: the store does not read Options.Clock: open it with store.Options{Now: clock.Now}")

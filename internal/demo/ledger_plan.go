@@ -61,7 +61,6 @@ type plannedVolunteer struct {
 
 type plannedPairing struct {
 	volunteer, person int
-	at                time.Duration
 	days              int // length; 0 for open-ended
 }
 
@@ -267,7 +266,7 @@ func (lp *ledgerPlanner) pairings() {
 			days = 90
 		}
 		lp.add(ledgerEvent{at: time.Hour + time.Duration(len(lp.lp.pairings))*time.Minute, step: stepPairing, index: len(lp.lp.pairings)})
-		lp.lp.pairings = append(lp.lp.pairings, plannedPairing{volunteer: vol, person: person, at: time.Hour, days: days})
+		lp.lp.pairings = append(lp.lp.pairings, plannedPairing{volunteer: vol, person: person, days: days})
 	}
 }
 
