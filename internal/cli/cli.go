@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"houdun/internal/config"
 	"houdun/internal/i18n"
@@ -157,6 +158,11 @@ func newLogger(env Env) *slog.Logger {
 
 // openStore loads the key, opens the database and migrates it.
 func openStore(ctx context.Context, cfg config.Config, env Env, log *slog.Logger) (*store.Store, error) {
+	return openStoreAt(ctx, cfg, env, log, nil)
+}
+
+// openStoreAt is openStore with the clock the store reads (nil: time.Now).
+func openStoreAt(ctx context.Context, cfg config.Config, env Env, log *slog.Logger, now func() time.Time) (*store.Store, error) {
 	key, created, err := cfg.LoadKey()
 	if err != nil {
 		return nil, err
@@ -168,7 +174,7 @@ func openStore(ctx context.Context, cfg config.Config, env Env, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DB, store.Options{Sealer: s, Logger: log})
+	st, err := store.Open(ctx, cfg.DB, store.Options{Sealer: s, Logger: log, Now: now})
 	if err != nil {
 		return nil, err
 	}

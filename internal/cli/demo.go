@@ -27,7 +27,10 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		return usagef("--people must be between 10 and 2000000")
 	}
 	log := newLogger(env)
-	st, err := openStore(ctx, cfg, env, log)
+	// The fill moves this clock back to write eight weeks of the needs
+	// ledger on their days, and returns it to the real time before serving.
+	clock := demo.NewClock(time.Now)
+	st, err := openStoreAt(ctx, cfg, env, log, clock.Now)
 	if err != nil {
 		return err
 	}
@@ -40,11 +43,16 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	accounts := demo.Accounts()
 	if existing.Total == 0 {
 		fmt.Fprintf(env.Stdout, "filling %s with the demo city (%d people)…\n", redactDSN(cfg.DB), *people)
-		sum, err := demo.Fill(ctx, st, demo.Options{Seed: *seed, People: *people})
+		sum, err := demo.Fill(ctx, st, demo.Options{Seed: *seed, People: *people, Clock: clock})
 		if err != nil {
 			return err
 		}
+		if clock.Offset() != 0 {
+			return fmt.Errorf("demo: the clock is still shifted by %s after the fill", clock.Offset())
+		}
 		fmt.Fprintf(env.Stdout, "demo city ready: %d institutions, %d people, %d family members\n", sum.Institutions, sum.People, sum.FamilyMembers)
+		fmt.Fprintf(env.Stdout, "needs ledger of the last 8 weeks: %d cases, %d visits, %d volunteers (%d paired with families)\n",
+			sum.Cases, sum.Visits, sum.Volunteers, sum.Pairings)
 		accounts = sum.Accounts
 	} else {
 		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", redactDSN(cfg.DB), existing.Total)

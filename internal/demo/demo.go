@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/model"
@@ -27,6 +28,11 @@ const DefaultPeople = 20000
 type Options struct {
 	Seed   int64 // same seed, same city
 	People int   // default 20000
+	// Clock is the clock the store was opened with (store.Options{Now:
+	// Clock.Now}). Fill moves it back to tell the needs ledger of the last
+	// eight weeks and returns it to its base before it returns. Nil: the
+	// city without its ledger (no volunteers, visits or cases).
+	Clock *Clock
 }
 
 // Account is a demo login to print for the person trying the system.
@@ -51,7 +57,10 @@ func (a Account) OTPSecret() string {
 // it added below the national list.
 type Summary struct {
 	Regions, Institutions, People, FamilyMembers, Users int
-	Accounts                                            []Account
+	// The needs ledger: Visits counts every visit, those that recorded a
+	// case too.
+	Volunteers, Pairings, Visits, Cases int
+	Accounts                            []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -105,8 +114,13 @@ func Accounts() []Account {
 // institutions, one of the demo's streets or a demo username; those checks
 // come first, so a refused Fill writes nothing.
 //
-// Fill acts as the command-line system principal (auth.System()) whatever
-// ctx carries, and every write is audited as the system's.
+// Fill writes the city as the command-line system principal (auth.System())
+// whatever ctx carries, audited as the system's. With opt.Clock, it then
+// plays the needs ledger of the last eight weeks (ledger_plan.go) as the demo
+// accounts would have: the case workers register volunteers, visit and record
+// cases, the counsellor and the demo volunteer work theirs, the worker
+// reports their own, and the scheduler escalates what passes its deadline.
+// The city is dated the day before the ledger starts.
 //
 // Fill is not one transaction (each store method commits its own), so an
 // error half way — a full disk — leaves part of a city: start again with a
@@ -119,6 +133,15 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	p := build(opt)
 	if err := checkEmpty(sys, st, p); err != nil {
 		return Summary{}, err
+	}
+	var start time.Time // of the ledger
+	if c := opt.Clock; c != nil {
+		defer c.reset()
+		start = c.baseNow().Add(-ledgerSpan)
+		c.setTo(start.Add(-24 * time.Hour))
+		if d := st.Now().Sub(c.Now()); d < -time.Second || d > time.Second {
+			return Summary{}, errors.New("demo: the store does not read Options.Clock: open it with store.Options{Now: clock.Now}")
+		}
 	}
 	var sum Summary
 	for _, r := range p.regions {
@@ -176,6 +199,7 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, fmt.Errorf("demo: the worker account's person is missing: %w", err)
 	}
 	workerID := found.Items[0].ID
+	as := actors{"": sys}
 	for _, a := range accounts {
 		in := model.UserInput{Username: &a.Username, DisplayName: &a.displayName, Password: &a.Password, Role: &a.Role}
 		switch {
@@ -187,9 +211,11 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		default:
 			in.RegionCode = &a.region
 		}
-		if _, err := st.CreateUser(sys, in); err != nil {
+		u, err := st.CreateUser(sys, in)
+		if err != nil {
 			return sum, fmt.Errorf("demo: user %s: %w", a.Username, err)
 		}
+		as[a.Username] = actorOf(ctx, u)
 		if secret := a.OTPSecret(); secret != "" {
 			if err := st.EnrolOTP(sys, a.Username, secret); err != nil {
 				return sum, fmt.Errorf("demo: authenticator of %s: %w", a.Username, err)
@@ -198,6 +224,11 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		sum.Users++
 	}
 	sum.Accounts = Accounts()
+	if opt.Clock != nil {
+		if err := fillLedger(ctx, st, opt.Clock, start, p, planLedger(p, opt.Seed), as, &sum); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
 }
 
@@ -216,6 +247,13 @@ func checkEmpty(ctx context.Context, st *store.Store, p plan) error {
 	if people.Total > 0 || insts.Total > 0 {
 		return fmt.Errorf("%w: it already holds %d people and %d institutions; the demo city is only made in an empty database (start with a new database file)",
 			ErrNotEmpty, people.Total, insts.Total)
+	}
+	vols, err := st.ListVolunteers(ctx, model.VolunteerFilter{Page: model.Page{Limit: 1}})
+	if err != nil {
+		return fmt.Errorf("demo: count volunteers: %w", err)
+	}
+	if vols.Total > 0 {
+		return fmt.Errorf("%w: it already holds %d volunteers", ErrNotEmpty, vols.Total)
 	}
 	for _, r := range p.regions {
 		_, err := st.GetRegion(ctx, r.Code)

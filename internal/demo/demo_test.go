@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/ident"
@@ -468,6 +469,29 @@ func TestFillRefusesExistingData(t *testing.T) {
 			t.Errorf("fill: %v", err)
 		}
 	})
+	t.Run("a volunteer", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		name, phone, region := "别的志愿者", "13900000001", "210902"
+		if _, err := st.CreateVolunteer(sys, model.VolunteerInput{Name: &name, Phone: &phone, RegionCode: &region}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Fill(ctx, st, Options{People: 20, Clock: NewClock(nil)}); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), "1 volunteers") {
+			t.Errorf("fill: %v", err)
+		}
+	})
+	t.Run("a store that does not read the demo clock", func(t *testing.T) {
+		st := testutil.NewStore(t, store.SQLite, nil)
+		clock := NewClock(nil)
+		if _, err := Fill(ctx, st, Options{People: 20, Clock: clock}); err == nil || !strings.Contains(err.Error(), "Options.Clock") {
+			t.Errorf("fill: %v", err)
+		}
+		if clock.Offset() != 0 {
+			t.Errorf("the clock is left shifted by %s", clock.Offset())
+		}
+		if regions, err := st.ListRegions(sys, "210902"); err != nil || len(regions) != 0 {
+			t.Errorf("a refused fill wrote %d streets (%v)", len(regions), err)
+		}
+	})
 	t.Run("a demo username", func(t *testing.T) {
 		st := testutil.NewStore(t, store.SQLite, nil)
 		u, pw, role, region := "leader", "Another-2026-pw", auth.RoleLeader, "21"
@@ -546,5 +570,347 @@ func BenchmarkFill20000(b *testing.B) {
 		b.ReportMetric(float64(sum.FamilyMembers), "family/op")
 		st.Close()
 		b.StartTimer()
+	}
+}
+
+// ledgerNow is the "real" time of the ledger tests: the base of the demo
+// clock, frozen, so that two fills write the same times.
+var ledgerNow = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// fillLedgerStore fills a new store of engine e with the city and its ledger.
+func fillLedgerStore(t *testing.T, e store.Engine, seed int64) (*store.Store, Summary) {
+	t.Helper()
+	clock := NewClock(func() time.Time { return ledgerNow })
+	st := testutil.NewStore(t, e, clock.Now)
+	sum, err := Fill(context.Background(), st, Options{Seed: seed, People: testPeople, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clock.Offset() != 0 || !st.Now().Equal(ledgerNow) {
+		t.Fatalf("after the fill the clock is shifted by %s", clock.Offset())
+	}
+	return st, sum
+}
+
+// allNeeds pages through ListNeeds as the principal of ctx.
+func allNeeds(t testing.TB, ctx context.Context, st *store.Store, f model.NeedFilter) []model.Need {
+	t.Helper()
+	var out []model.Need
+	for f.Page = (model.Page{Limit: 200}); ; f.Page.Offset += 200 {
+		list, err := st.ListNeeds(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, list.Items...)
+		if f.Page.Offset+200 >= list.Total {
+			return out
+		}
+	}
+}
+
+// ledgerDigest is a fingerprint of the ledger that does not depend on row ids.
+func ledgerDigest(t testing.TB, st *store.Store) string {
+	sys := testutil.System()
+	var lines []string
+	for _, n := range allNeeds(t, sys, st, model.NeedFilter{}) {
+		events, err := st.ListNeedEvents(sys, n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []string
+		for _, e := range events {
+			steps = append(steps, e.Action+"@"+e.At.Format(time.RFC3339)+"/"+e.Username+"/"+e.Note)
+		}
+		assignee := ""
+		if n.Assignee != nil {
+			assignee = n.Assignee.Name
+		}
+		sat := 0
+		if n.Satisfaction != nil {
+			sat = *n.Satisfaction
+		}
+		lines = append(lines, strings.Join([]string{n.PersonName, n.FamilyMemberName, n.Category, n.Kind, n.Urgency, n.Source, n.Description,
+			n.Status, n.TeamRegionCode, fmt.Sprint(n.EscalationLevel), assignee, fmt.Sprint(sat), n.DueAt.Format(time.RFC3339),
+			strings.Join(steps, ";")}, "|"))
+	}
+	visits, err := st.ListVisits(sys, model.VisitFilter{Page: model.Page{Limit: 500}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range visits.Items {
+		lines = append(lines, strings.Join([]string{"visit", v.PersonName, v.Channel, v.Target, v.VisitedAt.Format(time.RFC3339), v.Visitor, v.Notes}, "|"))
+	}
+	vols, err := st.ListVolunteers(sys, model.VolunteerFilter{Page: model.Page{Limit: 500}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vols.Items {
+		lines = append(lines, strings.Join([]string{"volunteer", v.Name, v.RegionCode, strings.Join(v.Skills, ","), fmt.Sprint(v.Available), v.Username}, "|"))
+	}
+	return digest(lines)
+}
+
+func TestFillLedger(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			st, sum := fillLedgerStore(t, e, 7)
+			t.Logf("ledger: %d cases, %d visits, %d volunteers, %d pairings", sum.Cases, sum.Visits, sum.Volunteers, sum.Pairings)
+			as := func(username string) context.Context {
+				return auth.WithPrincipal(context.Background(), login(t, st, username, "Demo-2026-"+username))
+			}
+			city := as("caseworker-city")
+			all := allNeeds(t, city, st, model.NeedFilter{})
+
+			t.Run("the summary counts what is there", func(t *testing.T) {
+				if sum.Cases != len(all) || sum.Cases < 250 {
+					t.Errorf("cases: summary %d, listed %d", sum.Cases, len(all))
+				}
+				visits, err := st.ListVisits(city, model.VisitFilter{})
+				if err != nil || visits.Total != sum.Visits || sum.Visits < 200 {
+					t.Errorf("visits: summary %d, listed %d (%v)", sum.Visits, visits.Total, err)
+				}
+				vols, err := st.ListVolunteers(city, model.VolunteerFilter{})
+				if err != nil || vols.Total != sum.Volunteers || sum.Volunteers < 30 {
+					t.Errorf("volunteers: summary %d, listed %d (%v)", sum.Volunteers, vols.Total, err)
+				}
+				pairings, err := st.ListPairings(city, model.PairingFilter{})
+				if err != nil || pairings.Total != sum.Pairings || sum.Pairings < 20 {
+					t.Errorf("pairings: summary %d, listed %d (%v)", sum.Pairings, pairings.Total, err)
+				}
+			})
+
+			t.Run("every category, kind, urgency, source and status occurs", func(t *testing.T) {
+				seen := map[string]bool{}
+				for _, n := range all {
+					for _, v := range []string{"category:" + n.Category, "kind:" + n.Kind, "urgency:" + n.Urgency, "source:" + n.Source, "status:" + n.Status} {
+						seen[v] = true
+					}
+					if n.CreatedAt.Before(ledgerNow.Add(-ledgerSpan)) || n.CreatedAt.After(ledgerNow) {
+						t.Errorf("case %d recorded at %s, outside the ledger's weeks", n.ID, n.CreatedAt)
+					}
+				}
+				for _, l := range []struct {
+					name string
+					vs   []string
+				}{{"category", model.NeedCategories}, {"urgency", model.NeedUrgencies}, {"source", model.NeedSources}, {"status", model.NeedStatuses}} {
+					for _, v := range l.vs {
+						if !seen[l.name+":"+v] {
+							t.Errorf("no case of %s %s", l.name, v)
+						}
+					}
+				}
+				kinds := 0
+				for _, k := range model.NeedKinds {
+					if seen["kind:"+k] {
+						kinds++
+					}
+				}
+				if kinds < 12 {
+					t.Errorf("only %d kinds of need", kinds)
+				}
+			})
+
+			t.Run("the district's case worker sees open and overdue cases of 海州区", func(t *testing.T) {
+				cw := as("caseworker")
+				open := allNeeds(t, cw, st, model.NeedFilter{Status: []string{model.NeedOpen}})
+				overdue := allNeeds(t, cw, st, model.NeedFilter{Overdue: true})
+				if len(open) < 5 || len(overdue) == 0 {
+					t.Errorf("海州区: %d open, %d overdue", len(open), len(overdue))
+				}
+				for _, n := range slices.Concat(open, overdue) {
+					if !strings.HasPrefix(n.RegionCode, haizhou) {
+						t.Errorf("case %d of region %s in 海州区's list", n.ID, n.RegionCode)
+					}
+					if !n.DueAt.After(ledgerNow.Add(-ledgerSpan)) {
+						t.Errorf("case %d due %s", n.ID, n.DueAt)
+					}
+				}
+				for _, n := range overdue {
+					if !n.Overdue || n.DueAt.After(ledgerNow) {
+						t.Errorf("case %d in the overdue list, due %s", n.ID, n.DueAt)
+					}
+				}
+				inbox, err := st.ListInbox(cw, false, model.Page{Limit: 10})
+				if err != nil || inbox.Total == 0 {
+					t.Errorf("the case worker's inbox: %d (%v)", inbox.Total, err)
+				}
+			})
+
+			t.Run("cases past their deadline went up to the city's team", func(t *testing.T) {
+				escalated := allNeeds(t, city, st, model.NeedFilter{Escalated: true, TeamRegionCode: cityCode})
+				active := 0
+				for _, n := range escalated {
+					if n.EscalationLevel < 1 {
+						t.Errorf("case %d at level %d with the city's team", n.ID, n.EscalationLevel)
+					}
+					if slices.Contains(model.NeedActiveStatuses, n.Status) {
+						active++
+					}
+				}
+				if len(escalated) < 10 || active < 3 {
+					t.Errorf("%d escalated to the city, %d of them active", len(escalated), active)
+				}
+				// Step by step: a street's cases go to the district first;
+				// none went past the city to the province.
+				for _, n := range allNeeds(t, city, st, model.NeedFilter{Escalated: true}) {
+					if len(n.TeamRegionCode) < len(cityCode) || !strings.HasPrefix(n.RegionCode, n.TeamRegionCode) || n.TeamRegionCode == n.RegionCode {
+						t.Errorf("case %d of %s escalated to %s", n.ID, n.RegionCode, n.TeamRegionCode)
+					}
+				}
+			})
+
+			t.Run("the volunteer sees only the cases assigned to them", func(t *testing.T) {
+				vctx := as("volunteer")
+				vols, err := st.ListVolunteers(city, model.VolunteerFilter{Page: model.Page{Limit: 500}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var mine int64
+				for _, v := range vols.Items {
+					if v.Username == "volunteer" {
+						mine = v.ID
+						if !strings.HasPrefix(v.RegionCode, haizhou) {
+							t.Errorf("the demo volunteer is registered in %s", v.RegionCode)
+						}
+					}
+				}
+				if mine == 0 {
+					t.Fatal("no volunteer record linked to the volunteer account")
+				}
+				seen := allNeeds(t, vctx, st, model.NeedFilter{})
+				assigned := allNeeds(t, city, st, model.NeedFilter{AssigneeVolunteerID: mine})
+				active := 0
+				for _, n := range seen {
+					if n.Assignee == nil || n.Assignee.VolunteerID == nil || *n.Assignee.VolunteerID != mine {
+						t.Errorf("the volunteer sees case %d assigned to %+v", n.ID, n.Assignee)
+					}
+					if slices.Contains(model.NeedActiveStatuses, n.Status) {
+						active++
+					}
+				}
+				if len(seen) != len(assigned) || active < 2 {
+					t.Errorf("the volunteer sees %d cases (%d active), %d are assigned to them", len(seen), active, len(assigned))
+				}
+				pairings, err := st.ListPairings(city, model.PairingFilter{VolunteerID: mine})
+				if err != nil || pairings.Total < 1 {
+					t.Errorf("the demo volunteer's pairings: %d (%v)", pairings.Total, err)
+				}
+			})
+
+			t.Run("the worker sees their own reports", func(t *testing.T) {
+				wctx := as("worker")
+				pr := auth.FromContext(wctx)
+				mine := allNeeds(t, wctx, st, model.NeedFilter{})
+				self := 0
+				for _, n := range mine {
+					if n.PersonID != pr.PersonID {
+						t.Errorf("the worker sees case %d of person %d", n.ID, n.PersonID)
+					}
+					if n.RecordedBy == "worker" && n.Source == model.SourceSelf {
+						self++
+					}
+				}
+				if self < 2 {
+					t.Errorf("the worker reported %d of the %d cases they see", self, len(mine))
+				}
+			})
+
+			t.Run("the leader's dashboard has figures", func(t *testing.T) {
+				stats, err := st.NeedStats(as("leader"), model.NeedStatsFilter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !stats.Suppressed || stats.Total < 200 || stats.Active < 20 || stats.Resolved < 50 || stats.MeanSatisfaction == 0 || stats.MedianResolveSeconds == 0 {
+					t.Errorf("leader's stats: %+v", stats)
+				}
+				if stats.Visits == nil || stats.Visits.People == 0 {
+					t.Errorf("leader's visit figures: %+v", stats.Visits)
+				}
+			})
+
+			t.Run("case histories have the steps of their status", func(t *testing.T) {
+				sys := testutil.System()
+				want := map[string][]string{
+					model.NeedClosed:   {model.EventCreated, model.EventAssigned, model.EventStarted, model.EventResolved, model.EventClosed},
+					model.NeedResolved: {model.EventCreated, model.EventAssigned, model.EventStarted, model.EventResolved},
+					model.NeedRejected: {model.EventCreated, model.EventRejected},
+				}
+				reopened := 0
+				for _, n := range all {
+					events, err := st.ListNeedEvents(sys, n.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var steps []string
+					for i, e := range events {
+						if i > 0 && e.At.Before(events[i-1].At) {
+							t.Errorf("case %d: %s before %s", n.ID, e.Action, events[i-1].Action)
+						}
+						switch e.Action {
+						case model.EventEscalated:
+							if !strings.HasPrefix(n.RegionCode, e.TeamRegionCode) || len(e.TeamRegionCode) < len(cityCode) || e.Username != "scheduler" {
+								t.Errorf("case %d escalated to %q by %q", n.ID, e.TeamRegionCode, e.Username)
+							}
+							continue
+						case model.EventReopened:
+							reopened++
+							steps = nil // the second round
+							continue
+						}
+						steps = append(steps, e.Action)
+					}
+					if len(events) == 0 || events[0].Action != model.EventCreated || !events[0].At.Equal(n.CreatedAt) {
+						t.Errorf("case %d does not start with its recording", n.ID)
+						continue
+					}
+					w, ok := want[n.Status]
+					if n.Status == model.NeedRejected {
+						steps = slices.DeleteFunc(steps, func(s string) bool { return s == model.EventAssigned })
+					}
+					if ok && slices.Contains(steps, model.EventCreated) && !slices.Equal(steps, w) {
+						t.Errorf("case %d (%s): steps %v, want %v", n.ID, n.Status, steps, w)
+					}
+					if ok && !slices.Contains(steps, model.EventCreated) && !slices.Equal(append([]string{model.EventCreated}, steps...), w) {
+						t.Errorf("reopened case %d (%s): steps after reopening %v", n.ID, n.Status, steps)
+					}
+					if n.Status == model.NeedRejected && n.RejectReason == "" || n.Status == model.NeedClosed && n.Satisfaction == nil {
+						t.Errorf("case %d (%s) without its reason or satisfaction", n.ID, n.Status)
+					}
+				}
+				if reopened < 3 {
+					t.Errorf("%d cases reopened", reopened)
+				}
+			})
+
+			t.Run("the audit chain holds", func(t *testing.T) {
+				n, err := st.VerifyAuditChain(testutil.System())
+				if err != nil || n < 1000 {
+					t.Errorf("audit chain: %d rows, %v", n, err)
+				}
+			})
+
+			t.Run("the same seed writes the same ledger", func(t *testing.T) {
+				again, _ := fillLedgerStore(t, e, 7)
+				if a, b := ledgerDigest(t, st), ledgerDigest(t, again); a != b {
+					t.Errorf("two fills with seed 7 differ: %s, %s", a, b)
+				}
+			})
+		})
+	}
+}
+
+func TestLedgerPlanIsDeterministic(t *testing.T) {
+	p := build(Options{Seed: 42, People: 3000})
+	a, b := planLedger(p, 42), planLedger(p, 42)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two ledger plans with the same seed differ")
+	}
+	for i, e := range a.events {
+		if e.at <= 0 || e.at >= ledgerSpan {
+			t.Errorf("event %d at %s, outside the span", i, e.at)
+		}
+		if e.step == stepTick && e.at > ledgerSpan-quietEnd {
+			t.Errorf("a scheduler run in the quiet end, at %s", e.at)
+		}
 	}
 }
