@@ -2,6 +2,7 @@ package demo
 
 import (
 	"cmp"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -338,6 +339,7 @@ func (lp *ledgerPlanner) oneCase() {
 	c := plannedCase{person: person, relative: relative, kind: k, assignVolunteer: -1}
 	c.in = model.NeedInput{Category: k.category, Kind: k.kind, Urgency: pickWeighted(lp.r, k.urgency),
 		Description: lp.pickS(k.texts), Source: pickWeighted(lp.r, sources)}
+	c.in.Address = demoAddress(person, k.kind)
 	c.staff = actorCity
 	if lp.county(person) == haizhou {
 		c.staff = actorDistrict
@@ -548,4 +550,18 @@ func (lp *ledgerPlanner) oneVisit() {
 	lp.lp.visits = append(lp.lp.visits, plannedVisit{person: person, channel: pickWeighted(lp.r, channels),
 		target: pickWeighted(lp.r, visitTargets), notes: lp.pickS(visitNotes), actor: actor})
 	lp.add(ledgerEvent{at: lp.dur(3*time.Hour, ledgerSpan-10*time.Minute), step: stepVisit, index: idx})
+}
+
+// homeCompounds are made-up residential compounds for the demo's addresses.
+var homeCompounds = []string{"和平小区", "新华园", "西山家园", "矿工花园", "玉龙新城", "解放小区", "红帽子佳苑", "北苑小区", "清河湾", "细河人家"}
+
+// demoAddress gives the cases whose help goes to a home (meals, supplies,
+// care of the old and the young) an address that stays the same for a
+// person; no random draw, so the rest of the plan is as before.
+func demoAddress(person int, kind string) string {
+	switch kind {
+	case model.KindEldercare, model.KindMeals, model.KindSupplies, model.KindChildcare:
+		return fmt.Sprintf("%s%d号楼%d单元%d室", homeCompounds[person%len(homeCompounds)], person/7%24+1, person%3+1, (person/3%6+1)*100+person%4+1)
+	}
+	return ""
 }
