@@ -307,3 +307,22 @@ func TestALinksReportsAreLimitedProtectedAndAuditedWithoutTheToken(t *testing.T)
 		}
 	})
 }
+
+// TestGuessingLinkTokensIsSlowedLikeGuessingPasswords: every token that does
+// not work uses up the address's login budget; past it the address gets 429
+// before any token is looked up.
+func TestGuessingLinkTokensIsSlowedLikeGuessingPasswords(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newLinkSite(t, st, clock)
+		guesser := s.browser()
+		for i := range 10 {
+			if r := guesser.get("/f/" + strings.Repeat(string(rune('a'+i)), 43)); r.status != http.StatusNotFound {
+				t.Fatalf("guess %d: %d", i+1, r.status)
+			}
+		}
+		if r := guesser.get("/f/" + strings.Repeat("z", 43)); r.status != http.StatusTooManyRequests {
+			t.Fatalf("the eleventh guess: %d", r.status)
+		}
+	})
+}

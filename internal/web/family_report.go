@@ -48,9 +48,19 @@ func linkHeaders(w http.ResponseWriter) {
 }
 
 // openLink returns r acting as the link of its token, and the link.
+// A token that does not work counts as a failed login of the address: the
+// same budget slows guessing tokens (and the denial rows it writes) as
+// guessing passwords.
 func (h *handlers) openLink(r *http.Request) (*http.Request, model.FamilyLink, error) {
-	pr, link, err := h.Store.AuthenticateFamilyLink(r.Context(), r.PathValue("token"), httpx.ClientIP(r.Context()))
+	ip := httpx.ClientIP(r.Context())
+	if !h.Login.Allow(ip) {
+		return r, model.FamilyLink{}, model.Errorf(model.ERateLimited, "error.rate_limited")
+	}
+	pr, link, err := h.Store.AuthenticateFamilyLink(r.Context(), r.PathValue("token"), ip)
 	if err != nil {
+		if model.ErrorCode(err) == model.ENotFound {
+			h.Login.Failed(ip)
+		}
 		return r, link, err
 	}
 	return r.WithContext(auth.WithPrincipal(r.Context(), pr)), link, nil
