@@ -20,6 +20,18 @@ type myCase struct {
 	Progress []progressStep
 }
 
+// caseCard is what the case_card part shows: the page, one case, and
+// whether it is the worker's own list (titles link to the case page) rather
+// than a relative's link page.
+type caseCard struct {
+	P      Page
+	C      myCase
+	Worker bool
+}
+
+// Card binds a case to the page for the case_card part.
+func (p Page) Card(c myCase, worker bool) caseCard { return caseCard{P: p, C: c, Worker: worker} }
+
 // progressStep is one stage of a case's life as the worker follows it.
 type progressStep struct {
 	Text    string

@@ -29,7 +29,8 @@ type renderer struct {
 	pages map[string]*template.Template
 }
 
-// newRenderer parses every page of templates/ with layout.html.
+// newRenderer parses every page of templates/ with layout.html and the
+// shared parts (parts_*.html).
 func newRenderer() (*renderer, error) {
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -38,10 +39,10 @@ func newRenderer() (*renderer, error) {
 	rd := &renderer{pages: map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "parts_") {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", f)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts_*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
