@@ -163,7 +163,7 @@ func optTime(v int64) *time.Time {
 // surname only, no institution, and the contact phone in full only while the
 // case is active; everyone else the phone masked (full numbers go through the
 // audited reveal of the person). fullPhone reports whether the full phone was shown.
-func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.Need, fullPhone bool, err error) {
+func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.Need, fullContact bool, err error) {
 	n = r.Need
 	n.Overdue = casework.Overdue(n.Status, n.DueAt, now)
 	enc := r.personPhone
@@ -181,13 +181,15 @@ func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.N
 		n.PersonName = casework.MaskName(n.PersonName)
 		n.FamilyMemberName = casework.MaskName(n.FamilyMemberName)
 		n.InstitutionID, n.InstitutionName = 0, ""
-		if !casework.PhoneVisibleToVolunteer(n.Status) {
-			n.Address = casework.MaskAddress(n.Address)
+		if casework.PhoneVisibleToVolunteer(n.Status) {
+			// The contact the task needs, in full: the read is audited as such.
+			n.ContactPhone = maskOptional(phone)
+			if phone != "" {
+				n.ContactPhone = phone
+			}
+			return n, phone != "" || n.Address != "", nil
 		}
-		if casework.PhoneVisibleToVolunteer(n.Status) && phone != "" {
-			n.ContactPhone = phone
-			return n, true, nil
-		}
+		n.Address = casework.MaskAddress(n.Address)
 	}
 	n.ContactPhone = maskOptional(phone)
 	return n, false, nil
@@ -229,7 +231,7 @@ func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
 	}
 	detail := ""
 	if full {
-		detail = "contact_phone=full"
+		detail = "contact=full" // the volunteer read the phone and address whole
 	}
 	return n, s.Audit(ctx, ActNeedRead, "need", strconv.FormatInt(id, 10), model.OutcomeOK, detail)
 }

@@ -18,8 +18,9 @@ import (
 // arriving together (a hotline's busy hour, a district's import through the
 // API) are therefore written in shared transactions: the first caller to find
 // no batch under way leads one, taking every call queued meanwhile; each case
-// gets a savepoint of its own, so that a refused case (an unknown person, a
-// family member of another person) fails alone and leaves the others. After
+// is checked before it is written, so that a refused case (an unknown person,
+// a family member of another person) fails alone and leaves the others
+// (writeNeedBatch). After
 // its batch the leader hands the lead to the next waiting call and returns,
 // so that no caller serves others for long. A lone caller is written at once.
 // PostgreSQL has its own group commit and concurrent writers: each case there

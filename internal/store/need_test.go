@@ -783,6 +783,10 @@ func TestTheAddressGoesToTheVolunteerOnlyWhileTheCaseIsTheirs(t *testing.T) {
 		if err != nil || got.Address != addr {
 			t.Errorf("the assigned volunteer reads %q (%v)", got.Address, err)
 		}
+		audit, err := st.ListAudit(testutil.As(auditor()), model.AuditFilter{Action: store.ActNeedRead})
+		if err != nil || len(audit.Items) == 0 || audit.Items[0].Username != "vol_wang" || audit.Items[0].Detail != "contact=full" {
+			t.Errorf("the volunteer's read of the whole address is not audited as such: %+v (%v)", audit.Items, err)
+		}
 		if _, err := st.StartNeed(vol, n.ID, model.NeedStep{}); err != nil {
 			t.Fatal(err)
 		}

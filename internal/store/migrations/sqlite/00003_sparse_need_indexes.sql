@@ -1,7 +1,7 @@
 -- +goose Up
 -- A new case has no family member, visit or assignee in most instances, and
 -- an index entry for each NULL costs every case recorded (four of the needs
--- table's thirteen index entries) and answers no query: every lookup by
+-- table's twelve index entries) and answers no query: every lookup by
 -- these columns asks for a value. The indexes keep only the rows that have one.
 DROP INDEX needs_family_member;
 DROP INDEX needs_visit;
