@@ -404,6 +404,20 @@ type NeedStatsFilter struct {
 // twice that). Any other period is a from/to away.
 const NeedOutcomeDays = 30
 
+// OutcomeWindow is the period the outcome figures describe at now: the
+// filter's From and To, To defaulting to now and From to NeedOutcomeDays
+// before To.
+func (f NeedStatsFilter) OutcomeWindow(now time.Time) (from, to time.Time) {
+	from, to = f.From, f.To
+	if to.IsZero() {
+		to = now
+	}
+	if from.IsZero() {
+		from = to.AddDate(0, 0, -NeedOutcomeDays)
+	}
+	return from, to
+}
+
 // NeedCount is the number of cases of one category in one status.
 type NeedCount struct {
 	Category string `json:"category"`

@@ -37,11 +37,7 @@ func caseWorkingRoles() []string {
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound when the
 // case is missing or out of scope.
 func (s *Store) AssignableUsers(ctx context.Context, needID int64) ([]model.AssignableUser, error) {
-	pr, err := principal(ctx, auth.PermNeedAssign)
-	if err != nil {
-		return nil, err
-	}
-	n, err := s.getNeed(ctx, s.read, pr, needID)
+	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +131,7 @@ func (s *Store) assignableUsers(ctx context.Context, pr *auth.Principal, n needR
 // the case now.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound.
 func (s *Store) Assignees(ctx context.Context, needID int64) ([]model.AssigneeOption, error) {
-	pr, err := principal(ctx, auth.PermNeedAssign)
-	if err != nil {
-		return nil, err
-	}
-	n, err := s.getNeed(ctx, s.read, pr, needID)
+	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
@@ -177,4 +169,15 @@ func (s *Store) Assignees(ctx context.Context, needID int64) ([]model.AssigneeOp
 		}
 	}
 	return out, nil
+}
+
+// caseToAssign reads a case in the caller's scope for the proposals of whom
+// to assign it to (need.assign).
+func (s *Store) caseToAssign(ctx context.Context, needID int64) (*auth.Principal, needRow, error) {
+	pr, err := principal(ctx, auth.PermNeedAssign)
+	if err != nil {
+		return nil, needRow{}, err
+	}
+	n, err := s.getNeed(ctx, s.read, pr, needID)
+	return pr, n, err
 }

@@ -43,14 +43,7 @@ func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.N
 		return out, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	now := s.now()
-	out.OutcomeTo = f.To
-	if out.OutcomeTo.IsZero() {
-		out.OutcomeTo = now
-	}
-	out.OutcomeFrom = f.From
-	if out.OutcomeFrom.IsZero() {
-		out.OutcomeFrom = out.OutcomeTo.AddDate(0, 0, -model.NeedOutcomeDays)
-	}
+	out.OutcomeFrom, out.OutcomeTo = f.OutcomeWindow(now)
 	from, to := ms(out.OutcomeFrom), ms(out.OutcomeTo)
 	var (
 		wg      sync.WaitGroup

@@ -24,14 +24,7 @@ func (s *Store) NeedStatsReferenceForTest(ctx context.Context, f model.NeedStats
 	out := model.NeedStats{Counts: []model.NeedCount{}}
 	pr := auth.FromContext(ctx)
 	now := s.now()
-	out.OutcomeTo = f.To
-	if out.OutcomeTo.IsZero() {
-		out.OutcomeTo = now
-	}
-	out.OutcomeFrom = f.From
-	if out.OutcomeFrom.IsZero() {
-		out.OutcomeFrom = out.OutcomeTo.AddDate(0, 0, -model.NeedOutcomeDays)
-	}
+	out.OutcomeFrom, out.OutcomeTo = f.OutcomeWindow(now)
 	volunteers, err := queryIDs(ctx, s.read, "SELECT id FROM volunteers WHERE user_id = $1", pr.UserID)
 	if err != nil {
 		return out, err

@@ -337,11 +337,7 @@ func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) e
 // above it) whose skills match the need, most matching skills first; at most 20.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound.
 func (s *Store) ProposedVolunteers(ctx context.Context, needID int64) ([]model.VolunteerProposal, error) {
-	pr, err := principal(ctx, auth.PermNeedAssign)
-	if err != nil {
-		return nil, err
-	}
-	n, err := s.getNeed(ctx, s.read, pr, needID)
+	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err
 	}
