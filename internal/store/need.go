@@ -414,12 +414,22 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[m
 	if err != nil {
 		return out, err
 	}
+	var whole []string // cases whose phone or address a volunteer sees whole
 	for _, r := range rows {
-		n, _, err := s.present(pr, r, now)
+		n, full, err := s.present(pr, r, now)
 		if err != nil {
 			return out, model.Internal(err)
 		}
+		if full {
+			whole = append(whole, strconv.FormatInt(n.ID, 10))
+		}
 		out.Items = append(out.Items, n)
+	}
+	if len(whole) > 0 {
+		// As GetNeed: a list that shows contacts whole is a read of them.
+		if err := s.Audit(ctx, ActNeedRead, "need", strings.Join(whole, ","), model.OutcomeOK, "contact=full"); err != nil {
+			return out, err
+		}
 	}
 	if len(ids) < page.Limit && (page.Offset == 0 || len(ids) > 0) {
 		out.Total = page.Offset + len(ids)

@@ -787,6 +787,13 @@ func TestTheAddressGoesToTheVolunteerOnlyWhileTheCaseIsTheirs(t *testing.T) {
 		if err != nil || len(audit.Items) == 0 || audit.Items[0].Username != "vol_wang" || audit.Items[0].Detail != "contact=full" {
 			t.Errorf("the volunteer's read of the whole address is not audited as such: %+v (%v)", audit.Items, err)
 		}
+		if l, err := st.ListNeeds(vol, model.NeedFilter{}); err != nil || len(l.Items) != 1 || l.Items[0].Address != addr {
+			t.Fatalf("the volunteer's list: %+v (%v)", l.Items, err)
+		}
+		audit, err = st.ListAudit(testutil.As(auditor()), model.AuditFilter{Action: store.ActNeedRead})
+		if err != nil || len(audit.Items) < 2 || audit.Items[0].ObjectID != strconv.FormatInt(n.ID, 10) || audit.Items[0].Detail != "contact=full" {
+			t.Errorf("the volunteer's list showing the whole address is not audited: %+v (%v)", audit.Items, err)
+		}
 		if _, err := st.StartNeed(vol, n.ID, model.NeedStep{}); err != nil {
 			t.Fatal(err)
 		}
