@@ -86,3 +86,13 @@ type ImportResult struct {
 	Unchanged int  `json:"unchanged"`
 	DryRun    bool `json:"dry_run"`
 }
+
+// AuditVerification is the result of one check of the audit chain.
+type AuditVerification struct {
+	At       time.Time `json:"at"`
+	OK       bool      `json:"ok"`
+	Rows     int       `json:"rows"`                // rows checked
+	BrokenID int64     `json:"broken_id,omitempty"` // the first row that does not verify
+	Reason   string    `json:"reason,omitempty"`    // link, hash, legacy or unkeyed
+	Via      string    `json:"via"`                 // start, daily, cli or backup
+}

@@ -29,8 +29,9 @@ const version byte = 1
 // Sealer encrypts with AES-256-GCM and hashes with HMAC-SHA-256, each under
 // its own key derived from the master key.
 type Sealer struct {
-	aead    cipher.AEAD
-	hashKey []byte
+	aead     cipher.AEAD
+	hashKey  []byte
+	auditKey []byte // keys the audit chain: a subkey of its own, so a field hash never doubles as a chain link
 	hmacs   sync.Pool // keyed HMAC states, reused: setting one up costs more than hashing an ID
 }
 
@@ -47,6 +48,10 @@ func New(master []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
+	auditKey, err := hkdf.Key(sha256.New, master, nil, "houdun audit chain v1", 32)
+	if err != nil {
+		return nil, err
+	}
 	block, err := aes.NewCipher(encKey)
 	if err != nil {
 		return nil, err
@@ -55,7 +60,7 @@ func New(master []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	sl := &Sealer{aead: aead, hashKey: hashKey}
+	sl := &Sealer{aead: aead, hashKey: hashKey, auditKey: auditKey}
 	sl.hmacs.New = func() any { return hmac.New(sha256.New, sl.hashKey) }
 	return sl, nil
 }
@@ -107,6 +112,13 @@ func (s *Sealer) Hash(kind, normalised string) []byte {
 	sum := m.Sum(nil)
 	s.hmacs.Put(m)
 	return sum
+}
+
+// AuditMAC returns a fresh HMAC-SHA-256 under the audit chain's subkey
+// (HKDF of the master key, info "houdun audit chain v1"): whoever can write
+// the database but does not hold the key cannot recompute a chain link.
+func (s *Sealer) AuditMAC() hash.Hash {
+	return hmac.New(sha256.New, s.auditKey)
 }
 
 // NewKey returns a fresh random master key.

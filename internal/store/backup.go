@@ -12,7 +12,7 @@ var ErrBackupPostgres = errors.New("PostgreSQL databases are backed up with pg_d
 
 // Backup writes a consistent copy of a live SQLite database to dest with
 // VACUUM INTO (never a file copy of a live database) and checks the copy with
-// PRAGMA integrity_check. The encryption key is not in the copy: back up the
+// PRAGMA integrity_check and by verifying its audit chain. The encryption key is not in the copy: back up the
 // key file separately.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	if s.engine != SQLite {
@@ -35,6 +35,11 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	if result != "ok" {
 		return fmt.Errorf("backup: integrity check of %s failed: %s", dest, result)
+	}
+	// The copy's audit chain, under the same key: a backup of a trail that
+	// was tampered with is no backup to rely on.
+	if _, err := copyStore.VerifyAuditChain(ctx); err != nil {
+		return fmt.Errorf("backup: audit chain of %s: %w", dest, err)
 	}
 	return nil
 }

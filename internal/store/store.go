@@ -194,8 +194,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// Migrate brings the schema up to date and loads the national region list
-// into an empty regions table.
+// Migrate brings the schema up to date, keys an audit chain written before
+// the key (once; see keyAuditChain) and loads the national region list into
+// an empty regions table.
 func (s *Store) Migrate(ctx context.Context) error {
 	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
 	if s.engine == Postgres {
@@ -211,6 +212,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if err := s.keyAuditChain(ctx); err != nil {
+		return fmt.Errorf("store: key the audit chain: %w", err)
 	}
 	return s.loadNationalRegions(ctx)
 }
