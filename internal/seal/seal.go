@@ -31,8 +31,8 @@ const version byte = 1
 type Sealer struct {
 	aead     cipher.AEAD
 	hashKey  []byte
-	auditKey []byte // keys the audit chain: a subkey of its own, so a field hash never doubles as a chain link
-	hmacs   sync.Pool // keyed HMAC states, reused: setting one up costs more than hashing an ID
+	auditKey []byte    // keys the audit chain: a subkey of its own, so a field hash never doubles as a chain link
+	hmacs    sync.Pool // keyed HMAC states, reused: setting one up costs more than hashing an ID
 }
 
 // New derives the encryption and hashing keys from a 32-byte master key.
