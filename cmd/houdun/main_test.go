@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite" // the test edits the database behind the binary's back
 )
 
 // buildBinary compiles houdun once per test run, without cgo as it ships.
@@ -178,6 +181,30 @@ func TestBinary(t *testing.T) {
 			}
 		case <-time.After(30 * time.Second):
 			t.Fatal("server did not stop within 30 s of SIGTERM")
+		}
+	})
+	t.Run("audit verify exits 1 naming the first row edited behind the triggers", func(t *testing.T) {
+		out, errOut, code := run(t, bin, "", "audit", "verify", "--db", db)
+		if code != 0 || !strings.Contains(out, "rows checked") {
+			t.Fatalf("audit verify: exit %d: %s %s", code, out, errOut)
+		}
+		raw, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		for _, q := range []string{"DROP TRIGGER audit_log_no_update", "UPDATE audit_log SET username = 'mallory' WHERE id = 2"} {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		raw.Close()
+		_, errOut, code = run(t, bin, "", "audit", "verify", "--db", db)
+		if code != 1 || !strings.Contains(errOut, "row 2") {
+			t.Fatalf("audit verify of an edited row: exit %d, stderr %q", code, errOut)
+		}
+		if _, errOut, code := run(t, bin, "", "backup", "--db", db, filepath.Join(dir, "tampered.db")); code != 1 || !strings.Contains(errOut, "row 2") {
+			t.Fatalf("backup of an edited chain: exit %d, stderr %q", code, errOut)
 		}
 	})
 }

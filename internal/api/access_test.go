@@ -78,6 +78,7 @@ var access = []string{
 	"POST   /api/v1/users/{id}/otp/reset                     403      204/404  403     403        403        403       403     403       403     403     403",
 
 	"GET    /api/v1/audit                                    403      403      200     403        403        403       403     403       403     403     403",
+	"GET    /api/v1/audit/verification                       403      403      200     403        403        403       403     403       403     403     403",
 
 	// The needs ledger. Volunteers reach the cases assigned to them (in scope)
 	// and no other, even in their district; counselors reach psychological
@@ -288,7 +289,8 @@ func probes() map[string]probe {
 			return call{Method: "POST", Path: "/api/v1/users/" + id(s.user.ID) + "/otp/reset"}
 		}},
 
-		"GET /api/v1/audit": {build: fixed("GET", "/api/v1/audit")},
+		"GET /api/v1/audit":              {build: fixed("GET", "/api/v1/audit")},
+		"GET /api/v1/audit/verification": {build: fixed("GET", "/api/v1/audit/verification")},
 	}
 	maps.Copy(ps, needProbes())
 	maps.Copy(ps, familyLinkProbes())

@@ -35,3 +35,23 @@ func (h *handlers) listAudit(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, list)
 	return nil
 }
+
+// auditVerification is the newest check of the audit chain; checked is false
+// before the first.
+type auditVerification struct {
+	Checked bool `json:"checked"`
+	*model.AuditVerification
+}
+
+func (h *handlers) getAuditVerification(w http.ResponseWriter, r *http.Request) error {
+	v, ok, err := h.Store.LastAuditVerification(r.Context())
+	if err != nil {
+		return err
+	}
+	out := auditVerification{Checked: ok}
+	if ok {
+		out.AuditVerification = &v
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -61,6 +61,7 @@ func (h *handlers) routes() []route {
 		{Method: "POST", Path: "/api/v1/users/{id}/otp/reset", Handler: h.resetOTP},
 
 		{Method: "GET", Path: "/api/v1/audit", Handler: h.listAudit},
+		{Method: "GET", Path: "/api/v1/audit/verification", Handler: h.getAuditVerification},
 
 		// The needs ledger (需求困难台账).
 		{Method: "POST", Path: "/api/v1/needs", Handler: h.createNeed},

@@ -48,6 +48,7 @@ func commands() []command {
 		{"import", "import people or families from .xlsx or .csv: import people|families FILE", runImport},
 		{"export", "export people to .xlsx or .csv: export people FILE", runExport},
 		{"user", "manage accounts: user add --username U --role ROLE ... | user reset-otp --username U", runUser},
+		{"audit", "verify the audit chain under the key: audit verify (exit 1 names the first broken row)", runAudit},
 		{"backup", "write a checked copy of a SQLite database: backup FILE", runBackup},
 		{"key", "print a new random encryption key for HOUDUN_KEY", runKey},
 		{"version", "print the version", runVersion},

@@ -27,7 +27,13 @@ const DefaultInterval = 15 * time.Second
 const (
 	JobDeadlines = "need.deadlines" // reminders before and at each deadline
 	JobEscalate  = "need.escalate"  // escalation of overdue cases
+
+	JobAuditVerify = "audit.verify" // the audit chain's check, added by the server
 )
+
+// AuditVerifyInterval is how often the server verifies the audit chain
+// (and once at start).
+const AuditVerifyInterval = 24 * time.Hour
 
 // Func is one run of a job at now.
 type Func func(ctx context.Context, now time.Time) error

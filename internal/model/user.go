@@ -94,5 +94,5 @@ type AuditVerification struct {
 	Rows     int       `json:"rows"`                // rows checked
 	BrokenID int64     `json:"broken_id,omitempty"` // the first row that does not verify
 	Reason   string    `json:"reason,omitempty"`    // link, hash, legacy or unkeyed
-	Via      string    `json:"via"`                 // start, daily, cli or backup
+	Via      string    `json:"via"`                 // start, daily or cli
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/config"
@@ -19,7 +21,8 @@ import (
 // often). The worker runs beside the scheduler rather than as one of its
 // jobs because the scheduler runs its jobs one after another, and a webhook
 // receiver taking its full timeout must not hold back an escalation. Both
-// use the store's clock. Bad SMTP settings stop the start.
+// use the store's clock. The scheduler also verifies the audit chain, at
+// start and then every day. Bad SMTP settings stop the start.
 func (s *Server) startJobs(ctx context.Context, wg *sync.WaitGroup) error {
 	mailer, err := notify.NewMailer(s.cfg.SMTP)
 	if err != nil {
@@ -34,8 +37,33 @@ func (s *Server) startJobs(ctx context.Context, wg *sync.WaitGroup) error {
 		return fmt.Errorf("mail channel: %w", err)
 	}
 	sched := &jobs.Scheduler{Store: s.st, Clock: s.st.Now, Interval: s.cfg.JobInterval, Log: s.log}
+	sched.Every(jobs.JobAuditVerify, jobs.AuditVerifyInterval, s.verifyAuditChain())
 	worker := &notify.Deliverer{Store: s.st, Now: s.st.Now, Log: s.log, Mail: mailer}
 	wg.Go(func() { sched.Run(ctx) })
 	wg.Go(func() { worker.Run(ctx, s.cfg.JobInterval) })
 	return nil
+}
+
+// verifyAuditChain is the audit chain's check, recorded for the auditor
+// (the /audit page, GET /api/v1/audit/verification) and logged: the first
+// run, at start, is "start", the later ones "daily". A broken chain is
+// logged as an error naming the row; it does not stop the server.
+func (s *Server) verifyAuditChain() jobs.Func {
+	var runs atomic.Int64
+	return func(ctx context.Context, now time.Time) error {
+		via := "daily"
+		if runs.Add(1) == 1 {
+			via = "start"
+		}
+		v, err := s.st.CheckAuditChain(ctx, via)
+		if err != nil {
+			return err
+		}
+		if v.OK {
+			s.log.Info("audit chain verified", "job", jobs.JobAuditVerify, "via", via, "rows", v.Rows)
+		} else {
+			s.log.Error("audit chain broken", "job", jobs.JobAuditVerify, "via", via, "row", v.BrokenID, "reason", v.Reason, "rows_ok", v.Rows)
+		}
+		return nil
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"houdun/internal/auth"
 	"houdun/internal/config"
 	"houdun/internal/model"
 	"houdun/internal/server"
@@ -193,5 +194,45 @@ func TestServeRefusesBadMailSettings(t *testing.T) {
 	err = server.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil))).Serve(context.Background(), ln)
 	if err == nil || !strings.Contains(err.Error(), "HOUDUN_SMTP_FROM") {
 		t.Errorf("Serve = %v", err)
+	}
+}
+
+// TestServeVerifiesTheAuditChainAtStartAndDaily: the running server checks
+// the audit chain as it starts and again a day later, and records each
+// check for the auditor.
+func TestServeVerifiesTheAuditChainAtStartAndDaily(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			clock := testutil.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+			st := testutil.NewStore(t, e, clock.Now)
+			auditor := testutil.As(&auth.Principal{UserID: 9, Username: "aud", Role: auth.RoleAuditor})
+			cfg := config.Default()
+			cfg.JobInterval = 20 * time.Millisecond
+			var logs logBuffer
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- server.New(cfg, st, slog.New(slog.NewTextHandler(&logs, nil))).Serve(ctx, ln) }()
+			last := func() model.AuditVerification {
+				v, _, err := st.LastAuditVerification(auditor)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			eventually(t, "the chain is verified at start", func() bool { v := last(); return v.Via == "start" && v.OK })
+			clock.Advance(24*time.Hour + time.Second)
+			eventually(t, "the chain is verified a day later", func() bool { v := last(); return v.Via == "daily" && v.OK })
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(logs.String(), "audit chain verified") {
+				t.Errorf("no log line of the check:\n%s", logs.String())
+			}
+		})
 	}
 }

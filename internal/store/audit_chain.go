@@ -157,7 +157,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context) (int, error) {
 // CheckAuditChain verifies the chain and records the result as an audit row
 // (action audit.verify; object_id the first broken row), which
 // LastAuditVerification reads back for the auditor. via says who asked:
-// start, daily, cli or backup. A broken chain is a result, not an error: the
+// start, daily or cli. A broken chain is a result, not an error: the
 // error is for a check that could not run.
 func (s *Store) CheckAuditChain(ctx context.Context, via string) (model.AuditVerification, error) {
 	v := model.AuditVerification{At: s.now().UTC(), Via: via}
