@@ -45,4 +45,3 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "audit chain ok: %d rows checked\n", v.Rows)
 	return nil
 }
-
