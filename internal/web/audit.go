@@ -70,6 +70,10 @@ type auditListView struct {
 	ObjectTypes []option
 	Entries     []auditRow
 	Pager       pager
+	// Chain is the newest check of the audit chain, in words; ChainBroken
+	// marks a check that found tampering.
+	Chain       string
+	ChainBroken bool
 }
 
 type auditRow struct {
@@ -129,6 +133,9 @@ func (h *handlers) auditList(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Pager = newPager("/audit", f.values(), list.Total, list.Offset, list.Limit)
 	}
+	if err := h.setChain(r, v); err != nil {
+		return err
+	}
 	for _, a := range auditActionChoices() {
 		v.Actions = append(v.Actions, option{Value: a, Text: v.Label("audit_action", a), Selected: a == f.Action})
 	}
@@ -136,5 +143,22 @@ func (h *handlers) auditList(w http.ResponseWriter, r *http.Request) error {
 		v.ObjectTypes = append(v.ObjectTypes, option{Value: t, Text: v.Label("audit_object", t), Selected: t == f.ObjectType})
 	}
 	h.render(w, r, status, "audit_list", v)
+	return nil
+}
+
+// setChain puts the newest check of the audit chain on the page.
+func (h *handlers) setChain(r *http.Request, v *auditListView) error {
+	c, ok, err := h.Store.LastAuditVerification(r.Context())
+	if err != nil {
+		return err
+	}
+	switch {
+	case !ok:
+		v.Chain = v.T("web.audit.chain_none")
+	case c.OK:
+		v.Chain = v.T("web.audit.chain_ok", formatTime(c.At), v.Label("audit_via", c.Via), c.Rows)
+	default:
+		v.Chain, v.ChainBroken = v.T("web.audit.chain_broken", formatTime(c.At), v.Label("audit_via", c.Via), c.BrokenID, v.Label("audit_reason", c.Reason)), true
+	}
 	return nil
 }

@@ -1,0 +1,24 @@
+package i18n
+
+// Texts of the audit trail's own checks: the keyed chain's verification as
+// the auditor sees it, the audit log's filters and export, and the labels of
+// the audit rows written by reads of lists.
+func init() {
+	add(map[string][2]string{
+		"audit_action.audit.verify": {"校验审计链", "Verify audit chain"},
+		"audit_action.audit.rekey":  {"审计链改用密钥", "Key the audit chain"},
+		"audit_action.export.audit": {"导出审计日志", "Export audit trail"},
+
+		"web.audit.chain":        {"审计链校验", "Audit chain check"},
+		"web.audit.chain_ok":     {"最近一次校验（%s，%s）：%d 条记录完整，未发现篡改。", "Last check (%s, %s): %d entries intact, no tampering found."},
+		"web.audit.chain_broken": {"最近一次校验（%s，%s）发现审计记录被篡改：第一条不符的记录编号为 #%d（%s）。请立即报告安全管理员，并与备份核对。", "The last check (%s, %s) found the audit trail tampered with: the first entry that does not verify is #%d (%s). Report it to the security administrator at once and compare with a backup."},
+		"web.audit.chain_none":   {"审计链尚未校验过；服务启动时与每日自动校验，也可在服务器上运行 houdun audit verify。", "The audit chain has not been checked yet; it is checked at server start and daily, or with houdun audit verify on the server."},
+		"audit_via.start":        {"服务启动时", "at server start"},
+		"audit_via.daily":        {"每日校验", "daily check"},
+		"audit_via.cli":          {"命令行", "command line"},
+		"audit_reason.link":      {"前后记录的链接断开：有记录被删除、插入或调换", "the link to the entry before is broken: an entry was removed, inserted or moved"},
+		"audit_reason.hash":      {"记录内容或哈希被改动，或哈希不是用本系统密钥计算的", "the entry or its hash was changed, or the hash was not made with this system's key"},
+		"audit_reason.legacy":    {"启用密钥之前审计链已被破坏", "the chain was broken before it was keyed"},
+		"audit_reason.unkeyed":   {"审计链尚未改用密钥（数据库未迁移）", "the chain is not keyed yet (the database was not migrated)"},
+	})
+}
