@@ -5,9 +5,19 @@ package i18n
 // the audit rows written by reads of lists.
 func init() {
 	add(map[string][2]string{
-		"audit_action.audit.verify": {"校验审计链", "Verify audit chain"},
-		"audit_action.audit.rekey":  {"审计链改用密钥", "Key the audit chain"},
-		"audit_action.export.audit": {"导出审计日志", "Export audit trail"},
+		"audit_action.audit.verify":   {"校验审计链", "Verify audit chain"},
+		"audit_action.audit.rekey":    {"审计链改用密钥", "Key the audit chain"},
+		"audit_action.export.audit":   {"导出审计日志", "Export audit trail"},
+		"audit_action.person.list":    {"查看人员名单", "List people"},
+		"audit_action.need.list":      {"查看需求列表", "List cases"},
+		"audit_action.visit.list":     {"查看走访记录列表", "List visits"},
+		"audit_action.visit.read":     {"查看走访记录", "View visit"},
+		"audit_action.visit.due":      {"查看走访计划", "View visit plan"},
+		"audit_action.volunteer.list": {"查看志愿者名单", "List volunteers"},
+		"audit_action.volunteer.read": {"查看志愿者", "View volunteer"},
+		"audit_action.pairing.list":   {"查看结对列表", "List pairings"},
+		"audit_action.pairing.read":   {"查看结对", "View pairing"},
+		"outcome.not_found":           {"未找到", "Not found"},
 
 		"web.audit.chain":        {"审计链校验", "Audit chain check"},
 		"web.audit.chain_ok":     {"最近一次校验（%s，%s）：%d 条记录完整，未发现篡改。", "Last check (%s, %s): %d entries intact, no tampering found."},

@@ -77,6 +77,9 @@ const (
 	OutcomeOK     = "ok"
 	OutcomeDenied = "denied"
 	OutcomeFailed = "failed"
+	// OutcomeNotFound is a read of a record that is missing or out of the
+	// caller's scope: a probe, answered 404.
+	OutcomeNotFound = "not_found"
 )
 
 // ImportResult counts what an import did (or would do, in a dry run).

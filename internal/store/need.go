@@ -220,7 +220,7 @@ func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
 	}
 	r, err := s.getNeed(ctx, s.read, pr, id)
 	if err != nil {
-		return model.Need{}, err
+		return model.Need{}, s.auditRead(ctx, pr, err, ActNeedRead, "need", id, "")
 	}
 	n, full, err := s.present(pr, r, s.now())
 	if err != nil {
@@ -398,7 +398,7 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[m
 	if err != nil {
 		return out, err
 	}
-	page := clampPage(f.Page)
+	page := clampPageFor(ctx, f.Page)
 	out.Limit, out.Offset = page.Limit, page.Offset
 	now := s.now()
 	var a args
@@ -433,13 +433,32 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[m
 	}
 	if len(ids) < page.Limit && (page.Offset == 0 || len(ids) > 0) {
 		out.Total = page.Offset + len(ids)
-		return out, nil
+		return out, s.auditList(ctx, pr, nil, ActNeedList, "need", needListDetail(f), len(out.Items), out.Total, page)
 	}
 	var b args
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM needs n WHERE "+needFilter(pr, f, now, &b), b...).Scan(&out.Total); err != nil {
 		return out, model.Internal(err)
 	}
-	return out, nil
+	return out, s.auditList(ctx, pr, nil, ActNeedList, "need", needListDetail(f), len(out.Items), out.Total, page)
+}
+
+// needListDetail names a case list's filter.
+func needListDetail(f model.NeedFilter) readDetail {
+	var d readDetail
+	d.add("status", f.Status)
+	d.add("category", f.Category)
+	d.add("kind", f.Kind)
+	d.add("urgency", f.Urgency)
+	d.add("region", f.RegionCode)
+	d.add("team", f.TeamRegionCode)
+	d.add("institution", f.InstitutionID)
+	d.add("person", f.PersonID)
+	d.add("assignee", f.AssigneeUserID)
+	d.add("volunteer", f.AssigneeVolunteerID)
+	d.add("unassigned", f.Unassigned)
+	d.add("overdue", f.Overdue)
+	d.add("escalated", f.Escalated)
+	return d
 }
 
 // queryIDs runs a query returning one id column.

@@ -47,7 +47,8 @@ func (s *Store) GetPairing(ctx context.Context, id int64) (model.Pairing, error)
 	if err != nil {
 		return model.Pairing{}, err
 	}
-	return s.getPairing(ctx, s.read, pr, id)
+	pa, err := s.getPairing(ctx, s.read, pr, id)
+	return pa, s.auditRead(ctx, pr, err, ActPairingRead, "pairing", id, "")
 }
 
 // ListPairings returns the pairings of people in the caller's scope matching f,
@@ -91,7 +92,11 @@ func (s *Store) ListPairings(ctx context.Context, f model.PairingFilter) (model.
 		out.Items = append(out.Items, pa)
 	}
 	out.Limit, out.Offset = page.Limit, page.Offset
-	return out, rows.Err()
+	var d readDetail
+	d.add("volunteer", f.VolunteerID)
+	d.add("person", f.PersonID)
+	d.add("active", f.ActiveOnly)
+	return out, s.auditList(ctx, pr, rows.Err(), ActPairingList, "pairing", d, len(out.Items), out.Total, page)
 }
 
 // checkPairing checks the references of a pairing and that it overlaps no

@@ -65,7 +65,7 @@ func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (model.Lis
 	if err != nil {
 		return out, err
 	}
-	page := clampPage(f.Page)
+	page := clampPageFor(ctx, f.Page)
 	var a args
 	cond := s.personFilter(pr, f, &a)
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM people p WHERE "+cond, a...).Scan(&out.Total); err != nil {
@@ -88,7 +88,28 @@ func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (model.Lis
 		out.Items = append(out.Items, p)
 	}
 	out.Limit, out.Offset = page.Limit, page.Offset
-	return out, rows.Err()
+	return out, s.auditList(ctx, pr, rows.Err(), ActPersonList, "person", personListDetail(f, out.Items), len(out.Items), out.Total, page)
+}
+
+// personListDetail names a people list's filter; a search by exact ID
+// number or phone also names the ids it found.
+func personListDetail(f model.PersonFilter, found []model.Person) readDetail {
+	var d readDetail
+	d.set("q", f.Q)
+	d.set("id_number", f.IDNumber)
+	d.set("phone", f.Phone)
+	d.add("institution", f.InstitutionID)
+	d.add("region", f.RegionCode)
+	d.add("occupation", f.Occupation)
+	d.add("frontline", f.Frontline)
+	if f.IDNumber != "" || f.Phone != "" {
+		ids := make([]string, len(found))
+		for i, p := range found {
+			ids[i] = strconv.FormatInt(p.ID, 10)
+		}
+		d.add("ids", ids)
+	}
+	return d
 }
 
 // personFilter builds the WHERE condition (scope first) for people alias p.
@@ -138,7 +159,7 @@ func (s *Store) GetPerson(ctx context.Context, id int64, reveal bool) (model.Per
 	}
 	p, err := s.getPerson(ctx, s.read, pr, id, reveal)
 	if err != nil {
-		return p, err
+		return p, s.auditRead(ctx, pr, err, ActPersonRead, "person", id, "")
 	}
 	action := ActPersonRead
 	if reveal {

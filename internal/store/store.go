@@ -318,8 +318,8 @@ func clampPage(p model.Page) model.Page {
 	if p.Limit <= 0 {
 		p.Limit = 50
 	}
-	if p.Limit > 500 {
-		p.Limit = 500
+	if p.Limit > MaxPage {
+		p.Limit = MaxPage
 	}
 	if p.Offset < 0 {
 		p.Offset = 0

@@ -125,7 +125,7 @@ func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
 	}
 	v, err := s.getVisit(ctx, s.read, pr, id)
 	if err != nil {
-		return v, err
+		return v, s.auditRead(ctx, pr, err, ActVisitRead, "visit", id, "")
 	}
 	if pr.Can(auth.PermNeedRead) {
 		var a args
@@ -146,7 +146,7 @@ func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
 			v.Needs = append(v.Needs, n)
 		}
 	}
-	return v, nil
+	return v, s.auditRead(ctx, pr, nil, ActVisitRead, "visit", id, "")
 }
 
 // ListVisits returns the visits in the caller's scope matching f, latest first.
@@ -193,5 +193,15 @@ func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (model.List
 		out.Items = append(out.Items, v)
 	}
 	out.Limit, out.Offset = page.Limit, page.Offset
-	return out, rows.Err()
+	var d readDetail
+	d.add("person", f.PersonID)
+	d.add("institution", f.InstitutionID)
+	d.add("region", f.RegionCode)
+	if !f.From.IsZero() {
+		d.add("from", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		d.add("to", ms(f.To))
+	}
+	return out, s.auditList(ctx, pr, rows.Err(), ActVisitList, "visit", d, len(out.Items), out.Total, page)
 }

@@ -31,7 +31,7 @@ func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (model.Vi
 	if err != nil {
 		return out, err
 	}
-	page := clampPage(f.Page)
+	page := clampPageFor(ctx, f.Page)
 	out.Limit, out.Offset = page.Limit, page.Offset
 	now := s.now()
 	ivs, err := s.visitIntervals(ctx, pr, f.RegionCode)
@@ -70,7 +70,11 @@ func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (model.Vi
 		d.NextDueAt = fromMS(next[d.PersonID])
 		d.Due, d.Overdue = casework.VisitState(d.NextDueAt, now)
 	}
-	return out, nil
+	var d readDetail
+	d.add("region", f.RegionCode)
+	d.add("institution", f.InstitutionID)
+	d.add("status", f.Status)
+	return out, s.auditList(ctx, pr, nil, ActVisitPlanList, "visit", d, len(out.Items), out.Total, page)
 }
 
 // visitPlanPage returns the ids of a page of the plan, in order, and their

@@ -118,7 +118,7 @@ func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (model.
 	}
 	v, err := s.getVolunteer(ctx, s.read, func(a *args) string { return volunteerReach(pr, "v", a) }, id, reveal)
 	if err != nil || !reveal {
-		return v, err
+		return v, s.auditRead(ctx, pr, err, ActVolunteerRead, "volunteer", id, "")
 	}
 	return v, s.Audit(ctx, ActVolunteerReveal, "volunteer", strconv.FormatInt(id, 10), model.OutcomeOK, "")
 }
@@ -167,7 +167,13 @@ func (s *Store) ListVolunteers(ctx context.Context, f model.VolunteerFilter) (mo
 		out.Items = append(out.Items, v)
 	}
 	out.Limit, out.Offset = page.Limit, page.Offset
-	return out, rows.Err()
+	var d readDetail
+	d.set("q", f.Q)
+	d.add("region", f.RegionCode)
+	d.add("skill", f.Skill)
+	d.add("available", f.Available)
+	d.add("active", f.Active)
+	return out, s.auditList(ctx, pr, rows.Err(), ActVolunteerList, "volunteer", d, len(out.Items), out.Total, page)
 }
 
 // volunteerRefs checks the region and the account of a volunteer: the region
