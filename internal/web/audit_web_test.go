@@ -1,8 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
+	"houdun/internal/auth"
+	"houdun/internal/model"
 	"houdun/internal/store"
 	"houdun/internal/testutil"
 )
@@ -24,4 +31,77 @@ func TestAuditPageShowsTheChainCheck(t *testing.T) {
 		auditor.header.Set("Accept-Language", "en")
 		contains(t, auditor.get("/audit?lang=en"), "at server start")
 	})
+}
+
+// auditRowsOf returns the actions audited on one object after row id after.
+func auditRowsOf(t *testing.T, st *store.Store, objectType string, objectID int64, after int64) []string {
+	t.Helper()
+	auditor := testutil.As(&auth.Principal{UserID: 1, Username: "aud", Role: auth.RoleAuditor})
+	list, err := st.ListAudit(auditor, model.AuditFilter{ObjectType: objectType, ObjectID: strconv.FormatInt(objectID, 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range list.Items {
+		if e.ID > after {
+			out = append(out, e.Action)
+		}
+	}
+	return out
+}
+
+func auditHead(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	auditor := testutil.As(&auth.Principal{UserID: 1, Username: "aud", Role: auth.RoleAuditor})
+	list, err := st.ListAudit(auditor, model.AuditFilter{Page: model.Page{Limit: 1}})
+	if err != nil || len(list.Items) == 0 {
+		t.Fatal(err)
+	}
+	return list.Items[0].ID
+}
+
+// TestSavingAFormWritesNoReadTheUserDidNotMake: saving the person and the
+// volunteer edit forms is audited as the update alone, not as a read of the
+// record too; a save that fails shows the form again, which is a read.
+func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newSite(t, st, clock)
+		cw := s.as("cw_haizhou")
+		path := "/people/" + strconv.FormatInt(s.zhang.ID, 10)
+		form := url.Values{"name": {"张伟"}, "institution_id": {strconv.FormatInt(s.haizhou.ID, 10)}, "occupation": {"nurse"},
+			"department": {"感染科"}, "version": {"1"}}
+		head := auditHead(t, st)
+		if r := cw.postForm(path, form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "person", s.zhang.ID, head); strings.Join(got, ",") != "person.update" {
+			t.Errorf("saving the person form audited %v, want person.update only", got)
+		}
+		head = auditHead(t, st)
+		if r := cw.postForm(path, form); r.status != http.StatusConflict { // version 1 is stale now
+			t.Fatalf("stale save: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "person", s.zhang.ID, head); strings.Join(got, ",") != "person.read" {
+			t.Errorf("a failed save audited %v, want the read of the form shown again", got)
+		}
+
+		vo, err := st.CreateVolunteer(cwContext(s), model.VolunteerInput{Name: ptr("孙丽"), Phone: ptr("13700001111"), RegionCode: ptr("210902")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head = auditHead(t, st)
+		vform := url.Values{"name": {"孙丽"}, "region_code": {"210902"}, "available": {"1"}, "active": {"1"}, "version": {strconv.FormatInt(vo.Version, 10)}}
+		if r := cw.postForm("/volunteers/"+strconv.FormatInt(vo.ID, 10), vform); r.status != http.StatusSeeOther {
+			t.Fatalf("volunteer save: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "volunteer", vo.ID, head); strings.Join(got, ",") != "volunteer.update" {
+			t.Errorf("saving the volunteer form audited %v, want volunteer.update only", got)
+		}
+	})
+}
+
+// cwContext acts as the site's district case worker directly on the store.
+func cwContext(s *site) context.Context {
+	return testutil.As(&auth.Principal{UserID: 2, Username: "cw_haizhou", Role: auth.RoleCaseworker, RegionCode: "210902"})
 }

@@ -183,17 +183,22 @@ func (h *handlers) personUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newPersonForm(r)
-	person, err := h.Store.GetPerson(r.Context(), id, false)
-	if err != nil {
-		return err
-	}
-	v := &personFormView{Page: h.page(r, ""), Form: f, Edit: true, Person: person}
 	in, err := f.input(true)
 	if err == nil {
 		_, err = h.Store.UpdatePerson(r.Context(), id, in)
 	}
-	if err != nil {
-		return h.personFormFailed(w, r, p, v, err)
+	if err == nil {
+		// A save is audited as the update alone: the record is read (an
+		// audited read) only to show the form again when the save failed.
+		return seeOther(w, r, "/people/"+strconv.FormatInt(id, 10)+"?msg=saved")
 	}
-	return seeOther(w, r, "/people/"+strconv.FormatInt(id, 10)+"?msg=saved")
+	if formStatus(model.AsError(err)) == 0 {
+		return err
+	}
+	person, rerr := h.Store.GetPerson(r.Context(), id, false)
+	if rerr != nil {
+		return rerr
+	}
+	v := &personFormView{Page: h.page(r, ""), Form: f, Edit: true, Person: person}
+	return h.personFormFailed(w, r, p, v, err)
 }

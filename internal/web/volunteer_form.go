@@ -159,18 +159,22 @@ func (h *handlers) volunteerUpdate(w http.ResponseWriter, r *http.Request) error
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	vo, err := h.Store.GetVolunteer(r.Context(), id, false)
-	if err != nil {
-		return err
-	}
 	f := newVolunteerForm(r.PostForm)
-	v := &volunteerFormView{Page: h.page(r, ""), Form: f, Edit: true, Volunteer: vo}
 	in, err := f.input(true)
 	if err == nil {
 		_, err = h.Store.UpdateVolunteer(r.Context(), id, in)
 	}
-	if err != nil {
-		return h.volunteerFormFailed(w, r, v, err)
+	if err == nil {
+		// As on the person form: the record is read only to show the form again.
+		return seeOther(w, r, "/volunteers/"+strconv.FormatInt(id, 10)+"?msg=saved")
 	}
-	return seeOther(w, r, "/volunteers/"+strconv.FormatInt(id, 10)+"?msg=saved")
+	if formStatus(model.AsError(err)) == 0 {
+		return err
+	}
+	vo, rerr := h.Store.GetVolunteer(r.Context(), id, false)
+	if rerr != nil {
+		return rerr
+	}
+	v := &volunteerFormView{Page: h.page(r, ""), Form: f, Edit: true, Volunteer: vo}
+	return h.volunteerFormFailed(w, r, v, err)
 }
