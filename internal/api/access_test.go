@@ -79,6 +79,7 @@ var access = []string{
 
 	"GET    /api/v1/audit                                    403      403      200     403        403        403       403     403       403     403     403",
 	"GET    /api/v1/audit/verification                       403      403      200     403        403        403       403     403       403     403     403",
+	"GET    /api/v1/exports/audit.xlsx                       403      403      200     403        403        403       403     403       403     403     403",
 
 	// The needs ledger. Volunteers reach the cases assigned to them (in scope)
 	// and no other, even in their district; counselors reach psychological
@@ -291,6 +292,7 @@ func probes() map[string]probe {
 
 		"GET /api/v1/audit":              {build: fixed("GET", "/api/v1/audit")},
 		"GET /api/v1/audit/verification": {build: fixed("GET", "/api/v1/audit/verification")},
+		"GET /api/v1/exports/audit.xlsx":  {build: fixed("GET", "/api/v1/exports/audit.xlsx")},
 	}
 	maps.Copy(ps, needProbes())
 	maps.Copy(ps, familyLinkProbes())

@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"houdun/internal/auth"
 	"houdun/internal/store"
@@ -47,5 +50,58 @@ func TestAPIListsAreCappedAndAudited(t *testing.T) {
 		if len(audit.Items) != 1 || audit.Items[0].ObjectID != id(f.atB.ID) || audit.Items[0].Outcome != "not_found" {
 			t.Errorf("probe rows = %+v", audit.Items)
 		}
+	})
+}
+
+// TestAuditTrailExportAndAccountFilter: the auditor filters the trail by
+// account and action and downloads it as .xlsx, every entry of the filter
+// in Chinese; the export is itself audited.
+func TestAuditTrailExportAndAccountFilter(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newFixture(t, st, clock, auth.RoleCaseworker, auth.RoleAuditor)
+		cw := f.users[auth.RoleCaseworker].Username
+		f.get(t, auth.RoleCaseworker, "/api/v1/people").want(t, http.StatusOK)
+		f.get(t, auth.RoleCaseworker, "/api/v1/people/"+id(f.atA.ID)).want(t, http.StatusOK)
+
+		var list struct {
+			Total int
+			Items []struct{ Username, Action string }
+		}
+		f.get(t, auth.RoleAuditor, "/api/v1/audit?username="+cw+"&action=person.read").want(t, http.StatusOK).decode(t, &list)
+		if list.Total != 1 || list.Items[0].Username != cw || list.Items[0].Action != "person.read" {
+			t.Errorf("filtered by account and action: %+v", list)
+		}
+
+		r := f.get(t, auth.RoleAuditor, "/api/v1/exports/audit.xlsx?username="+cw).want(t, http.StatusOK)
+		x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := x.GetRows("审计日志")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 3 || rows[0][0] != "编号" || rows[0][5] != "操作" {
+			t.Fatalf("sheet rows = %v", rows)
+		}
+		var actions []string
+		for _, row := range rows[1:] {
+			if row[2] != cw {
+				t.Errorf("row of another account: %v", row)
+			}
+			actions = append(actions, row[5])
+		}
+		if got := strings.Join(actions, ","); got != "查看人员,查看人员名单,登录" {
+			t.Errorf("actions in the export: %s", got)
+		}
+		var exports struct {
+			Items []struct{ Detail, Outcome string }
+		}
+		f.get(t, auth.RoleAuditor, "/api/v1/audit?action=export.audit").want(t, http.StatusOK).decode(t, &exports)
+		if len(exports.Items) != 1 || !strings.Contains(exports.Items[0].Detail, "username="+cw) || !strings.Contains(exports.Items[0].Detail, "rows=") {
+			t.Errorf("export.audit rows = %+v", exports.Items)
+		}
+		f.get(t, auth.RoleCaseworker, "/api/v1/exports/audit.xlsx").want(t, http.StatusForbidden)
 	})
 }

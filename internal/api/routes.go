@@ -62,6 +62,7 @@ func (h *handlers) routes() []route {
 
 		{Method: "GET", Path: "/api/v1/audit", Handler: h.listAudit},
 		{Method: "GET", Path: "/api/v1/audit/verification", Handler: h.getAuditVerification},
+		{Method: "GET", Path: "/api/v1/exports/audit.xlsx", Handler: h.exportAuditXLSX},
 
 		// The needs ledger (需求困难台账).
 		{Method: "POST", Path: "/api/v1/needs", Handler: h.createNeed},

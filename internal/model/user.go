@@ -65,6 +65,7 @@ type AuditEntry struct {
 // AuditFilter selects audit entries.
 type AuditFilter struct {
 	UserID     int64
+	Username   string // exact: the account as the row names it
 	Action     string
 	ObjectType string
 	ObjectID   string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"houdun/internal/auth"
@@ -108,9 +109,40 @@ func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (model.List[
 	}
 	page := clampPage(f.Page)
 	var a args
+	cond := auditWhere(f, &a)
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE "+cond, a...).Scan(&out.Total); err != nil {
+		return out, model.Internal(err)
+	}
+	q := `SELECT id, at, user_id, username, role, ip, action, object_type, object_id, outcome, detail, hash
+		FROM audit_log WHERE ` + cond + " ORDER BY id DESC LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	defer rows.Close()
+	out.Items = []model.AuditEntry{}
+	for rows.Next() {
+		e, err := scanAuditEntry(rows)
+		if err != nil {
+			return out, model.Internal(err)
+		}
+		out.Items = append(out.Items, e)
+	}
+	if err := rows.Err(); err != nil {
+		return out, model.Internal(err)
+	}
+	out.Limit, out.Offset = page.Limit, page.Offset
+	return out, s.Audit(ctx, ActAuditRead, "audit_log", "", model.OutcomeOK, fmt.Sprintf("rows=%d", len(out.Items)))
+}
+
+// auditWhere is the condition of an audit filter.
+func auditWhere(f model.AuditFilter, a *args) string {
 	var where []string
 	if f.UserID != 0 {
 		where = append(where, "user_id = "+a.add(f.UserID))
+	}
+	if f.Username != "" {
+		where = append(where, "username = "+a.add(f.Username))
 	}
 	if f.Action != "" {
 		where = append(where, "action = "+a.add(f.Action))
@@ -127,37 +159,92 @@ func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (model.List[
 	if !f.To.IsZero() {
 		where = append(where, "at < "+a.add(ms(f.To)))
 	}
-	cond := "TRUE"
-	if len(where) > 0 {
-		cond = strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "TRUE"
 	}
-	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE "+cond, a...).Scan(&out.Total); err != nil {
-		return out, model.Internal(err)
+	return strings.Join(where, " AND ")
+}
+
+func scanAuditEntry(rows *sql.Rows) (model.AuditEntry, error) {
+	var e model.AuditEntry
+	var at int64
+	var uid sql.NullInt64
+	if err := rows.Scan(&e.ID, &at, &uid, &e.Username, &e.Role, &e.IP, &e.Action, &e.ObjectType, &e.ObjectID, &e.Outcome, &e.Detail, &e.Hash); err != nil {
+		return e, err
 	}
-	q := `SELECT id, at, user_id, username, role, ip, action, object_type, object_id, outcome, detail, hash
-		FROM audit_log WHERE ` + cond + " ORDER BY id DESC LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return out, model.Internal(err)
+	e.At = fromMS(at)
+	if uid.Valid {
+		e.UserID = &uid.Int64
 	}
-	defer rows.Close()
-	out.Items = []model.AuditEntry{}
-	for rows.Next() {
-		var e model.AuditEntry
-		var at int64
-		var uid sql.NullInt64
-		if err := rows.Scan(&e.ID, &at, &uid, &e.Username, &e.Role, &e.IP, &e.Action, &e.ObjectType, &e.ObjectID, &e.Outcome, &e.Detail, &e.Hash); err != nil {
-			return out, model.Internal(err)
+	return e, nil
+}
+
+// ExportAudit calls fn for every audit entry matching f (no page), newest
+// first, reading in batches, and records the export (export.audit, with the
+// filter and the rows written; outcome failed when fn or a read failed).
+// Only the auditor may export. It returns the number of entries passed to fn.
+// Returns EForbidden for any other role.
+func (s *Store) ExportAudit(ctx context.Context, f model.AuditFilter, fn func(e *model.AuditEntry) error) (n int, err error) {
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.PermAuditRead) {
+		return 0, model.Errorf(model.EForbidden, "error.forbidden")
+	}
+	defer func() {
+		var d readDetail
+		d.add("user", f.UserID)
+		d.add("username", f.Username)
+		d.add("action", f.Action)
+		d.add("object_type", f.ObjectType)
+		d.add("object", f.ObjectID)
+		if !f.From.IsZero() {
+			d.add("from", ms(f.From))
 		}
-		e.At = fromMS(at)
-		if uid.Valid {
-			e.UserID = &uid.Int64
+		if !f.To.IsZero() {
+			d.add("to", ms(f.To))
 		}
-		out.Items = append(out.Items, e)
+		d = append(d, "rows="+strconv.Itoa(n))
+		outcome := model.OutcomeOK
+		if err != nil {
+			outcome = model.OutcomeFailed
+		}
+		if aerr := s.Audit(ctx, ActAuditExport, "audit_log", "xlsx", outcome, d.String()); aerr != nil && err == nil {
+			err = aerr
+		}
+	}()
+	before := int64(0) // keyset paging: the next batch is older than the last row
+	for {
+		var a args
+		cond := auditWhere(f, &a)
+		if before != 0 {
+			cond += " AND id < " + a.add(before)
+		}
+		rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, username, role, ip, action, object_type, object_id, outcome, detail, hash
+			FROM audit_log WHERE `+cond+" ORDER BY id DESC LIMIT "+a.add(chainBatch), a...)
+		if err != nil {
+			return n, model.Internal(err)
+		}
+		var batch []model.AuditEntry
+		for rows.Next() {
+			e, err := scanAuditEntry(rows)
+			if err != nil {
+				rows.Close()
+				return n, model.Internal(err)
+			}
+			batch = append(batch, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, model.Internal(err)
+		}
+		for i := range batch {
+			if err := fn(&batch[i]); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(batch) < chainBatch {
+			return n, nil
+		}
+		before = batch[len(batch)-1].ID
 	}
-	if err := rows.Err(); err != nil {
-		return out, model.Internal(err)
-	}
-	out.Limit, out.Offset = page.Limit, page.Offset
-	return out, s.Audit(ctx, ActAuditRead, "audit_log", "", model.OutcomeOK, fmt.Sprintf("rows=%d", len(out.Items)))
 }

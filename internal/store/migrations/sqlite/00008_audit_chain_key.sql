@@ -9,9 +9,11 @@ CREATE TABLE audit_chain (
     rekeyed  BIGINT NOT NULL DEFAULT 0
 );
 INSERT INTO audit_chain (id) VALUES (1);
--- The audit page's action filter and the latest verification.
+-- The audit page's filters by action (and the latest verification) and by account.
 CREATE INDEX audit_log_action ON audit_log(action, id);
+CREATE INDEX audit_log_username ON audit_log(username, id);
 
 -- +goose Down
+DROP INDEX audit_log_username;
 DROP INDEX audit_log_action;
 DROP TABLE audit_chain;
