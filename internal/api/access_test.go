@@ -292,7 +292,7 @@ func probes() map[string]probe {
 
 		"GET /api/v1/audit":              {build: fixed("GET", "/api/v1/audit")},
 		"GET /api/v1/audit/verification": {build: fixed("GET", "/api/v1/audit/verification")},
-		"GET /api/v1/exports/audit.xlsx":  {build: fixed("GET", "/api/v1/exports/audit.xlsx")},
+		"GET /api/v1/exports/audit.xlsx": {build: fixed("GET", "/api/v1/exports/audit.xlsx")},
 	}
 	maps.Copy(ps, needProbes())
 	maps.Copy(ps, familyLinkProbes())

@@ -99,4 +99,3 @@ func label(lang i18n.Lang, group, code string) string {
 	}
 	return lang.T(group + "." + code)
 }
-
