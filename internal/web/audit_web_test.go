@@ -105,3 +105,23 @@ func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 func cwContext(s *site) context.Context {
 	return testutil.As(&auth.Principal{UserID: 2, Username: "cw_haizhou", Role: auth.RoleCaseworker, RegionCode: "210902"})
 }
+
+// TestAuditPageFiltersByAccountAndActionAndExports: the auditor narrows the
+// trail to one account and one action (chosen by its Chinese name), and the
+// page offers the .xlsx of that filter; each entry carries its labels for
+// the phone's card layout.
+func TestAuditPageFiltersByAccountAndActionAndExports(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newSite(t, st, clock)
+		s.as("cw_haizhou").get("/people")
+		auditor := s.as("auditor_fx")
+		r := auditor.get("/audit?username=cw_haizhou&action=person.list")
+		contains(t, r, `<option value="person.list" selected>查看人员名单</option>`, `name="username" type="text" value="cw_haizhou"`, "共 1 条",
+			`href="/api/v1/exports/audit.xlsx?action=person.list&amp;username=cw_haizhou"`, `data-label="操作"`, `class="data cases audit-log"`)
+		contains(t, auditor.get("/audit?username=nobody"), "共 0 条")
+		if x := auditor.get("/api/v1/exports/audit.xlsx?action=person.list&username=cw_haizhou"); x.status != http.StatusOK {
+			t.Errorf("export from the page's link: %d", x.status)
+		}
+	})
+}
