@@ -61,8 +61,9 @@ func auditHead(t *testing.T, st *store.Store) int64 {
 }
 
 // TestSavingAFormWritesNoReadTheUserDidNotMake: saving the person and the
-// volunteer edit forms is audited as the update alone, not as a read of the
-// record too; a save that fails shows the form again, which is a read.
+// volunteer edit forms and the new-case form is audited as the write alone,
+// not as a read of the record too; a save that fails shows the form again,
+// which is a read.
 func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
@@ -97,6 +98,17 @@ func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 		}
 		if got := auditRowsOf(t, st, "volunteer", vo.ID, head); strings.Join(got, ",") != "volunteer.update" {
 			t.Errorf("saving the volunteer form audited %v, want volunteer.update only", got)
+		}
+
+		// Recording a case for a person: the case is audited, the person is not read.
+		head = auditHead(t, st)
+		r := cw.postForm("/needs", url.Values{"person_id": {strconv.FormatInt(s.zhang.ID, 10)}, "category": {"living"}, "kind": {"eldercare"},
+			"urgency": {"high"}, "source": {"visit"}, "description": {"母亲独居"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("new case: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "person", s.zhang.ID, head); len(got) != 0 {
+			t.Errorf("recording a case audited %v on its person, want nothing", got)
 		}
 	})
 }

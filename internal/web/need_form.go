@@ -137,17 +137,26 @@ func (h *handlers) needCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	person, err := h.formPerson(r, r.PostForm.Get("person_id"))
-	if err != nil {
-		return err
+	personID, ok := parseID(r.PostForm.Get("person_id"))
+	if !ok || personID == 0 {
+		return model.NotFound("person")
 	}
 	f := newNeedForm(r.PostForm, "")
-	v := &needFormView{Page: h.page(r, ""), Person: person, Form: f}
-	n, err := h.saveNeed(r, f, person.ID)
-	if err != nil {
-		return h.needFormFailed(w, r, v, err)
+	n, err := h.saveNeed(r, f, personID)
+	if err == nil {
+		// A save is audited as the new case alone: the person is read (an
+		// audited read) only to show the form again when it failed.
+		return seeOther(w, r, caseURL(n.ID)+"?msg=need_created")
 	}
-	return seeOther(w, r, caseURL(n.ID)+"?msg=need_created")
+	if formStatus(model.AsError(err)) == 0 {
+		return err
+	}
+	person, rerr := h.Store.GetPerson(r.Context(), personID, false)
+	if rerr != nil {
+		return rerr
+	}
+	v := &needFormView{Page: h.page(r, ""), Person: person, Form: f}
+	return h.needFormFailed(w, r, v, err)
 }
 
 // saveNeed checks and records one case.
@@ -196,15 +205,19 @@ func (h *handlers) myNeedCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	person, err := h.Store.GetPerson(r.Context(), p.PersonID, false)
-	if err != nil {
-		return err
-	}
 	f := newNeedForm(r.PostForm, "")
 	f.DueAt = "" // a worker's report takes the deadline of its urgency
-	v := &needFormView{Page: h.page(r, ""), Person: person, Form: f, Self: true}
-	if _, err := h.saveNeed(r, f, person.ID); err != nil {
-		return h.needFormFailed(w, r, v, err)
+	_, err = h.saveNeed(r, f, p.PersonID)
+	if err == nil {
+		return seeOther(w, r, "/me/needs?msg=need_reported")
 	}
-	return seeOther(w, r, "/me/needs?msg=need_reported")
+	if formStatus(model.AsError(err)) == 0 {
+		return err
+	}
+	person, rerr := h.Store.GetPerson(r.Context(), p.PersonID, false)
+	if rerr != nil {
+		return rerr
+	}
+	v := &needFormView{Page: h.page(r, ""), Person: person, Form: f, Self: true}
+	return h.needFormFailed(w, r, v, err)
 }
