@@ -173,6 +173,19 @@ func (s *Store) CreatePairing(ctx context.Context, in model.PairingInput) (model
 // UpdatePairing changes a pairing's period or note (ending a pairing sets ends_on).
 // Returns EUnauthenticated, EForbidden, ENotFound, EInvalid, EConflict, EStaleVersion.
 func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInput) (model.Pairing, error) {
+	return s.updatePairing(ctx, id, in, false)
+}
+
+// EndPairing ends a pairing on day end (YYYY-MM-DD); a pairing that starts
+// after end ends on its first day instead of being refused. With version
+// nil the pairing is ended whatever its version. Unlike a read followed by
+// UpdatePairing it writes no read of the pairing to the audit trail.
+// Returns what UpdatePairing returns.
+func (s *Store) EndPairing(ctx context.Context, id int64, end string, version *int64) (model.Pairing, error) {
+	return s.updatePairing(ctx, id, model.PairingInput{EndsOn: &end, Version: version}, true)
+}
+
+func (s *Store) updatePairing(ctx context.Context, id int64, in model.PairingInput, cutToStart bool) (model.Pairing, error) {
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Pairing{}, err
@@ -188,6 +201,9 @@ func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInp
 		}
 		f := model.PairingFields{VolunteerID: cur.VolunteerID, PersonID: cur.PersonID, StartsOn: cur.StartsOn, EndsOn: cur.EndsOn, Note: cur.Note}
 		in.Apply(&f)
+		if cutToStart && f.EndsOn != "" && f.EndsOn < f.StartsOn {
+			f.EndsOn = f.StartsOn
+		}
 		if err := f.Normalize().Err(); err != nil {
 			return err
 		}

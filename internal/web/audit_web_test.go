@@ -100,6 +100,19 @@ func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 			t.Errorf("saving the volunteer form audited %v, want volunteer.update only", got)
 		}
 
+		// Ending a pairing from the volunteer's page: the update alone.
+		pa, err := st.CreatePairing(cwContext(s), model.PairingInput{VolunteerID: &vo.ID, PersonID: &s.zhang.ID, StartsOn: ptr("2026-02-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head = auditHead(t, st)
+		if r := cw.postForm("/pairings/"+strconv.FormatInt(pa.ID, 10)+"/end", url.Values{"version": {strconv.FormatInt(pa.Version, 10)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("end the pairing: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "pairing", pa.ID, head); strings.Join(got, ",") != "pairing.update" {
+			t.Errorf("ending a pairing audited %v, want pairing.update only", got)
+		}
+
 		// Recording a case for a person: the case is audited, the person is not read.
 		head = auditHead(t, st)
 		r := cw.postForm("/needs", url.Values{"person_id": {strconv.FormatInt(s.zhang.ID, 10)}, "category": {"living"}, "kind": {"eldercare"},

@@ -139,27 +139,21 @@ func (h *handlers) pairingEnd(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	pa, err := h.Store.GetPairing(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	version, ok := versionOf(r.PostForm.Get("version"))
-	if !ok {
-		version = &pa.Version
-	}
+	version, _ := versionOf(r.PostForm.Get("version"))
 	end := strings.TrimSpace(r.PostForm.Get("ends_on"))
 	if end == "" {
 		end = dayOf(h.Store.Now().AddDate(0, 0, -1))
 	}
-	if end < pa.StartsOn {
-		// A pairing that starts today or later cannot end before it
-		// begins: it is cut to its first day rather than refused.
-		end = pa.StartsOn
-	}
-	_, err = h.Store.UpdatePairing(r.Context(), id, model.PairingInput{EndsOn: &end, Version: version})
+	// A pairing that starts today or later cannot end before it begins: the
+	// store cuts it to its first day rather than refusing it.
+	pa, err := h.Store.EndPairing(r.Context(), id, end, version)
 	if err != nil {
 		e := model.AsError(err)
 		if formStatus(e) == 0 {
+			return err
+		}
+		// The page is shown again: that is a read of the pairing.
+		if pa, err = h.Store.GetPairing(r.Context(), id); err != nil {
 			return err
 		}
 		v := &volunteerShowView{Page: h.page(r, "")}
