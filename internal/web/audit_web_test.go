@@ -100,6 +100,15 @@ func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 			t.Errorf("saving the volunteer form audited %v, want volunteer.update only", got)
 		}
 
+		// Adding a relative: the new relative alone.
+		head = auditHead(t, st)
+		if r := cw.postForm(path+"/family", url.Values{"name": {"王五"}, "relation": {"spouse"}, "birth_date": {"1986-01-01"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("add a relative: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "person", s.zhang.ID, head); len(got) != 0 {
+			t.Errorf("adding a relative audited %v on the person, want nothing", got)
+		}
+
 		// Ending a pairing from the volunteer's page: the update alone.
 		pa, err := st.CreatePairing(cwContext(s), model.PairingInput{VolunteerID: &vo.ID, PersonID: &s.zhang.ID, StartsOn: ptr("2026-02-01")})
 		if err != nil {

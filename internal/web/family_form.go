@@ -181,19 +181,28 @@ func (h *handlers) familyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	person, _, err := h.familyTarget(r, false)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	f := newFamilyForm(r)
 	in, err := f.input(nil)
 	if err == nil {
-		_, err = h.Store.CreateFamilyMember(r.Context(), person.ID, in)
+		_, err = h.Store.CreateFamilyMember(r.Context(), id, in)
 	}
-	if err != nil {
-		return h.familyFormFailed(w, r, &familyFormView{Page: h.page(r, ""), Person: person, Form: f}, err)
+	if err == nil {
+		// Audited as the new relative alone, as the person form: the person
+		// is read only to show a failed form again.
+		return seeOther(w, r, "/people/"+strconv.FormatInt(id, 10)+"?msg=family_saved#family")
 	}
-	return seeOther(w, r, "/people/"+strconv.FormatInt(person.ID, 10)+"?msg=family_saved#family")
+	if formStatus(model.AsError(err)) == 0 {
+		return err
+	}
+	person, _, rerr := h.familyTarget(r, false)
+	if rerr != nil {
+		return rerr
+	}
+	return h.familyFormFailed(w, r, &familyFormView{Page: h.page(r, ""), Person: person, Form: f}, err)
 }
 
 func (h *handlers) familyFormFailed(w http.ResponseWriter, r *http.Request, v *familyFormView, err error) error {
