@@ -207,7 +207,6 @@ func TestAuditChainOfAnOlderDatabaseIsKeyedOnce(t *testing.T) {
 func TestAuditChainCheckIsRecordedForTheAuditor(t *testing.T) {
 	for _, e := range testutil.Engines() {
 		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
 			st, db, _ := chainStore(t, e)
 			auditor := testutil.As(&auth.Principal{UserID: 9, Username: "aud", Role: auth.RoleAuditor})
 			if _, ok, err := st.LastAuditVerification(auditor); err != nil || ok {
@@ -229,7 +228,6 @@ func TestAuditChainCheckIsRecordedForTheAuditor(t *testing.T) {
 			if err != nil || !ok || last.OK || last.BrokenID != 5 || last.Reason != store.ChainHash || last.Via != "daily" || last.Rows != 4 {
 				t.Fatalf("last verification: %+v ok=%v %v", last, ok, err)
 			}
-			_ = ctx
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,8 +55,6 @@ func TestReadsOfPersonalDataAreAudited(t *testing.T) {
 			t.Fatal(err)
 		}
 		needID := f.create(t, cw, f.newNeed()).ID
-		ctx := context.Background()
-		_ = ctx
 		reads := []struct {
 			name           string
 			read           func() error

@@ -136,7 +136,7 @@ func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 }
 
 // cwContext acts as the site's district case worker directly on the store.
-func cwContext(s *site) context.Context {
+func cwContext(_ *site) context.Context {
 	return testutil.As(&auth.Principal{UserID: 2, Username: "cw_haizhou", Role: auth.RoleCaseworker, RegionCode: "210902"})
 }
 
