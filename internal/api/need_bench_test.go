@@ -142,15 +142,15 @@ func benchPeople(b *testing.B, st *store.Store) []benchPerson {
 	}
 	var people []benchPerson
 	for _, inst := range insts.Items {
-		for offset := 0; ; offset += 500 {
-			page, err := st.ListPeople(sys, model.PersonFilter{InstitutionID: inst.ID, Page: model.Page{Limit: 500, Offset: offset}})
+		for offset := 0; ; offset += store.MaxPage {
+			page, err := st.ListPeople(sys, model.PersonFilter{InstitutionID: inst.ID, Page: model.Page{Limit: store.MaxPage, Offset: offset}})
 			if err != nil {
 				b.Fatal(err)
 			}
 			for _, p := range page.Items {
 				people = append(people, benchPerson{id: p.ID, institution: p.InstitutionID, region: p.RegionCode})
 			}
-			if len(page.Items) < 500 {
+			if len(page.Items) < store.MaxPage {
 				break
 			}
 		}

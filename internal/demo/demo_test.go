@@ -25,13 +25,13 @@ const testPeople = 2000
 func allPeople(t testing.TB, ctx context.Context, st *store.Store, f model.PersonFilter) []model.Person {
 	t.Helper()
 	var out []model.Person
-	for f.Page = (model.Page{Limit: 500}); ; f.Page.Offset += 500 {
+	for f.Page = (model.Page{Limit: store.MaxPage}); ; f.Page.Offset += store.MaxPage {
 		list, err := st.ListPeople(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, list.Items...)
-		if f.Page.Offset+500 >= list.Total {
+		if f.Page.Offset+store.MaxPage >= list.Total {
 			return out
 		}
 	}
@@ -633,19 +633,29 @@ func ledgerDigest(t testing.TB, st *store.Store) string {
 			n.Status, n.TeamRegionCode, fmt.Sprint(n.EscalationLevel), assignee, fmt.Sprint(sat), n.DueAt.Format(time.RFC3339),
 			strings.Join(steps, ";")}, "|"))
 	}
-	visits, err := st.ListVisits(sys, model.VisitFilter{Page: model.Page{Limit: 500}})
-	if err != nil {
-		t.Fatal(err)
+	for offset := 0; ; offset += store.MaxPage {
+		visits, err := st.ListVisits(sys, model.VisitFilter{Page: model.Page{Limit: store.MaxPage, Offset: offset}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range visits.Items {
+			lines = append(lines, strings.Join([]string{"visit", v.PersonName, v.Channel, v.Target, v.VisitedAt.Format(time.RFC3339), v.Visitor, v.Notes}, "|"))
+		}
+		if offset+store.MaxPage >= visits.Total {
+			break
+		}
 	}
-	for _, v := range visits.Items {
-		lines = append(lines, strings.Join([]string{"visit", v.PersonName, v.Channel, v.Target, v.VisitedAt.Format(time.RFC3339), v.Visitor, v.Notes}, "|"))
-	}
-	vols, err := st.ListVolunteers(sys, model.VolunteerFilter{Page: model.Page{Limit: 500}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vols.Items {
-		lines = append(lines, strings.Join([]string{"volunteer", v.Name, v.RegionCode, strings.Join(v.Skills, ","), fmt.Sprint(v.Available), v.Username}, "|"))
+	for offset := 0; ; offset += store.MaxPage {
+		vols, err := st.ListVolunteers(sys, model.VolunteerFilter{Page: model.Page{Limit: store.MaxPage, Offset: offset}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vols.Items {
+			lines = append(lines, strings.Join([]string{"volunteer", v.Name, v.RegionCode, strings.Join(v.Skills, ","), fmt.Sprint(v.Available), v.Username}, "|"))
+		}
+		if offset+store.MaxPage >= vols.Total {
+			break
+		}
 	}
 	return digest(lines)
 }

@@ -32,11 +32,11 @@ const (
 	ActPairingRead   = "pairing.read"
 )
 
-// MaxPage is the most rows one list call returns; a larger limit is cut to it.
+// MaxPage is the most rows one list of personal data (people, cases,
+// visits, the visit plan, volunteers, pairings) returns; a larger limit is
+// cut to it. Other lists (institutions, accounts, the inbox, the audit
+// trail) keep clampPage's 500.
 const MaxPage = 200
-
-// maxCoveredPage is the page of a list read under Covered (an export's batches).
-const maxCoveredPage = 500
 
 type coveredKey struct{}
 
@@ -135,14 +135,12 @@ func (s *Store) auditRead(ctx context.Context, pr *auth.Principal, err error, ac
 	return err
 }
 
-// clampPageFor is clampPage with the larger page of a covered read.
+// clampPageFor is the page of a list of personal data: at most MaxPage
+// rows, or clampPage's 500 under Covered (an export's batches).
 func clampPageFor(ctx context.Context, p model.Page) model.Page {
-	if covered(ctx) && p.Limit > MaxPage {
-		p.Limit = min(p.Limit, maxCoveredPage)
-		if p.Offset < 0 {
-			p.Offset = 0
-		}
-		return p
+	p = clampPage(p)
+	if !covered(ctx) && p.Limit > MaxPage {
+		p.Limit = MaxPage
 	}
-	return clampPage(p)
+	return p
 }

@@ -60,7 +60,7 @@ func (s *Store) ListPairings(ctx context.Context, f model.PairingFilter) (model.
 	if err != nil {
 		return out, err
 	}
-	page := clampPage(f.Page)
+	page := clampPageFor(ctx, f.Page)
 	day := today(s.now())
 	var a args
 	cond := []string{personScope(pr, "p", &a)}

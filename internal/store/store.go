@@ -313,13 +313,14 @@ func likePattern(q string) string {
 	return "%" + r.Replace(q) + "%"
 }
 
-// clampPage applies the default and maximum page sizes.
+// clampPage applies the default and maximum page sizes; lists of personal
+// data use clampPageFor, whose maximum is MaxPage.
 func clampPage(p model.Page) model.Page {
 	if p.Limit <= 0 {
 		p.Limit = 50
 	}
-	if p.Limit > MaxPage {
-		p.Limit = MaxPage
+	if p.Limit > 500 {
+		p.Limit = 500
 	}
 	if p.Offset < 0 {
 		p.Offset = 0

@@ -157,7 +157,7 @@ func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (model.List
 	if err != nil {
 		return out, err
 	}
-	page := clampPage(f.Page)
+	page := clampPageFor(ctx, f.Page)
 	var a args
 	cond := []string{visitScope(pr, "vi", &a)}
 	if f.PersonID != 0 {

@@ -131,7 +131,7 @@ func (s *Store) ListVolunteers(ctx context.Context, f model.VolunteerFilter) (mo
 	if err != nil {
 		return out, err
 	}
-	page := clampPage(f.Page)
+	page := clampPageFor(ctx, f.Page)
 	var a args
 	cond := []string{volunteerReach(pr, "v", &a)}
 	if q := strings.TrimSpace(f.Q); q != "" {
