@@ -22,8 +22,9 @@ type dashboardView struct {
 	Region   string // filter: a region inside the scope
 	From, To string // filter: YYYY-MM-DD, cases recorded in [From, To]
 	Stats    model.NeedStats
-	// Suppressed is set when the store hid small cells (a leader): they show
-	// as "<5" (DOMAIN.md: cells under 5 are suppressed).
+	// Suppressed is set when the store hid small cells and their complements
+	// (a leader): they show as the mark aggregate.hidden (DOMAIN.md: cells
+	// under 5 are suppressed; model.Suppress).
 	Suppressed    bool
 	ByCategory    template.HTML
 	ByStatus      template.HTML
@@ -38,10 +39,10 @@ type dashboardView struct {
 	RegionLabel   string
 }
 
-// Count shows a count, "<5" when the store suppressed it.
+// Count shows a count, the mark aggregate.hidden when the store hid it.
 func (v *dashboardView) Count(n model.Count) string {
 	if n.IsSuppressed() {
-		return "<" + strconv.Itoa(model.SmallCell)
+		return v.T("aggregate.hidden")
 	}
 	return strconv.Itoa(int(n))
 }
@@ -152,7 +153,7 @@ func (v *dashboardView) charts(s model.NeedStats) (byCategory, byStatus template
 	return barChart("chart-category", v.T("web.dashboard.by_category"), cats), barChart("chart-status", v.T("web.dashboard.by_status"), stats)
 }
 
-// bar is one bar, with a suppressed count drawn as nothing and shown as "<5".
+// bar is one bar, with a hidden count drawn as nothing and shown as its mark.
 func (v *dashboardView) bar(label string, n model.Count, class string) bar {
 	b := bar{Label: label, Value: int(n), Text: v.Count(n), Class: class}
 	if n.IsSuppressed() {
@@ -185,4 +186,9 @@ func (v *dashboardView) LedgerField(name, labelKey, value string) field {
 		}
 	}
 	return f
+}
+
+// HiddenNote says what the mark of a hidden count means.
+func (v *dashboardView) HiddenNote() string {
+	return v.T("aggregate.hidden_note", v.T("aggregate.hidden"), model.SmallCell)
 }

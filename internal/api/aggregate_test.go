@@ -1,0 +1,172 @@
+package api_test
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"houdun/internal/auth"
+	"houdun/internal/model"
+	"houdun/internal/store"
+	"houdun/internal/testutil"
+)
+
+// statsFigures is the table of GET /api/v1/needs/stats as JSON gives it
+// (nil: suppressed).
+type statsFigures struct {
+	Counts []struct {
+		Category, Status string
+		Count            *int
+	}
+	ByCategory []struct {
+		Category string
+		Count    *int
+	} `json:"by_category"`
+	ByStatus []struct {
+		Status string
+		Count  *int
+	} `json:"by_status"`
+	Total, Active, Resolved *int
+	Suppressed              bool
+}
+
+// shown renders a figure as the page and the workbook do: the number, or
+// the mark of a hidden figure.
+func shown(n *int) string {
+	if n == nil {
+		return "*"
+	}
+	return strconv.Itoa(*n)
+}
+
+// TestLeaderSeesTheSameSuppressedTableEverywhere: a table where the total
+// minus the visible cells would give a hidden cell back gets a
+// complementary suppression, and the API, the dashboard page and the
+// ledger's summary sheet — the whole of a leader's ledger — hide the same
+// cells; no published figure is 1 to 4.
+func TestLeaderSeesTheSameSuppressedTableEverywhere(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		const cw, leader = auth.RoleCaseworker, auth.RoleLeader
+		f := newFixture(t, st, clock, cw, leader)
+		// 生活保障: 6 open, 1 assigned (total 7); 心理保障: 5 open. The
+		// living row's total minus its 6 would give the 1 back.
+		for range 6 {
+			f.newNeed(t, f.atA.ID, model.CategoryLiving)
+		}
+		one := f.newNeed(t, f.atA.ID, model.CategoryLiving)
+		f.stepNeed(t, one.ID, model.NeedAssigned, &model.NeedAssign{UserID: ptr(f.users[cw].ID)})
+		for range 5 {
+			f.newNeed(t, f.atA.ID, model.CategoryPsychological)
+		}
+
+		var exact, stats statsFigures
+		f.get(t, cw, "/api/v1/needs/stats").want(t, http.StatusOK).decode(t, &exact)
+		if exact.Suppressed || shown(exact.Total) != "12" {
+			t.Fatalf("caseworker's stats: %+v", exact)
+		}
+		f.get(t, leader, "/api/v1/needs/stats").want(t, http.StatusOK).decode(t, &stats)
+		if !stats.Suppressed || shown(stats.Total) != "12" {
+			t.Fatalf("leader's stats: %+v", stats)
+		}
+		cell := map[[2]string]string{}
+		for _, c := range stats.Counts {
+			cell[[2]string{c.Category, c.Status}] = shown(c.Count)
+		}
+		if cell[[2]string{model.CategoryLiving, model.NeedAssigned}] != "*" {
+			t.Errorf("the small cell is shown: %v", cell)
+		}
+		if cell[[2]string{model.CategoryLiving, model.NeedOpen}] != "*" {
+			t.Errorf("no complementary suppression in the living row: %v", cell)
+		}
+		var figures []*int
+		for _, c := range stats.Counts {
+			figures = append(figures, c.Count)
+		}
+		for _, c := range stats.ByCategory {
+			figures = append(figures, c.Count)
+		}
+		for _, c := range stats.ByStatus {
+			figures = append(figures, c.Count)
+		}
+		for _, n := range append(figures, stats.Total, stats.Active, stats.Resolved) {
+			if n != nil && *n > 0 && *n < model.SmallCell {
+				t.Errorf("a published figure of %d", *n)
+			}
+		}
+
+		// The dashboard page shows the same figures.
+		page := f.do(t, call{Method: "GET", Path: "/dashboard", Header: map[string]string{"Cookie": "houdun_session=" + f.tokens[leader]}}).want(t, http.StatusOK)
+		body := string(page.Body)
+		catName := map[string]string{model.CategoryLiving: "生活保障", model.CategoryPsychological: "心理保障"}
+		for _, c := range stats.ByCategory {
+			if name := catName[c.Category]; name != "" && !strings.Contains(body, name+": "+shown(c.Count)) {
+				t.Errorf("the page does not show %s: %s", name, shown(c.Count))
+			}
+		}
+		for _, c := range stats.ByStatus {
+			if c.Status == model.NeedOpen && !strings.Contains(body, "待处理: "+shown(c.Count)) {
+				t.Errorf("the page does not show 待处理: %s", shown(c.Count))
+			}
+		}
+
+		// The leader's ledger is the summary sheet alone, with the same cells.
+		r := f.get(t, leader, "/api/v1/ledger.xlsx?region=210902").want(t, http.StatusOK)
+		x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		if sheets := x.GetSheetList(); len(sheets) != 1 || sheets[0] != "分类统计" {
+			t.Fatalf("a leader's ledger has sheets %v, want the summary only", sheets)
+		}
+		rows, err := x.GetRows("分类统计")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for _, v := range row {
+				if n, err := strconv.Atoi(v); err == nil && n > 0 && n < model.SmallCell {
+					t.Errorf("a cell of %d in a leader's ledger: %v", n, row)
+				}
+				if strings.Contains(v, "需求") && strings.Contains(v, "压力") {
+					t.Errorf("a case's text in a leader's ledger: %q", v)
+				}
+			}
+		}
+		// Rows: title, period, header, one per category, the totals.
+		sheet := map[[2]string]string{}
+		for i, c := range model.NeedCategories {
+			row := rows[3+i]
+			for j, s := range model.NeedStatuses {
+				if j+1 < len(row) {
+					sheet[[2]string{c, s}] = row[j+1]
+				}
+			}
+			sheet[[2]string{c, "total"}] = row[len(model.NeedStatuses)+1]
+		}
+		totals := rows[3+len(model.NeedCategories)]
+		for _, c := range stats.Counts {
+			if got := sheet[[2]string{c.Category, c.Status}]; got != shown(c.Count) {
+				t.Errorf("sheet %s/%s = %q, API %s", c.Category, c.Status, got, shown(c.Count))
+			}
+		}
+		for _, c := range stats.ByCategory {
+			if got := sheet[[2]string{c.Category, "total"}]; got != shown(c.Count) {
+				t.Errorf("sheet total of %s = %q, API %s", c.Category, got, shown(c.Count))
+			}
+		}
+		for j, c := range stats.ByStatus {
+			if got := totals[j+1]; got != shown(c.Count) {
+				t.Errorf("sheet total of %s = %q, API %s", c.Status, got, shown(c.Count))
+			}
+		}
+		if got := totals[len(totals)-1]; got != shown(stats.Total) {
+			t.Errorf("sheet grand total %q, API %s", got, shown(stats.Total))
+		}
+	})
+}
