@@ -170,3 +170,84 @@ func TestLeaderSeesTheSameSuppressedTableEverywhere(t *testing.T) {
 		}
 	})
 }
+
+// TestOfficialRegionCodes: the padded GB/T 2260 form (210000, 210900,
+// 210902000, 12 digits) works wherever a region is entered — query
+// parameters and JSON bodies — as the stored prefix does, and an unknown or
+// malformed code answers with a message naming it instead of an empty
+// answer.
+func TestOfficialRegionCodes(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		const cw = auth.RoleCaseworker
+		f := newFixture(t, st, clock, cw, cityCaseworker)
+		for range 2 {
+			f.newNeed(t, f.atA.ID, model.CategoryLiving)
+		}
+		f.newNeed(t, f.atB.ID, model.CategoryLiving)
+		total := func(path string) string {
+			var s statsFigures
+			f.get(t, cityCaseworker, path).want(t, http.StatusOK).decode(t, &s)
+			return shown(s.Total)
+		}
+		for path, want := range map[string]string{
+			"/api/v1/needs/stats?region=2109": "3", "/api/v1/needs/stats?region=210900": "3", "/api/v1/needs/stats?region=210000": "3",
+			"/api/v1/needs/stats?region=210902": "2", "/api/v1/needs/stats?region=210902000000": "2",
+		} {
+			if got := total(path); got != want {
+				t.Errorf("%s: total %s, want %s", path, got, want)
+			}
+		}
+		var regions struct{ Items []model.Region }
+		f.get(t, cityCaseworker, "/api/v1/regions?parent=210900").want(t, http.StatusOK).decode(t, &regions)
+		if len(regions.Items) == 0 || regions.Items[0].ParentCode != "2109" {
+			t.Errorf("?parent=210900 lists %v", regions.Items)
+		}
+		var list struct{ Total int }
+		f.get(t, cityCaseworker, "/api/v1/needs?region=210902000").want(t, http.StatusOK).decode(t, &list)
+		if list.Total != 2 {
+			t.Errorf("?region=210902000 lists %d cases, want 2", list.Total)
+		}
+		f.get(t, cityCaseworker, "/api/v1/ledger.xlsx?region=210900").want(t, http.StatusOK)
+
+		for path, want := range map[string]string{
+			"/api/v1/needs/stats?region=219900": "没有代码为 219900 的行政区划",
+			"/api/v1/needs/stats?region=21090":  "“21090”不是区划代码",
+			"/api/v1/needs?region=219900":       "219900",
+			"/api/v1/ledger.xlsx?region=219900": "219900",
+			"/api/v1/regions?parent=2199":       "2199",
+			"/api/v1/visits/due?region=abc":     "abc",
+		} {
+			e := f.get(t, cityCaseworker, path).want(t, http.StatusBadRequest).apiError(t)
+			if !strings.Contains(strings.Join(mapValues(e.Fields), " "), want) {
+				t.Errorf("%s: %+v, want a message naming %s", path, e, want)
+			}
+		}
+
+		// A JSON body takes the padded form and stores the prefix.
+		var vol struct {
+			RegionCode string `json:"region_code"`
+		}
+		f.send(t, cw, "POST", "/api/v1/volunteers", map[string]any{"name": "钱志愿", "phone": "13700003333", "region_code": "210902000000"}).
+			want(t, http.StatusCreated).decode(t, &vol)
+		if vol.RegionCode != "210902" {
+			t.Errorf("volunteer stored with region %q", vol.RegionCode)
+		}
+		var inst struct {
+			RegionCode string `json:"region_code"`
+		}
+		f.send(t, cw, "POST", "/api/v1/institutions", map[string]any{"name": "海州区妇幼保健院", "type": model.InstHospital, "region_code": " 210902 "}).
+			want(t, http.StatusCreated).decode(t, &inst)
+		if inst.RegionCode != "210902" {
+			t.Errorf("institution stored with region %q", inst.RegionCode)
+		}
+	})
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}

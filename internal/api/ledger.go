@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
@@ -28,7 +27,10 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 		return httpx.Forbidden("error.forbidden")
 	}
 	q := r.URL.Query()
-	f := model.LedgerFilter{RegionCode: strings.TrimSpace(q.Get("region"))}
+	var f model.LedgerFilter
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.RegionCode == "" {
 		f.RegionCode = p.RegionCode
 	} else if p.InstitutionID == 0 && p.PersonID == 0 && !regionInScope(p, f.RegionCode) {
