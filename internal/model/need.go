@@ -458,8 +458,10 @@ type NeedStats struct {
 	ByStatus   []NeedStatusCount   `json:"by_status"`
 	Total      Count               `json:"total"`
 	Active     Count               `json:"active"`
-	Overdue    Count               `json:"overdue"`
-	Escalated  Count               `json:"escalated"` // active and escalated at least once
+	// Overdue counts the active cases that missed a deadline: past it now,
+	// or escalated (escalation sets a new deadline with the next team).
+	Overdue   Count `json:"overdue"`
+	Escalated Count `json:"escalated"` // active and escalated at least once
 	// Resolved counts the cases resolved and not taken up again (status
 	// resolved or closed; reopening clears the resolution).
 	Resolved Count `json:"resolved"`
