@@ -186,6 +186,42 @@ func (s *Store) EnteredRegion(ctx context.Context, field, raw string) (string, e
 	return code, nil
 }
 
+// RegionsWithin returns the regions of the caller's region scope: the scope's
+// own region and those below it, the higher levels first and by code
+// within a level, at most limit of them — what a region picker offers. A
+// caller scoped to an institution or a person gets their scope's region
+// only through other means: none here.
+// Returns EUnauthenticated, EForbidden without region.read, EInternal.
+func (s *Store) RegionsWithin(ctx context.Context, limit int) ([]model.Region, error) {
+	pr, err := principal(ctx, auth.PermRegionRead)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Region{}
+	if pr.InstitutionID != 0 || pr.PersonID != 0 {
+		return out, nil
+	}
+	var a args
+	q := "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE " + regionRange("code", pr.RegionCode, &a) +
+		" ORDER BY level, code LIMIT " + a.add(limit)
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r model.Region
+		if err := rows.Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level); err != nil {
+			return nil, model.Internal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	return out, nil
+}
+
 // normalRegion is a region code entered in an input (a JSON body, a form, a
 // flag) in the stored form (region.Normalize), or the text trimmed when it
 // is no code at all, for the validation to refuse.
