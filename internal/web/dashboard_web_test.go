@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -57,6 +58,24 @@ func TestDashboardRegionsAndNoDeadEnds(t *testing.T) {
 		}
 		if r := leader.get(r.location); r.status != http.StatusOK {
 			t.Errorf("the download: %d", r.status)
+		}
+	})
+}
+
+// TestFormsTakeTheOfficialRegionCode: a page form's region box takes the
+// padded official code and stores the prefix.
+func TestFormsTakeTheOfficialRegionCode(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newLedgerSite(t, st, clock)
+		cw := s.as("cw_haizhou")
+		r := cw.postForm("/institutions", url.Values{"name": {"海州区疾控中心"}, "type": {"cdc"}, "region_code": {"210902000000"}, "credit_code": {"91350100M000100Y43"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("institution with region 210902000000: %d %v", r.status, errorsOf(r.body))
+		}
+		list, err := st.ListInstitutions(testutil.System(), store.InstitutionFilter{Q: "海州区疾控中心"})
+		if err != nil || len(list.Items) != 1 || list.Items[0].RegionCode != "210902" {
+			t.Errorf("stored as %+v, %v", list.Items, err)
 		}
 	})
 }
