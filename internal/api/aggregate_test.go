@@ -114,6 +114,8 @@ func TestLeaderSeesTheSameSuppressedTableEverywhere(t *testing.T) {
 			}
 		}
 
+		// A summary of some statuses would hide other cells: refused.
+		f.get(t, leader, "/api/v1/ledger.xlsx?status=open").want(t, http.StatusBadRequest)
 		// The leader's ledger is the summary sheet alone, with the same cells.
 		r := f.get(t, leader, "/api/v1/ledger.xlsx?region=210902").want(t, http.StatusOK)
 		x, err := excelize.OpenReader(bytes.NewReader(r.Body))

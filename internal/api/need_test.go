@@ -311,7 +311,7 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 		}
 		// A leader's ledger of the same cases is the summary alone: no case, no name.
 		text := exportText(t, f.get(t, leader, "/api/v1/ledger.xlsx").want(t, http.StatusOK))
-		if !strings.Contains(text, "分类统计") || strings.Contains(text, "张") || strings.Contains(text, "赵志愿") || strings.Contains(text, "送餐") {
+		if !strings.Contains(text, "仅含汇总") || strings.Contains(text, "张") || strings.Contains(text, "赵志愿") || strings.Contains(text, "送餐") {
 			t.Errorf("leader's ledger holds cases: %s", text)
 		}
 		if audit, err := st.ListAudit(testutil.System(), model.AuditFilter{Action: store.ActLedgerExport}); err != nil || audit.Total != 2 {
@@ -492,7 +492,7 @@ func TestNeedBadInput(t *testing.T) {
 
 			{"a ledger of another district", cw, "GET", "/api/v1/ledger.xlsx?region=210903", nil, 404, ""},
 			{"a ledger of a region above one's own", cw, "GET", "/api/v1/ledger.xlsx?region=2109", nil, 404, ""},
-			{"a ledger of an unknown region", cw, "GET", "/api/v1/ledger.xlsx?region=210999", nil, 404, ""},
+			{"a ledger of an unknown region", cw, "GET", "/api/v1/ledger.xlsx?region=210999", nil, 400, "region"},
 			{"a ledger with a malformed date", cw, "GET", "/api/v1/ledger.xlsx?from=yesterday", nil, 400, ""},
 		}
 		for _, c := range cases {

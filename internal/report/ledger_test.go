@@ -253,6 +253,10 @@ func TestLedgerForLeadersIsTheSummaryOnly(t *testing.T) {
 		if !strings.Contains(text, "* 为保护个人信息而隐藏") {
 			t.Errorf("no note on the hidden cells: %s", text)
 		}
+		// A table of some statuses would hide other cells than the full one.
+		if _, err := report.WriteLedger(leader, st, &buf, model.LedgerFilter{Status: []string{model.NeedOpen}}, i18n.ZH); model.ErrorCode(err) != model.EInvalid {
+			t.Errorf("a leader's summary by status: %v", err)
+		}
 		// The store refuses a leader the rows themselves.
 		if _, err := st.LedgerRows(leader, model.LedgerFilter{}, func(model.LedgerRow) error { return nil }); model.ErrorCode(err) != model.EForbidden {
 			t.Errorf("a leader reads ledger rows: %v", err)

@@ -144,13 +144,22 @@ func ledgerWhere(pr *auth.Principal, f model.LedgerFilter, a *args) string {
 // reach matching f counted per category and status (model.NeedTable), as
 // the caller may see it: for a role that sees aggregates only (a leader),
 // with the small cells and their complements hidden as on the dashboard
-// (CountTable.Publish), which is all of the ledger such a role gets. The
+// (CountTable.Publish), which is all of the ledger such a role gets; such a
+// role gets it for every status only, the table the dashboard shows. The
 // export is audited (ledger.export).
-// Returns EUnauthenticated, EForbidden without ledger.export, EInternal.
+// Returns EUnauthenticated, EForbidden without ledger.export, EInvalid for a
+// status filter with suppression, EInternal.
 func (s *Store) LedgerSummary(ctx context.Context, f model.LedgerFilter) (model.TableFigures, error) {
 	pr, err := principal(ctx, auth.PermLedgerExport)
 	if err != nil {
 		return model.TableFigures{}, err
+	}
+	suppress := !pr.Can(auth.PermNeedRead)
+	if suppress && len(f.Status) > 0 {
+		// The statuses are the table's columns: a table of some of them
+		// would hide other cells than the dashboard's full table, and the
+		// two together would give hidden cells back.
+		return model.TableFigures{}, model.FieldErrors{"status": model.M("ledger.summary_all_statuses")}.Err()
 	}
 	var a args
 	q := "SELECT n.category, n.status, COUNT(*) FROM needs n WHERE " + ledgerWhere(pr, f, &a) + " GROUP BY n.category, n.status"
@@ -171,7 +180,6 @@ func (s *Store) LedgerSummary(ctx context.Context, f model.LedgerFilter) (model.
 	if err := rows.Err(); err != nil {
 		return model.TableFigures{}, model.Internal(err)
 	}
-	suppress := !pr.Can(auth.PermNeedRead)
 	fig := model.NeedTable(func(c, st string) int { return counts[[2]string{c, st}] }).Publish(suppress)
 	if err := s.Audit(ctx, ActLedgerExport, "need", "", model.OutcomeOK, fmt.Sprintf("region=%s summary=true suppressed=%t", f.RegionCode, suppress)); err != nil {
 		return fig, err
