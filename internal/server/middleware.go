@@ -127,8 +127,26 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		if token != "" {
-			if p, err := s.st.Authenticate(ctx, token, ip, s.cfg.Session); err == nil {
+			p, err := s.st.Authenticate(ctx, token, ip, s.cfg.Session)
+			switch code := model.ErrorCode(err); {
+			case err == nil:
 				ctx = auth.WithPrincipal(ctx, p)
+			case code == model.EUnauthenticated:
+				// A wrong, ended or unknown token: the caller is anonymous.
+			case withoutAuth(r.URL.Path):
+			default:
+				// The database failed, not the credentials: saying
+				// "unauthenticated" would make API clients drop their
+				// session and send people to a login that cannot work.
+				s.log.Error("authentication failed: the database does not answer", "route", r.URL.Path, "err", err)
+				fault := model.Unavailable(err)
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					httpx.WriteError(w, r, fault)
+					return
+				}
+				// Pages answer with the "temporarily unavailable" page of
+				// package web, which keeps the user's place.
+				ctx = httpx.WithAuthFault(ctx, fault)
 			}
 		}
 		ctx = httpx.WithClientIP(ctx, ip)
@@ -142,6 +160,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 	})
+}
+
+// withoutAuth lists the paths served alike to everyone, which a database
+// outage does not stop: static files, the icon and the health and metrics
+// endpoints (/healthz reports the outage itself).
+func withoutAuth(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/favicon.ico" || path == "/healthz" || path == "/metrics"
 }
 
 // auditedRoute names a request in an audit row: method and path, which

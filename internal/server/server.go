@@ -20,6 +20,7 @@ import (
 	"houdun/internal/api"
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/model"
 	"houdun/internal/store"
 	"houdun/internal/web"
 )
@@ -63,13 +64,21 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/json")
-	if err := s.st.Ping(ctx); err != nil {
+	switch err := s.st.Health(ctx); model.ErrorCode(err) {
+	case "":
+		w.Write([]byte(`{"status":"ok"}`))
+	case model.EStorageFull:
+		// The database answers and reads go on, but it takes no writes.
+		s.log.Error("healthz: storage full", "err", err)
+		httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"status":"storage_full"}`))
+	default:
 		s.log.Error("healthz: database does not answer", "err", err)
+		httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte(`{"status":"unavailable"}`))
-		return
 	}
-	w.Write([]byte(`{"status":"ok"}`))
 }
 
 // Serve runs the server on ln, with the scheduler and the outbox worker

@@ -62,6 +62,7 @@ type Store struct {
 	ckptStop  func()        // stops the checkpointer and waits for it
 	needs     needCommitter // group commit of new cases (SQLite)
 	readStmts sync.Map      // SQL text → *sql.Stmt prepared on the readers
+	full      fullFlag      // the last write was refused for want of space (fault.go)
 }
 
 // readStmt returns q prepared on the readers, parsed once per connection
@@ -194,6 +195,19 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
+// Health is what /healthz reports: nil when the database answers and takes
+// writes; EUnavailable when it does not answer; EStorageFull while the last
+// write was refused for want of space (until a write succeeds again).
+func (s *Store) Health(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return model.Unavailable(err)
+	}
+	if s.full.Load() {
+		return model.StorageFull(errors.New("the last write was refused: storage full"))
+	}
+	return nil
+}
+
 // Migrate brings the schema up to date and loads the national region list
 // into an empty regions table.
 func (s *Store) Migrate(ctx context.Context) error {
@@ -231,8 +245,12 @@ func fromMS(v int64) time.Time {
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := s.tryTx(ctx, fn)
-		if err == nil || attempt >= 4 || !retryable(err) {
-			return err
+		if err == nil {
+			s.wrote()
+			return nil
+		}
+		if attempt >= 4 || !retryable(err) {
+			return s.classify(err)
 		}
 		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
 	}
