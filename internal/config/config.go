@@ -38,6 +38,11 @@ type Config struct {
 	JobInterval time.Duration
 	// SMTP is the mail server for outbox events; mail is off unless set.
 	SMTP SMTP
+	// TempDir is the server's private folder for temporary files
+	// (HOUDUN_TMPDIR), emptied at start and removed at shutdown: give it a
+	// folder of its own. Default: beside a SQLite database (houdun.db.tmp),
+	// a new folder under the system's temporary folder with PostgreSQL.
+	TempDir string
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -100,6 +105,7 @@ func FromEnv(getenv func(string) string) Config {
 	c.Key = getenv("HOUDUN_KEY")
 	c.KeyFile = getenv("HOUDUN_KEY_FILE")
 	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
+	c.TempDir = strings.TrimSpace(getenv("HOUDUN_TMPDIR"))
 	c.SMTP.Addr = strings.TrimSpace(getenv("HOUDUN_SMTP_ADDR"))
 	c.SMTP.From = strings.TrimSpace(getenv("HOUDUN_SMTP_FROM"))
 	c.SMTP.Username = getenv("HOUDUN_SMTP_USERNAME")

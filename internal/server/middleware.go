@@ -14,6 +14,7 @@ import (
 	"houdun/internal/httpx"
 	"houdun/internal/model"
 	"houdun/internal/store"
+	"houdun/internal/tmpdir"
 )
 
 type metrics struct {
@@ -150,6 +151,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		ctx = httpx.WithClientIP(ctx, ip)
+		if s.tmp != "" {
+			ctx = tmpdir.With(ctx, s.tmp)
+		}
 		rec := &statusRecorder{ResponseWriter: w}
 		r = r.WithContext(ctx)
 		next.ServeHTTP(rec, r)

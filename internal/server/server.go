@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"houdun/internal/httpx"
 	"houdun/internal/model"
 	"houdun/internal/store"
+	"houdun/internal/tmpdir"
 	"houdun/internal/web"
 )
 
@@ -32,6 +34,7 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 	reg     *prometheus.Registry
+	tmp     string // the private folder for temporary files, set by Serve
 }
 
 // New builds the handler.
@@ -85,7 +88,28 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // beside it, until ctx ends, then lets in-flight requests finish within the
 // grace period. It returns only after its background work has stopped, so
 // the caller may close the database then.
+//
+// Temporary files (exports before they are sent, uploads while they are
+// imported, excelize's spill files) go to a private folder of the server's,
+// emptied at start and removed when Serve returns, also when the grace ran
+// out. A shutdown that was asked for returns nil even then: the
+// connections still open are closed and their requests cancelled.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	dir := s.cfg.TempDir
+	if dir == "" && s.st.Path() != "" {
+		dir = s.st.Path() + ".tmp"
+	}
+	tmp, err := tmpdir.Prepare(dir)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	s.tmp = tmp
+	defer func() {
+		if err := os.RemoveAll(tmp); err != nil {
+			s.log.Error("temporary folder not removed", "dir", tmp, "err", err)
+		}
+	}()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ctx, stop := context.WithCancel(ctx)
@@ -94,6 +118,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		return err
 	}
+	// Requests outlive ctx by the grace, then they are cancelled.
+	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -102,7 +129,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 	}
 	wg.Go(func() { s.sweepSessions(ctx) })
 	errc := make(chan error, 1)
@@ -116,7 +143,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return err
+		s.log.Warn("shutdown grace ran out; closing the connections still open", "err", err)
+		cancelRequests()
+		hs.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

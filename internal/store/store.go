@@ -51,6 +51,7 @@ type Options struct {
 // Store is a handle on the database. It is safe for concurrent use.
 type Store struct {
 	engine Engine
+	path   string  // SQLite: the database file
 	read   *sql.DB // concurrent readers
 	scan   *sql.DB // SQLite: readers for aggregates over many rows (dashboard, visit plan, ledger)
 	write  *sql.DB // SQLite: one connection, so writers queue here instead of failing busy
@@ -114,6 +115,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		if dsn == "" {
 			return nil, errors.New("store: empty database path")
 		}
+		s.path = dsn
 		// busy_timeout comes first so that the other pragmas already wait on a lock.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
@@ -166,6 +168,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 
 // Engine reports which database is behind s.
 func (s *Store) Engine() Engine { return s.engine }
+
+// Path is the SQLite database file; "" for PostgreSQL.
+func (s *Store) Path() string { return s.path }
 
 // Now is the store's clock, injected so tests can move time.
 func (s *Store) Now() time.Time { return s.now() }
