@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,10 @@ type Config struct {
 	// folder of its own. Default: beside a SQLite database (houdun.db.tmp),
 	// a new folder under the system's temporary folder with PostgreSQL.
 	TempDir string
+	// WALLimit bounds the SQLite write-ahead log in bytes
+	// (HOUDUN_SQLITE_WAL_LIMIT, in MiB); 0 sizes it to the database: a
+	// quarter of the file, between 4 and 64 MiB.
+	WALLimit int64
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -106,6 +111,9 @@ func FromEnv(getenv func(string) string) Config {
 	c.KeyFile = getenv("HOUDUN_KEY_FILE")
 	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
 	c.TempDir = strings.TrimSpace(getenv("HOUDUN_TMPDIR"))
+	if mib, err := strconv.ParseInt(strings.TrimSpace(getenv("HOUDUN_SQLITE_WAL_LIMIT")), 10, 64); err == nil && mib > 0 {
+		c.WALLimit = mib << 20
+	}
 	c.SMTP.Addr = strings.TrimSpace(getenv("HOUDUN_SMTP_ADDR"))
 	c.SMTP.From = strings.TrimSpace(getenv("HOUDUN_SMTP_FROM"))
 	c.SMTP.Username = getenv("HOUDUN_SMTP_USERNAME")

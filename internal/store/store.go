@@ -46,6 +46,9 @@ type Options struct {
 	Sealer *seal.Sealer
 	Now    func() time.Time // defaults to time.Now
 	Logger *slog.Logger
+	// WALLimit bounds the SQLite write-ahead log in bytes (see
+	// checkpoint.go); 0 sizes it to the database file.
+	WALLimit int64
 }
 
 // Store is a handle on the database. It is safe for concurrent use.
@@ -122,9 +125,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// A 256 MiB page cache on the writer (used as it fills) keeps the
 		// random-keyed indexes (hashes, person, institution) in memory during
 		// bulk imports and with a million cases. The writer checkpoints only
-		// when the background checkpointer falls far behind (see checkpoint.go).
+		// when the background checkpointer falls far behind, past the WAL
+		// limit, which also caps the log file (see checkpoint.go).
+		wal := walLimit(opts.WALLimit, dsn)
 		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=temp_store(2)"+
-			"&_pragma=wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")&_pragma=journal_size_limit(67108864)&_txlock=immediate")
+			"&_pragma=wal_autocheckpoint("+strconv.FormatInt(wal/walPageSize, 10)+")&_pragma=journal_size_limit("+strconv.FormatInt(wal, 10)+")&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
