@@ -35,7 +35,6 @@ func (s *Store) FillStorage(t testing.TB) func() {
 	return func() { s.write.ExecContext(ctx, "DROP TRIGGER houdun_test_disk_full ON audit_log") }
 }
 
-
 // WriterPragma reads a pragma on the SQLite writer connection.
 func (s *Store) WriterPragma(t testing.TB, name string) int64 {
 	t.Helper()
