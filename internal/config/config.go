@@ -48,6 +48,10 @@ type Config struct {
 	// (HOUDUN_SQLITE_WAL_LIMIT, in MiB); 0 sizes it to the database: a
 	// quarter of the file, between 4 and 64 MiB.
 	WALLimit int64
+	// WebhookAllowPrivate lets webhooks reach loopback, link-local, private
+	// and metadata addresses (HOUDUN_WEBHOOK_ALLOW_PRIVATE=true), for a
+	// receiver on the same machine or network; off by default.
+	WebhookAllowPrivate bool
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -111,6 +115,7 @@ func FromEnv(getenv func(string) string) Config {
 	c.KeyFile = getenv("HOUDUN_KEY_FILE")
 	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
 	c.TempDir = strings.TrimSpace(getenv("HOUDUN_TMPDIR"))
+	c.WebhookAllowPrivate = strings.EqualFold(getenv("HOUDUN_WEBHOOK_ALLOW_PRIVATE"), "true")
 	if mib, err := strconv.ParseInt(strings.TrimSpace(getenv("HOUDUN_SQLITE_WAL_LIMIT")), 10, 64); err == nil && mib > 0 {
 		c.WALLimit = mib << 20
 	}

@@ -10,5 +10,7 @@ func init() {
 			"The server's storage is full, so nothing can be saved, and reads that must be audited are refused too. Please ask the system administrator to free space"},
 		"web.error.503.title": {"服务暂时不可用", "Service temporarily unavailable"},
 		"web.error.retry":     {"重试", "Try again"},
+		"webhook.url_internal": {"不能向本机、内网、链路本地或云元数据地址推送（如确需推送到内网，请设置 HOUDUN_WEBHOOK_ALLOW_PRIVATE=true）",
+			"Webhooks may not post to loopback, link-local, private or cloud metadata addresses (set HOUDUN_WEBHOOK_ALLOW_PRIVATE=true to allow them)"},
 	})
 }

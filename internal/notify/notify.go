@@ -82,7 +82,8 @@ func Principal() *auth.Principal {
 }
 
 // Deliverer is the outbox delivery worker. Store is required; Client
-// defaults to NewClient() (10 s timeout, no redirects to other hosts), Now
+// defaults to NewClient(false) (10 s timeout, no redirects to other hosts, no
+// internal destinations), Now
 // to time.Now, Log to slog.Default(). Without Mail, deliveries of the mail
 // channel are retried later (the server keeps the channel inactive then).
 type Deliverer struct {
@@ -127,7 +128,7 @@ func (d *Deliverer) client() *http.Client {
 	return defaultClient
 }
 
-var defaultClient = NewClient()
+var defaultClient = NewClient(false)
 
 func (d *Deliverer) backoff() []time.Duration {
 	if len(d.Backoff) > 0 {

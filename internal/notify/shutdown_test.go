@@ -69,7 +69,7 @@ func TestShutdownLetsADeliveryInFlightFinish(t *testing.T) {
 
 		ctx, shutdown := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		d := &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet, Grace: 5 * time.Second}
+		d := &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet, Grace: 5 * time.Second}
 		go func() { _, _, err := d.RunOnce(ctx); done <- err }()
 		<-recv.arrived
 		shutdown()
@@ -89,7 +89,7 @@ func TestShutdownLetsADeliveryInFlightFinish(t *testing.T) {
 		// The restart, after the lease: nothing is posted again.
 		clock.Advance(store.DeliveryLease + time.Minute)
 		st2 := open(t, dsn, clock)
-		run(t, &notify.Deliverer{Store: st2, Now: clock.Now, Log: quiet}, 0, 0)
+		run(t, &notify.Deliverer{Client: local, Store: st2, Now: clock.Now, Log: quiet}, 0, 0)
 		if n := len(recv.got()); n != 1 {
 			t.Errorf("%d posts of one event across a graceful restart, want 1", n)
 		}
@@ -105,7 +105,7 @@ func TestShutdownWhoseGraceRunsOutRepeatsWithTheSameID(t *testing.T) {
 
 		ctx, shutdown := context.WithCancel(context.Background())
 		done := make(chan struct{})
-		d := &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet, Grace: 100 * time.Millisecond}
+		d := &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet, Grace: 100 * time.Millisecond}
 		go func() { d.RunOnce(ctx); close(done) }()
 		<-recv.arrived
 		start := time.Now()
@@ -124,7 +124,7 @@ func TestShutdownWhoseGraceRunsOutRepeatsWithTheSameID(t *testing.T) {
 		close(recv.release)
 		clock.Advance(store.DeliveryLease + time.Minute)
 		st2 := open(t, dsn, clock)
-		run(t, &notify.Deliverer{Store: st2, Now: clock.Now, Log: quiet}, 1, 0)
+		run(t, &notify.Deliverer{Client: local, Store: st2, Now: clock.Now, Log: quiet}, 1, 0)
 		got := recv.got()
 		if len(got) != 2 || got[0] == "" || got[0] != got[1] {
 			t.Errorf("delivery ids of the post and its repeat: %q; want two, the same", got)
