@@ -70,7 +70,9 @@ func newFixture(t *testing.T, st *store.Store, clock *testutil.Clock, who ...str
 	t.Helper()
 	f := &fixture{st: st, clock: clock, relative: map[int64]model.FamilyMember{}, idNumber: map[int64]string{}, phone: map[int64]string{},
 		users: map[string]model.User{}, tokens: map[string]string{}, secrets: map[string]string{}, lastStep: map[string]int64{}}
-	f.srv = httptest.NewServer(server.New(config.Default(), st, slog.New(slog.DiscardHandler)))
+	cfg := config.Default()
+	cfg.TrustedProxies = "127.0.0.1, ::1" // the tests pose as callers from many addresses (X-Real-IP)
+	f.srv = httptest.NewServer(server.New(cfg, st, slog.New(slog.DiscardHandler)))
 	t.Cleanup(f.srv.Close)
 
 	f.instA = f.institution(t, "阜新市中心医院", model.InstHospital, "210902")

@@ -52,6 +52,11 @@ type Config struct {
 	// and metadata addresses (HOUDUN_WEBHOOK_ALLOW_PRIVATE=true), for a
 	// receiver on the same machine or network; off by default.
 	WebhookAllowPrivate bool
+	// TrustedProxies lists the reverse proxies whose X-Real-IP and
+	// X-Forwarded-For are believed (HOUDUN_TRUSTED_PROXIES: addresses or
+	// CIDR ranges, comma-separated); empty trusts no one, and the peer's
+	// address is the caller's.
+	TrustedProxies string
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -116,6 +121,7 @@ func FromEnv(getenv func(string) string) Config {
 	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
 	c.TempDir = strings.TrimSpace(getenv("HOUDUN_TMPDIR"))
 	c.WebhookAllowPrivate = strings.EqualFold(getenv("HOUDUN_WEBHOOK_ALLOW_PRIVATE"), "true")
+	c.TrustedProxies = getenv("HOUDUN_TRUSTED_PROXIES")
 	if mib, err := strconv.ParseInt(strings.TrimSpace(getenv("HOUDUN_SQLITE_WAL_LIMIT")), 10, 64); err == nil && mib > 0 {
 		c.WALLimit = mib << 20
 	}

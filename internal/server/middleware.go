@@ -1,7 +1,9 @@
 package server
 
 import (
+	"fmt"
 	"net"
+	"net/netip"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -119,7 +121,7 @@ func crossOrigin(next http.Handler) http.Handler {
 // bearer token or session cookie is valid; handlers decide whether one is needed.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := clientIP(r)
+		ip := clientIP(r, s.proxies)
 		token := ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token = strings.TrimSpace(h[len("Bearer "):])
@@ -184,17 +186,59 @@ func auditedRoute(r *http.Request) string {
 	return r.Method + " " + r.URL.Path
 }
 
-// clientIP is the peer address; a proxy in front sets X-Real-IP only when it
-// is trusted, which houdun cannot know, so only loopback peers may set it.
-func clientIP(r *http.Request) string {
+// clientIP is the caller's address for audit rows and the login limiter:
+// the peer, unless the peer is one of the trusted proxies
+// (HOUDUN_TRUSTED_PROXIES). Then it is X-Real-IP when the proxy set one,
+// else the right-most address of X-Forwarded-For that is not itself a
+// trusted proxy (those to its left may be forged by the client).
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if x := r.Header.Get("X-Real-IP"); x != "" && net.ParseIP(x) != nil {
-			return x
+	isTrusted := func(a netip.Addr) bool {
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(peer) {
+		return host
+	}
+	if x, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
+		return x.Unmap().String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !isTrusted(a) {
+			return a.Unmap().String()
 		}
 	}
 	return host
+}
+
+// ParseProxies reads HOUDUN_TRUSTED_PROXIES: addresses or CIDR ranges
+// separated by commas or spaces; "" trusts no one.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("HOUDUN_TRUSTED_PROXIES: %q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"sync"
 	"time"
@@ -35,11 +36,16 @@ type Server struct {
 	handler http.Handler
 	reg     *prometheus.Registry
 	tmp     string // the private folder for temporary files, set by Serve
+	proxies []netip.Prefix
+	badCfg  error // a setting that stops Serve
 }
 
 // New builds the handler.
 func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, st: st, log: log, reg: prometheus.NewRegistry()}
+	if s.proxies, s.badCfg = ParseProxies(cfg.TrustedProxies); s.badCfg != nil {
+		log.Error("bad setting", "err", s.badCfg)
+	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(s.reg)
 
@@ -95,6 +101,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // out. A shutdown that was asked for returns nil even then: the
 // connections still open are closed and their requests cancelled.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.badCfg != nil {
+		ln.Close()
+		return s.badCfg
+	}
 	dir := s.cfg.TempDir
 	if dir == "" && s.st.Path() != "" {
 		dir = s.st.Path() + ".tmp"
