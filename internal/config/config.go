@@ -57,6 +57,12 @@ type Config struct {
 	// CIDR ranges, comma-separated); empty trusts no one, and the peer's
 	// address is the caller's.
 	TrustedProxies string
+	// MetricsToken is the bearer token /metrics asks for
+	// (HOUDUN_METRICS_TOKEN); MetricsAddr a listen address of its own for
+	// /metrics (HOUDUN_METRICS_ADDR), which the main address then does not
+	// serve. With neither, /metrics is off.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -122,6 +128,8 @@ func FromEnv(getenv func(string) string) Config {
 	c.TempDir = strings.TrimSpace(getenv("HOUDUN_TMPDIR"))
 	c.WebhookAllowPrivate = strings.EqualFold(getenv("HOUDUN_WEBHOOK_ALLOW_PRIVATE"), "true")
 	c.TrustedProxies = getenv("HOUDUN_TRUSTED_PROXIES")
+	c.MetricsToken = strings.TrimSpace(getenv("HOUDUN_METRICS_TOKEN"))
+	c.MetricsAddr = strings.TrimSpace(getenv("HOUDUN_METRICS_ADDR"))
 	if mib, err := strconv.ParseInt(strings.TrimSpace(getenv("HOUDUN_SQLITE_WAL_LIMIT")), 10, 64); err == nil && mib > 0 {
 		c.WALLimit = mib << 20
 	}

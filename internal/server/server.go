@@ -6,12 +6,16 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +41,7 @@ type Server struct {
 	reg     *prometheus.Registry
 	tmp     string // the private folder for temporary files, set by Serve
 	proxies []netip.Prefix
+	metrics http.Handler // /metrics behind its token, if one is set
 	badCfg  error // a setting that stops Serve
 }
 
@@ -51,7 +56,10 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.metrics = s.metricsHandler()
+	if cfg.MetricsAddr == "" && cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	login := httpx.NewLoginLimiter()
 	api.Register(mux, api.Deps{Store: st, Config: cfg, Log: log, Login: login})
 	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log, Login: login})
@@ -64,6 +72,43 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 	h = s.recoverPanics(h)
 	s.handler = h
 	return s
+}
+
+// metricsHandler is /metrics: Prometheus text, behind the bearer token
+// HOUDUN_METRICS_TOKEN when one is set (compared in constant time). On the
+// main address a token is required; on HOUDUN_METRICS_ADDR, an address of
+// its own that the operator keeps off the public network, it is optional.
+func (s *Server) metricsHandler() http.Handler {
+	h := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+	want := s.cfg.MetricsToken
+	if want == "" {
+		return h
+	}
+	sum := sha256.Sum256([]byte(want))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := sha256.Sum256([]byte(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")))
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") || subtle.ConstantTimeCompare(got[:], sum[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// serveMetrics serves /metrics alone on HOUDUN_METRICS_ADDR until ctx ends.
+func (s *Server) serveMetrics(ctx context.Context, ln net.Listener) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() {
+		<-ctx.Done()
+		hs.Close()
+	}()
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		s.log.Error("metrics listener stopped", "err", err)
+	}
 }
 
 // ServeHTTP serves a request.
@@ -124,6 +169,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer wg.Wait()
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("HOUDUN_METRICS_ADDR: %w", err)
+		}
+		s.log.Info("metrics on their own address", "addr", mln.Addr().String())
+		wg.Go(func() { s.serveMetrics(ctx, mln) })
+	} else if s.cfg.MetricsToken == "" {
+		s.log.Info("metrics are off: set HOUDUN_METRICS_TOKEN or HOUDUN_METRICS_ADDR")
+	}
 	if err := s.startJobs(ctx, &wg); err != nil {
 		ln.Close()
 		return err
