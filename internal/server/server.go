@@ -42,7 +42,7 @@ type Server struct {
 	tmp     string // the private folder for temporary files, set by Serve
 	proxies []netip.Prefix
 	metrics http.Handler // /metrics behind its token, if one is set
-	badCfg  error // a setting that stops Serve
+	badCfg  error        // a setting that stops Serve
 }
 
 // New builds the handler.
