@@ -2,6 +2,9 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"sync/atomic"
 	"syscall"
 
@@ -57,3 +60,29 @@ func (s *Store) wrote() {
 
 // fullFlag is the store's memory of the last write refused for want of space.
 type fullFlag = atomic.Bool
+
+// privateFiles makes the SQLite database at path readable by the server's
+// user only: a new file is created with mode 0600 before SQLite opens it,
+// and SQLite gives its -wal and -shm files the mode of the database. An
+// existing database, log or shared-memory file that others may read is set
+// to 0600 too: it holds the registry (the key file lies elsewhere, but
+// names, families and case texts are in clear).
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("make %s private: %w", p, err)
+		}
+	}
+	return nil
+}

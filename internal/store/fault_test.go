@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -95,5 +98,46 @@ func TestWALLimitIsSizedToTheData(t *testing.T) {
 		if limit != c.want || pages*4096 != c.want {
 			t.Errorf("WALLimit %d: journal_size_limit %d, wal_autocheckpoint %d pages; want %d bytes", c.set, limit, pages, c.want)
 		}
+	}
+}
+
+// TestDatabaseFilesArePrivate: the SQLite database, its write-ahead log and
+// shared-memory file and a backup are created readable by the server's user
+// only (0600), whatever the umask; an existing database that others may read
+// is made private at open.
+func TestDatabaseFilesArePrivate(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "houdun.db")
+	st, err := store.Open(context.Background(), path, store.Options{Sealer: testutil.Sealer()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "copy.db")
+	if err := st.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", backup} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	st.Close()
+
+	os.Chmod(path, 0o644)
+	st, err = store.Open(context.Background(), path, store.Options{Sealer: testutil.Sealer()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("an existing database readable by others still has mode %v after open", fi.Mode().Perm())
 	}
 }

@@ -119,6 +119,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 			return nil, errors.New("store: empty database path")
 		}
 		s.path = dsn
+		if err := privateFiles(dsn); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
 		// busy_timeout comes first so that the other pragmas already wait on a lock.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
