@@ -56,6 +56,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /favicon.ico", web.Favicon())
 	s.metrics = s.metricsHandler()
 	if cfg.MetricsAddr == "" && cfg.MetricsToken != "" {
 		mux.Handle("GET /metrics", s.metrics)
@@ -68,6 +69,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 	h = s.authenticate(h)
 	h = crossOrigin(h)
 	h = securityHeaders(h)
+	h = compress(h)
 	h = m.instrument(mux, h)
 	h = s.recoverPanics(h)
 	s.handler = h
