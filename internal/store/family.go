@@ -88,6 +88,7 @@ func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) ([]
 }
 
 func (s *Store) listFamily(ctx context.Context, q queryer, personID int64, reveal bool) ([]model.FamilyMember, error) {
+	// unscoped: the caller read the person in scope first (getPerson).
 	rows, err := q.QueryContext(ctx, "SELECT "+familyColumns+" FROM family_members f WHERE f.person_id = $1 ORDER BY f.id", personID)
 	if err != nil {
 		return nil, model.Internal(err)
@@ -105,6 +106,7 @@ func (s *Store) listFamily(ctx context.Context, q queryer, personID int64, revea
 }
 
 func (s *Store) getFamily(ctx context.Context, q queryer, pr *auth.Principal, personID, id int64, reveal bool) (model.FamilyMember, error) {
+	// unscoped: the person is read in scope first (getPerson).
 	if _, err := s.getPerson(ctx, q, pr, personID, false); err != nil {
 		return model.FamilyMember{}, err
 	}
@@ -122,6 +124,7 @@ func (s *Store) getFamily(ctx context.Context, q queryer, pr *auth.Principal, pe
 // must be a person in the caller's scope; without one, a relative whose ID
 // number is registered as a person is linked to that record.
 func (s *Store) medicalLink(ctx context.Context, tx *sql.Tx, pr *auth.Principal, personID int64, f *model.FamilyFields) error {
+	// unscoped: the worker named is read in scope (getPerson); the ID-number match links relatives to a worker without showing them.
 	if f.MedicalWorkerPersonID != nil {
 		if *f.MedicalWorkerPersonID == personID {
 			return model.FieldErrors{"medical_worker_person_id": model.M("family.link_self")}.Err()
@@ -205,6 +208,7 @@ func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model
 // touchPerson bumps a person's update time when the family changes, so that
 // lists sorted by change and exports see it.
 func (s *Store) touchPerson(ctx context.Context, tx *sql.Tx, personID int64) error {
+	// unscoped: by id, of a person the caller has already read in scope.
 	if _, err := tx.ExecContext(ctx, "UPDATE people SET updated_at = $1 WHERE id = $2", ms(s.now()), personID); err != nil {
 		return model.Internal(err)
 	}
@@ -214,6 +218,7 @@ func (s *Store) touchPerson(ctx context.Context, tx *sql.Tx, personID int64) err
 // UpdateFamilyMember changes the given fields of a relative.
 // Returns ENotFound, EInvalid, EConflict, EStaleVersion.
 func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in model.FamilyMemberInput) (model.FamilyMember, error) {
+	// unscoped: the relative is read in scope first (getFamily).
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.FamilyMember{}, err
@@ -274,6 +279,7 @@ func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in m
 // DeleteFamilyMember removes a relative.
 // Returns ENotFound, EStaleVersion.
 func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, version *int64) error {
+	// unscoped: the relative is read in scope first (getFamily).
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return err

@@ -50,6 +50,7 @@ func scanFamilyLink(row interface{ Scan(...any) error }) (model.FamilyLink, erro
 // Returns EForbidden without family_link.manage, ENotFound for a person
 // missing or out of scope, EInvalid (fields: family_member_id, days).
 func (s *Store) CreateFamilyLink(ctx context.Context, personID int64, in model.FamilyLinkInput) (model.FamilyLink, error) {
+	// unscoped: the person is read in scope first (getPerson), and the relative must be theirs.
 	pr, err := principal(ctx, auth.PermFamilyLinkManage)
 	if err != nil {
 		return model.FamilyLink{}, err
@@ -104,6 +105,7 @@ func (s *Store) CreateFamilyLink(ctx context.Context, personID int64, in model.F
 // read is audited.
 // Returns EForbidden, ENotFound for a person missing or out of scope.
 func (s *Store) ListFamilyLinks(ctx context.Context, personID int64) ([]model.FamilyLink, error) {
+	// unscoped: the person is read in scope first (getPerson).
 	pr, err := principal(ctx, auth.PermFamilyLinkManage)
 	if err != nil {
 		return nil, err
@@ -136,6 +138,7 @@ func (s *Store) ListFamilyLinks(ctx context.Context, personID int64) ([]model.Fa
 // Returns EForbidden, ENotFound for a person or link missing, out of scope,
 // of another family or already revoked.
 func (s *Store) RevokeFamilyLink(ctx context.Context, personID, id int64) error {
+	// unscoped: the person is read in scope first (getPerson).
 	pr, err := principal(ctx, auth.PermFamilyLinkManage)
 	if err != nil {
 		return err
@@ -178,6 +181,7 @@ func validToken(s string) bool {
 // attempt is audited (family_link.open, denied) without the token.
 // Returns ENotFound for any token that does not work.
 func (s *Store) AuthenticateFamilyLink(ctx context.Context, token, ip string) (*auth.Principal, model.FamilyLink, error) {
+	// unscoped: the token is the credential; no principal exists yet.
 	gone := model.NotFound("family_link")
 	anon := auth.WithPrincipal(ctx, &auth.Principal{Username: "anonymous", IP: ip})
 	if !validToken(token) {
@@ -216,6 +220,7 @@ func (s *Store) AuthenticateFamilyLink(ctx context.Context, token, ip string) (*
 // the link's row on PostgreSQL, so that neither a revocation nor two
 // reports at once slip past it (SQLite has one writer anyway).
 func (s *Store) checkLinkUse(ctx context.Context, tx *needTx, pr *auth.Principal, perHour int, now time.Time) error {
+	// unscoped: the link's own budget, counted for the link's principal.
 	lock := ""
 	if s.engine == Postgres {
 		lock = " FOR UPDATE"
@@ -256,7 +261,7 @@ func (s *Store) ListFamilyLinkNeeds(ctx context.Context) ([]model.Need, error) {
 		return nil, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var a args
-	q := "SELECT " + needColumns + needFrom + "WHERE " + needScope(pr, "n", &a) + " ORDER BY n.id DESC LIMIT " + a.add(familyLinkCases)
+	q := "SELECT " + needColumns + needFrom + "WHERE " + scopeOf(pr).on("needs", "n", &a) + " ORDER BY n.id DESC LIMIT " + a.add(familyLinkCases)
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, model.Internal(err)

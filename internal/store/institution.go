@@ -39,7 +39,7 @@ func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (mode
 	}
 	page := clampPage(f.Page)
 	var a args
-	cond := institutionScope(pr, "i", &a)
+	cond := scopeOf(pr).on("institutions", "i", &a)
 	if f.Q != "" {
 		cond += " AND (i.name LIKE " + a.add(likePattern(f.Q)) + ` ESCAPE '\' OR i.credit_code = ` + a.add(strings.ToUpper(strings.TrimSpace(f.Q))) + ")"
 	}
@@ -82,7 +82,7 @@ func (s *Store) GetInstitution(ctx context.Context, id int64) (model.Institution
 
 func (s *Store) getInstitution(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Institution, error) {
 	var a args
-	cond := "i.id = " + a.add(id) + " AND " + institutionScope(pr, "i", &a)
+	cond := "i.id = " + a.add(id) + " AND " + scopeOf(pr).on("institutions", "i", &a)
 	in, err := scanInstitution(q.QueryRowContext(ctx, "SELECT "+institutionColumns+" FROM institutions i JOIN regions r ON r.code = i.region_code WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return in, model.NotFound("institution")
@@ -155,7 +155,7 @@ func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput
 	if err := validateInstitution(&inst); err != nil {
 		return inst, err
 	}
-	if !inRegionScope(pr, inst.RegionCode) {
+	if !scopeOf(pr).hasRegion(inst.RegionCode) {
 		return inst, model.FieldErrors{"region_code": model.M("region.out_of_scope")}.Err()
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -232,7 +232,7 @@ func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.Instit
 			return err
 		}
 		if next.RegionCode != cur.RegionCode {
-			if !inRegionScope(pr, next.RegionCode) {
+			if !scopeOf(pr).hasRegion(next.RegionCode) {
 				return model.FieldErrors{"region_code": model.M("region.out_of_scope")}.Err()
 			}
 			if err := s.checkRegionExists(ctx, tx, next.RegionCode); err != nil {

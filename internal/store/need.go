@@ -47,46 +47,9 @@ const (
 // both engines use them.
 const activeStatusSQL = "('open', 'assigned', 'in_progress')"
 
-// needReach is the condition on needs alias n that keeps a principal inside
-// their scope, as personScope does for people: the case's person, institution
-// or region range; a counselor reaches psychological cases only.
-func needReach(pr *auth.Principal, n string, a *args) string {
-	var c string
-	switch {
-	case pr.System:
-		return "TRUE"
-	case pr.FamilyLinkID != 0:
-		// A self-service link reaches the cases reported through it only.
-		return "(" + n + ".person_id = " + a.add(pr.PersonID) + " AND " + n + ".family_member_id = " + a.add(pr.FamilyMemberID) +
-			" AND " + n + ".created_by IS NULL AND " + n + ".created_by_name = " + a.add(pr.Username) + ")"
-	case pr.PersonID != 0:
-		c = n + ".person_id = " + a.add(pr.PersonID)
-	case pr.InstitutionID != 0:
-		c = n + ".institution_id = " + a.add(pr.InstitutionID)
-	default:
-		c = regionRange(n+".region_code", pr.RegionCode, a)
-	}
-	if pr.Role == auth.RoleCounselor {
-		c = "(" + c + " AND " + n + ".category = 'psychological')"
-	}
-	return c
-}
-
-// needScope is the condition on needs alias n of what the caller may see: a
-// volunteer sees only the cases assigned to them, as a user or through the
-// volunteer record linked to their account; everyone else their reach.
-func needScope(pr *auth.Principal, n string, a *args) string {
-	if pr.Role == auth.RoleVolunteer && !pr.System {
-		if pr.UserID == 0 {
-			return "FALSE"
-		}
-		return assignedTo(n, pr.UserID, a)
-	}
-	return needReach(pr, n, a)
-}
-
 // assignedTo is the condition "assigned to user uid, directly or as a volunteer".
 func assignedTo(n string, uid int64, a *args) string {
+	// unscoped: part of the scope clause itself (a volunteer's own cases).
 	u := a.add(uid)
 	return "(" + n + ".assignee_user_id = " + u + " OR " + n + ".assignee_volunteer_id IN (SELECT vu.id FROM volunteers vu WHERE vu.user_id = " + u + "))"
 }
@@ -198,7 +161,7 @@ func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.N
 // getNeed reads one case inside the caller's scope.
 func (s *Store) getNeed(ctx context.Context, q queryer, pr *auth.Principal, id int64) (needRow, error) {
 	var a args
-	cond := "n.id = " + a.add(id) + " AND " + needScope(pr, "n", &a)
+	cond := "n.id = " + a.add(id) + " AND " + scopeOf(pr).on("needs", "n", &a)
 	r, err := scanNeed(q.QueryRowContext(ctx, "SELECT "+needColumns+needFrom+"WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("need")
@@ -245,7 +208,7 @@ func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent
 	}
 	var a args
 	var one int
-	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(id)+" AND "+needScope(pr, "n", &a), a...).Scan(&one)
+	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(id)+" AND "+scopeOf(pr).on("needs", "n", &a), a...).Scan(&one)
 	if err == sql.ErrNoRows {
 		return nil, model.NotFound("need")
 	}
@@ -258,6 +221,7 @@ func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent
 // listNeedEvents reads a case's history, oldest first; an "escalated" event
 // carries the level it raised the case to in EscalationLevel (and no note).
 func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]model.NeedEvent, error) {
+	// unscoped: the events of a case the caller read in scope; users and volunteers are joined for names.
 	rows, err := q.QueryContext(ctx, `SELECT e.id, e.need_id, e.at, e.user_id, e.username, e.action, e.from_status, e.to_status, e.note,
 		e.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), e.assignee_volunteer_id, COALESCE(v.name, ''),
 		e.team_region_code, e.satisfaction
@@ -325,7 +289,7 @@ func needOrder(sort string) string {
 // status condition is always present, so that the list index (status first)
 // serves every list: without a status filter it is the list of all statuses.
 func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
-	cond := []string{needScope(pr, "n", a)}
+	cond := []string{scopeOf(pr).on("needs", "n", a)}
 	statuses := f.Status
 	if len(statuses) == 0 {
 		statuses = model.NeedStatuses
@@ -581,7 +545,7 @@ func (s *Store) checkNeed(ctx context.Context, tx *needTx, pr *auth.Principal, i
 	n := &r.Need
 	var a args
 	err := tx.QueryRowContext(ctx, `SELECT p.name, p.phone_enc, p.region_code, p.institution_id, i.name FROM people p
-		JOIN institutions i ON i.id = p.institution_id WHERE p.id = `+a.add(in.PersonID)+" AND "+personScope(pr, "p", &a), a...).
+		JOIN institutions i ON i.id = p.institution_id WHERE p.id = `+a.add(in.PersonID)+" AND "+scopeOf(pr).on("people", "p", &a), a...).
 		Scan(&n.PersonName, &r.personPhone, &n.RegionCode, &n.InstitutionID, &n.InstitutionName)
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("person")
@@ -736,6 +700,7 @@ func (s *Store) notify(ctx context.Context, tx queryer, users []int64, kind stri
 // assigneeUsers returns the accounts that work a case: the assigned user, or
 // the account linked to the assigned volunteer.
 func assigneeUsers(ctx context.Context, q queryer, userID, volunteerID *int64) ([]int64, error) {
+	// unscoped: whom to notify about a case already read in scope.
 	if userID != nil {
 		return []int64{*userID}, nil
 	}
@@ -755,6 +720,7 @@ func assigneeUsers(ctx context.Context, q queryer, userID, volunteerID *int64) (
 
 // teamUsers returns the enabled case workers whose region is exactly the team's.
 func teamUsers(ctx context.Context, q queryer, team string) ([]int64, error) {
+	// unscoped: whom to notify: the team of a case already read in scope.
 	return queryIDs(ctx, q, "SELECT id FROM users WHERE scope_region_code = $1 AND region_code = $1 AND role = $2 AND disabled = FALSE ORDER BY id",
 		team, auth.RoleCaseworker)
 }

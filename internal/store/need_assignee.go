@@ -67,6 +67,7 @@ func assignableBand(pr *auth.Principal, caseRegion, team string) []string {
 }
 
 func (s *Store) assignableUsers(ctx context.Context, pr *auth.Principal, n needRow) ([]model.AssignableUser, error) {
+	// unscoped: the accounts that may take a case the caller read in scope, each checked against the case.
 	var a args
 	roles := []string{}
 	for _, r := range caseWorkingRoles() {

@@ -83,6 +83,7 @@ type BulkVisit struct {
 // contacted at different times. Only the system principal may call it.
 // Returns EUnauthenticated, EForbidden for a user's principal, EInternal.
 func (s *Store) BulkLoadVisitsForBenchmark(ctx context.Context, visits []BulkVisit) error {
+	// unscoped: benchmark loading by the system principal.
 	if _, _, err := jobContext(ctx); err != nil {
 		return err
 	}

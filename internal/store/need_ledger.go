@@ -33,7 +33,7 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 	}
 	masked := !pr.Can(auth.PermNeedRead)
 	var a args
-	cond := []string{needReach(pr, "n", &a)}
+	cond := []string{scopeOf(pr).reach().on("needs", "n", &a)}
 	if f.RegionCode != "" {
 		cond = append(cond, regionRange("n.region_code", f.RegionCode, &a))
 	}
@@ -157,6 +157,7 @@ type familyRow struct {
 // familySituation counts each person's relatives, collects their care needs
 // and reads each relative (in the order registered) for the ledger.
 func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64]familyInfo, error) {
+	// unscoped: the families of cases already read in scope.
 	out := map[int64]familyInfo{}
 	seen := map[int64]bool{}
 	var ids []int64

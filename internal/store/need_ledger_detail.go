@@ -58,6 +58,7 @@ var ledgerActions = []string{model.EventAssigned, model.EventStarted, model.Even
 // id. With masked, assignees' names are reduced to surname + 某 as the rows'
 // other names are.
 func (s *Store) ledgerSteps(ctx context.Context, needIDs []int64, masked bool) (map[int64][]model.LedgerStep, error) {
+	// unscoped: the steps of cases already read in scope; users and volunteers are joined for names.
 	out := map[int64][]model.LedgerStep{}
 	for i := 0; i < len(needIDs); i += lookupBatch {
 		chunk := needIDs[i:min(i+lookupBatch, len(needIDs))]

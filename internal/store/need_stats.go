@@ -124,7 +124,7 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 // needStatsWhere is the selection of the dashboard on needs alias n: what the
 // caller may see of the cases (needScope, as the lists), and the filter.
 func needStatsWhere(pr *auth.Principal, f model.NeedStatsFilter, a *args) string {
-	cond := []string{needScope(pr, "n", a)}
+	cond := []string{scopeOf(pr).on("needs", "n", a)}
 	if f.RegionCode != "" {
 		cond = append(cond, regionRange("n.region_code", f.RegionCode, a))
 	}

@@ -52,6 +52,7 @@ func mayStep(pr *auth.Principal, act casework.Action) (progressOnly bool, ok boo
 // and the other answers 409), and writes the history row, the inbox entries,
 // the outbox event and the audit row in the same transaction.
 func (s *Store) step(ctx context.Context, id int64, act casework.Action, version *int64, fe model.FieldErrors, fn stepFunc) (model.Need, error) {
+	// unscoped: the case is read in scope first (getNeed) in the same transaction.
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -138,6 +139,7 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 // isAssignedTo reports whether a case is assigned to user uid, directly or
 // through their volunteer record.
 func (s *Store) isAssignedTo(ctx context.Context, q queryer, r needRow, uid int64) bool {
+	// unscoped: whether a case already read in scope is assigned to an account.
 	if uid == 0 {
 		return false
 	}
@@ -211,7 +213,7 @@ func (s *Store) checkAssigneeUser(ctx context.Context, tx *sql.Tx, uid, needID i
 	them := &auth.Principal{UserID: uid, Role: role, RegionCode: regionCode, InstitutionID: inst.Int64, PersonID: person.Int64}
 	var a args
 	var one int
-	err = tx.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(needID)+" AND "+needReach(them, "n", &a), a...).Scan(&one)
+	err = tx.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(needID)+" AND "+scopeOf(them).reach().on("needs", "n", &a), a...).Scan(&one)
 	if err == sql.ErrNoRows {
 		return model.FieldErrors{"user_id": model.M("need.assignee_out_of_scope")}.Err()
 	}

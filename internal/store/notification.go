@@ -31,6 +31,7 @@ func inboxOwner(ctx context.Context) (int64, error) {
 // the whole selection. The entries name no person.
 // Returns EUnauthenticated, EForbidden (no account, e.g. the command line).
 func (s *Store) ListInbox(ctx context.Context, unreadOnly bool, page model.Page) (model.List[model.Notification], error) {
+	// unscoped: the caller's own inbox; the case is joined for its number.
 	out := model.List[model.Notification]{Items: []model.Notification{}}
 	uid, err := inboxOwner(ctx)
 	if err != nil {

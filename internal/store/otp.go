@@ -115,6 +115,7 @@ func (s *Store) readPending(ctx context.Context, q queryer, token string) (pendi
 // GetPendingLogin returns the pending login of token, for the pages of its
 // second step. Returns EUnauthenticated when it is unknown or expired.
 func (s *Store) GetPendingLogin(ctx context.Context, token string) (PendingLogin, error) {
+	// unscoped: login: the pending login token is the credential.
 	p, err := s.readPending(ctx, s.write, token)
 	if err != nil {
 		return PendingLogin{}, err
@@ -133,6 +134,7 @@ func (s *Store) GetPendingLogin(ctx context.Context, token string) (PendingLogin
 // key is shown once. Returns EUnauthenticated as GetPendingLogin, EConflict
 // when the pending login is not an enrolment.
 func (s *Store) NewEnrolmentKey(ctx context.Context, token string) (auth.TOTPKey, error) {
+	// unscoped: login: the pending login token is the credential.
 	var key auth.TOTPKey
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.readPending(ctx, tx, token)
@@ -166,6 +168,7 @@ func (s *Store) NewEnrolmentKey(ctx context.Context, token string) (auth.TOTPKey
 // Returns EInvalid for an empty code, EOTPInvalid, ELocked, and
 // EUnauthenticated when the pending login is gone (start again).
 func (s *Store) CompleteLogin(ctx context.Context, token, code string, c Credentials, pol SessionPolicy) (string, *auth.Principal, error) {
+	// unscoped: login: the pending login token is the credential.
 	p, err := s.readPending(ctx, s.write, token)
 	if err != nil {
 		return "", nil, err
@@ -250,6 +253,7 @@ func (s *Store) CompleteLogin(ctx context.Context, token, code string, c Credent
 // EOTPInvalid or ELocked for a wrong one, EConflict for one's own when there
 // is no authenticator.
 func (s *Store) ResetOTP(ctx context.Context, id int64, code string, pol SessionPolicy) error {
+	// unscoped: secadmin's reset of another account's second factor is checked by role, the caller's own by code.
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -310,6 +314,7 @@ func (s *Store) ResetOTP(ctx context.Context, id int64, code string, pol Session
 // beside their passwords, and for tests. Only the command-line system
 // principal may. Returns EForbidden, ENotFound, EInvalid for a malformed secret.
 func (s *Store) EnrolOTP(ctx context.Context, username, secret string) error {
+	// unscoped: the caller's own account.
 	pr := auth.FromContext(ctx)
 	if pr == nil || !pr.System {
 		return model.Errorf(model.EForbidden, "error.forbidden")
@@ -338,6 +343,7 @@ func (s *Store) EnrolOTP(ctx context.Context, username, secret string) error {
 // names accounts by username. Only the system principal may.
 // Returns EForbidden, ENotFound.
 func (s *Store) UserIDByUsername(ctx context.Context, username string) (int64, error) {
+	// unscoped: the command line (houdun user reset-otp) on the server.
 	pr := auth.FromContext(ctx)
 	if pr == nil || !pr.System {
 		return 0, model.Errorf(model.EForbidden, "error.forbidden")

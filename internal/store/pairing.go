@@ -29,7 +29,7 @@ func scanPairing(row interface{ Scan(...any) error }, day string) (model.Pairing
 // getPairing reads a pairing whose person is in the caller's scope.
 func (s *Store) getPairing(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Pairing, error) {
 	var a args
-	cond := "pa.id = " + a.add(id) + " AND " + personScope(pr, "p", &a)
+	cond := "pa.id = " + a.add(id) + " AND " + scopeOf(pr).on("people", "p", &a)
 	pa, err := scanPairing(q.QueryRowContext(ctx, "SELECT "+pairingColumns+pairingFrom+"WHERE "+cond, a...), today(s.now()))
 	if err == sql.ErrNoRows {
 		return pa, model.NotFound("pairing")
@@ -62,7 +62,7 @@ func (s *Store) ListPairings(ctx context.Context, f model.PairingFilter) (model.
 	page := clampPage(f.Page)
 	day := today(s.now())
 	var a args
-	cond := []string{personScope(pr, "p", &a)}
+	cond := []string{scopeOf(pr).on("people", "p", &a)}
 	if f.VolunteerID != 0 {
 		cond = append(cond, "pa.volunteer_id = "+a.add(f.VolunteerID))
 	}
@@ -168,6 +168,7 @@ func (s *Store) CreatePairing(ctx context.Context, in model.PairingInput) (model
 // UpdatePairing changes a pairing's period or note (ending a pairing sets ends_on).
 // Returns EUnauthenticated, EForbidden, ENotFound, EInvalid, EConflict, EStaleVersion.
 func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInput) (model.Pairing, error) {
+	// unscoped: the pairing is read in scope first (getPairing).
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Pairing{}, err
@@ -209,6 +210,7 @@ func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInp
 // DeletePairing removes a pairing entered by mistake (end one by setting ends_on).
 // Returns EUnauthenticated, EForbidden, ENotFound, EStaleVersion.
 func (s *Store) DeletePairing(ctx context.Context, id int64, version *int64) error {
+	// unscoped: the pairing is read in scope first (getPairing).
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 // Returns EUnauthenticated without a session, EInvalid with the fields
 // current_password and new_password, ELocked.
 func (s *Store) ChangePassword(ctx context.Context, in model.PasswordChange, pol SessionPolicy) error {
+	// unscoped: the caller's own account.
 	pr := auth.FromContext(ctx)
 	if pr == nil || pr.UserID == 0 {
 		return model.Errorf(model.EUnauthenticated, "error.unauthenticated")

@@ -125,7 +125,7 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 	if err := fe.Err(); err != nil {
 		return r, err
 	}
-	if !inRegionScope(pr, r.ParentCode) {
+	if !scopeOf(pr).hasRegion(r.ParentCode) {
 		return r, model.NotFound("region")
 	}
 	r.Level = int(lvl)

@@ -28,6 +28,7 @@ func settingChain(code string) []string {
 // effectiveSettings returns, for each setting set on the region or an
 // ancestor, the most specific value and the region that set it.
 func effectiveSettings(ctx context.Context, q queryer, code string) (map[string]model.EffectiveSetting, error) {
+	// unscoped: the settings in force at one region, which every caller acting there needs.
 	chain := settingChain(code)
 	var a args
 	ph := make([]string, len(chain))
@@ -157,11 +158,8 @@ func (s *Store) ListSettings(ctx context.Context, regionCode string) ([]model.Se
 		return nil, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var a args
-	cond := regionRange("region_code", regionCode, &a)
-	if pr.InstitutionID != 0 || pr.PersonID != 0 {
-		return []model.Setting{}, nil
-	}
-	cond += " AND " + regionRange("region_code", pr.RegionCode, &a)
+	// An institution or a person scope holds no region: no settings.
+	cond := regionRange("region_code", regionCode, &a) + " AND " + scopeOf(pr).on("settings", "", &a)
 	rows, err := s.read.QueryContext(ctx, "SELECT region_code, name, value, updated_at, updated_by FROM settings WHERE "+cond+" ORDER BY region_code, name", a...)
 	if err != nil {
 		return nil, model.Internal(err)
@@ -199,7 +197,7 @@ func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) 
 		}
 		return model.Setting{}, model.FieldErrors{field: model.M(key)}.Err()
 	}
-	if !pr.System && !inRegionScope(pr, regionCode) {
+	if !scopeOf(pr).hasRegion(regionCode) {
 		return model.Setting{}, model.NotFound("region")
 	}
 	st := model.Setting{RegionCode: regionCode, Name: name, Value: v, UpdatedAt: fromMS(ms(s.now())), UpdatedBy: pr.Username}
@@ -225,7 +223,7 @@ func (s *Store) DeleteSetting(ctx context.Context, regionCode, name string) erro
 	if err != nil {
 		return err
 	}
-	if !pr.System && !inRegionScope(pr, regionCode) {
+	if !scopeOf(pr).hasRegion(regionCode) {
 		return model.NotFound("setting")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {

@@ -55,7 +55,7 @@ func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[m
 	}
 	page := clampPage(f.Page)
 	var a args
-	cond := userScope(pr, &a)
+	cond := scopeOf(pr).on("users", "u", &a)
 	if f.Q != "" {
 		p := likePattern(f.Q)
 		cond += " AND (u.username LIKE " + a.add(p) + ` ESCAPE '\' OR u.display_name LIKE ` + a.add(p) + ` ESCAPE '\')`
@@ -82,14 +82,6 @@ func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[m
 	return out, rows.Err()
 }
 
-// userScope: administrators see the accounts scoped inside their own region.
-func userScope(pr *auth.Principal, a *args) string {
-	if pr.InstitutionID != 0 || pr.PersonID != 0 {
-		return "FALSE"
-	}
-	return regionRange("u.scope_region_code", pr.RegionCode, a)
-}
-
 // GetUser returns one account in the caller's scope.
 // Returns ENotFound when missing or out of scope.
 func (s *Store) GetUser(ctx context.Context, id int64) (model.User, error) {
@@ -102,7 +94,7 @@ func (s *Store) GetUser(ctx context.Context, id int64) (model.User, error) {
 
 func (s *Store) getUser(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.User, error) {
 	var a args
-	cond := "u.id = " + a.add(id) + " AND " + userScope(pr, &a)
+	cond := "u.id = " + a.add(id) + " AND " + scopeOf(pr).on("users", "u", &a)
 	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return u, model.NotFound("user")
@@ -178,7 +170,7 @@ func (s *Store) userScopeRegion(ctx context.Context, q queryer, pr *auth.Princip
 		fe.Add("region_code", "error.internal")
 		return ""
 	}
-	if !pr.System && (pr.InstitutionID != 0 || pr.PersonID != 0 || !inRegionScope(pr, code)) {
+	if !scopeOf(pr).hasRegion(code) {
 		// An institution or person outside the caller's scope reads as unknown,
 		// so that ids cannot be probed; regions are public.
 		switch scopeField(u) {

@@ -24,27 +24,15 @@ func today(t time.Time) string { return t.In(chinaDay).Format(time.DateOnly) }
 // so that one number finds both.
 const hashVolunteerPhone = hashPhone
 
-// volunteerScope is the condition on volunteers alias v that a caller manages:
-// the volunteers registered in their region range. Institution- and
-// person-scoped callers manage none.
-func volunteerScope(pr *auth.Principal, v string, a *args) string {
-	switch {
-	case pr.System:
-		return "TRUE"
-	case pr.InstitutionID != 0 || pr.PersonID != 0:
-		return "FALSE"
-	}
-	return regionRange(v+".region_code", pr.RegionCode, a)
-}
-
 // volunteerReach is what a caller may use (list, propose, assign): the
 // volunteers of their region range and those registered at the regions above
 // it (a city's volunteers serve its districts).
 func volunteerReach(pr *auth.Principal, v string, a *args) string {
-	if pr.System || pr.InstitutionID != 0 || pr.PersonID != 0 || pr.RegionCode == "" {
-		return volunteerScope(pr, v, a)
+	sc := scopeOf(pr)
+	if sc.kind != scopeRegion {
+		return sc.on("volunteers", v, a)
 	}
-	return "(" + volunteerScope(pr, v, a) + " OR " + v + ".region_code IN (" + ancestorList(pr.RegionCode, a) + "))"
+	return "(" + sc.on("volunteers", v, a) + " OR " + v + ".region_code IN (" + ancestorList(sc.region, a) + "))"
 }
 
 // ancestorList is the placeholders of the strict ancestors of a region code.
@@ -182,7 +170,7 @@ func (s *Store) volunteerRefs(ctx context.Context, tx *sql.Tx, pr *auth.Principa
 		fe.Add("region_code", "region.unknown")
 	case err != nil:
 		return nil, model.Internal(err)
-	case !pr.System && !inRegionScope(pr, f.RegionCode):
+	case !scopeOf(pr).hasRegion(f.RegionCode):
 		fe.Add("region_code", "region.out_of_scope")
 	}
 	var uid any
@@ -257,7 +245,7 @@ func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.Voluntee
 	}
 	var v model.Volunteer
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return volunteerScope(pr, "v", a) }, id, true)
+		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return scopeOf(pr).on("volunteers", "v", a) }, id, true)
 		if err != nil {
 			return err
 		}
@@ -305,7 +293,7 @@ func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) e
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return volunteerScope(pr, "v", a) }, id, false)
+		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return scopeOf(pr).on("volunteers", "v", a) }, id, false)
 		if err != nil {
 			return err
 		}
