@@ -429,6 +429,7 @@ func queryIDs(ctx context.Context, q queryer, query string, a ...any) ([]int64, 
 
 // needsByID reads the cases with the given ids, in the order given.
 func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRow, error) {
+	// unscoped: the ids come from a query in scope (ListNeeds, GetVisit).
 	if len(ids) == 0 {
 		return nil, nil
 	}

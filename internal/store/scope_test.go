@@ -89,7 +89,9 @@ func parseStoreSQL(t *testing.T) []storeSQL {
 						}
 					}
 				case *ast.Ident:
-					if s, ok := consts[n.Name]; ok && n.Obj == nil {
+					// A package-level name: unresolved when declared in another
+					// file, the file scope's own object when in this one.
+					if s, ok := consts[n.Name]; ok && (n.Obj == nil || f.Scope.Lookup(n.Name) == n.Obj) {
 						fn.texts = append(fn.texts, s)
 					}
 				case *ast.CallExpr:

@@ -80,6 +80,7 @@ func (s *Store) scanVolunteer(row interface{ Scan(...any) error }, reveal bool) 
 }
 
 func (s *Store) getVolunteer(ctx context.Context, q queryer, cond func(a *args) string, id int64, reveal bool) (model.Volunteer, error) {
+	// unscoped: cond is the caller's scope clause (volunteerReach or scopeOf(pr).on).
 	var a args
 	where := "v.id = " + a.add(id) + " AND " + cond(&a)
 	v, err := s.scanVolunteer(q.QueryRowContext(ctx, "SELECT "+volunteerColumns+volunteerFrom+"WHERE "+where, a...), reveal)
