@@ -65,7 +65,8 @@ func joinCare(c []string) string {
 
 // ListFamily returns the family members of a person in the caller's scope; the read is audited.
 // Returns ENotFound when the person is missing or out of scope.
-func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) ([]model.FamilyMember, error) {
+func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) (_ []model.FamilyMember, err error) {
+	defer wrap(&err, "ListFamily(%d)", personID)
 	pr, err := principal(ctx, auth.PermPersonRead)
 	if err != nil {
 		return nil, err
@@ -161,7 +162,8 @@ func nullInt(p *int64) any {
 
 // CreateFamilyMember adds a relative to a person in the caller's scope.
 // Returns ENotFound for a missing or out-of-scope person, EInvalid, EConflict.
-func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model.FamilyMemberInput) (model.FamilyMember, error) {
+func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model.FamilyMemberInput) (_ model.FamilyMember, err error) {
+	defer wrap(&err, "CreateFamilyMember(%d)", personID)
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.FamilyMember{}, err
@@ -217,7 +219,8 @@ func (s *Store) touchPerson(ctx context.Context, tx *sql.Tx, personID int64) err
 
 // UpdateFamilyMember changes the given fields of a relative.
 // Returns ENotFound, EInvalid, EConflict, EStaleVersion.
-func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in model.FamilyMemberInput) (model.FamilyMember, error) {
+func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in model.FamilyMemberInput) (_ model.FamilyMember, err error) {
+	defer wrap(&err, "UpdateFamilyMember(%d, %d)", personID, id)
 	// unscoped: the relative is read in scope first (getFamily).
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
@@ -278,7 +281,8 @@ func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in m
 
 // DeleteFamilyMember removes a relative.
 // Returns ENotFound, EStaleVersion.
-func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, version *int64) error {
+func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeleteFamilyMember(%d, %d)", personID, id)
 	// unscoped: the relative is read in scope first (getFamily).
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {

@@ -51,7 +51,8 @@ type InstitutionRef struct {
 
 // InstitutionIndex returns every institution in the caller's scope, for
 // resolving the 单位 column of a roster by name or credit code.
-func (s *Store) InstitutionIndex(ctx context.Context) ([]InstitutionRef, error) {
+func (s *Store) InstitutionIndex(ctx context.Context) (_ []InstitutionRef, err error) {
+	defer wrap(&err, "InstitutionIndex()")
 	pr, err := principal(ctx, auth.PermPersonImport)
 	if err != nil {
 		return nil, err
@@ -125,7 +126,8 @@ func (s *Store) existingPeople(ctx context.Context, q queryer, hashes [][]byte) 
 // unchanged. Rows that clash with the database (an ID number registered
 // outside the caller's scope, an institution out of scope) fail the whole
 // import with EImportInvalid listing them. A dry run does everything but commit.
-func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOptions) (model.ImportResult, error) {
+func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOptions) (_ model.ImportResult, err error) {
+	defer wrap(&err, "ImportPeople()")
 	res := model.ImportResult{DryRun: opt.DryRun}
 	pr, err := principal(ctx, auth.PermPersonImport)
 	if err != nil {

@@ -35,7 +35,8 @@ func relativeKey(personID int64, idHash []byte, relation, name string) string {
 // ImportFamilies writes a validated families file all or nothing, keyed on
 // the worker's ID number and the relative's ID number (or relation and name
 // when the relative has none). Workers must be registered in the caller's scope.
-func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt ImportOptions) (model.ImportResult, error) {
+func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt ImportOptions) (_ model.ImportResult, err error) {
+	defer wrap(&err, "ImportFamilies()")
 	res := model.ImportResult{DryRun: opt.DryRun}
 	pr, err := principal(ctx, auth.PermPersonImport)
 	if err != nil {

@@ -31,7 +31,8 @@ type InstitutionFilter struct {
 }
 
 // ListInstitutions returns the institutions in the caller's scope.
-func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (model.List[model.Institution], error) {
+func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (_ model.List[model.Institution], err error) {
+	defer wrap(&err, "ListInstitutions()")
 	out := model.List[model.Institution]{Items: []model.Institution{}}
 	pr, err := principal(ctx, auth.PermInstitutionRead)
 	if err != nil {
@@ -72,7 +73,8 @@ func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (mode
 
 // GetInstitution returns one institution in the caller's scope.
 // Returns ENotFound when it is missing or out of scope.
-func (s *Store) GetInstitution(ctx context.Context, id int64) (model.Institution, error) {
+func (s *Store) GetInstitution(ctx context.Context, id int64) (_ model.Institution, err error) {
+	defer wrap(&err, "GetInstitution(%d)", id)
 	pr, err := principal(ctx, auth.PermInstitutionRead)
 	if err != nil {
 		return model.Institution{}, err
@@ -130,7 +132,8 @@ func nullString(s string) any {
 // CreateInstitution adds an institution inside the caller's region scope.
 // Returns EInvalid for bad fields (an out-of-scope region is reported on
 // region_code), EConflict for a duplicate credit code or name in the region.
-func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput) (model.Institution, error) {
+func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput) (_ model.Institution, err error) {
+	defer wrap(&err, "CreateInstitution()")
 	pr, err := principal(ctx, auth.PermInstitutionWrite)
 	if err != nil {
 		return model.Institution{}, err
@@ -201,7 +204,8 @@ func institutionConflict(err error) error {
 
 // UpdateInstitution changes the given fields. With a version it fails on a stale record.
 // Returns ENotFound when missing or out of scope, EStaleVersion on a stale version.
-func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.InstitutionInput) (model.Institution, error) {
+func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.InstitutionInput) (_ model.Institution, err error) {
+	defer wrap(&err, "UpdateInstitution(%d)", id)
 	pr, err := principal(ctx, auth.PermInstitutionWrite)
 	if err != nil {
 		return model.Institution{}, err

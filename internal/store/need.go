@@ -176,7 +176,8 @@ func (s *Store) getNeed(ctx context.Context, q queryer, pr *auth.Principal, id i
 // caller may see it. The read is audited (need.read).
 // Returns EUnauthenticated, EForbidden without need.read, ENotFound when
 // missing or out of scope (for a volunteer: not assigned to them).
-func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
+func (s *Store) GetNeed(ctx context.Context, id int64) (_ model.Need, err error) {
+	defer wrap(&err, "GetNeed(%d)", id)
 	pr, err := principal(ctx, auth.PermNeedRead)
 	if err != nil {
 		return model.Need{}, err
@@ -201,7 +202,8 @@ func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
 
 // ListNeedEvents returns the history of a case in the caller's scope, oldest first.
 // Returns EUnauthenticated, EForbidden, ENotFound.
-func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent, error) {
+func (s *Store) ListNeedEvents(ctx context.Context, id int64) (_ []model.NeedEvent, err error) {
+	defer wrap(&err, "ListNeedEvents(%d)", id)
 	pr, err := principal(ctx, auth.PermNeedRead)
 	if err != nil {
 		return nil, err
@@ -356,7 +358,8 @@ func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) 
 // the caller may see them (without history), sorted by urgency then deadline
 // unless f.Sort says otherwise; Total counts the whole selection.
 // Returns EUnauthenticated, EForbidden without need.read.
-func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[model.Need], error) {
+func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (_ model.List[model.Need], err error) {
+	defer wrap(&err, "ListNeeds()")
 	out := model.List[model.Need]{Items: []model.Need{}}
 	pr, err := principal(ctx, auth.PermNeedRead)
 	if err != nil {
@@ -475,7 +478,8 @@ func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRo
 // urgency, source, description, family_member_id, due_at), ENotFound for an
 // unknown or out-of-scope person or a link that has ended, ERateLimited for a
 // link past its hourly limit.
-func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need, error) {
+func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (_ model.Need, err error) {
+	defer wrap(&err, "CreateNeed()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -502,7 +506,7 @@ func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need,
 		return s.createGrouped(ctx, pr, in)
 	}
 	var out model.Need
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.createAndRead(ctx, &needTx{Tx: tx}, pr, &in, &policyCache{s: s, q: tx})
 		return err

@@ -36,7 +36,8 @@ func caseWorkingRoles() []string {
 // Every account listed passes AssignNeed's check of a user assignee.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound when the
 // case is missing or out of scope.
-func (s *Store) AssignableUsers(ctx context.Context, needID int64) ([]model.AssignableUser, error) {
+func (s *Store) AssignableUsers(ctx context.Context, needID int64) (_ []model.AssignableUser, err error) {
+	defer wrap(&err, "AssignableUsers(%d)", needID)
 	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err
@@ -131,7 +132,8 @@ func (s *Store) assignableUsers(ctx context.Context, pr *auth.Principal, n needR
 // other volunteers ProposedVolunteers proposes. Current marks whoever works
 // the case now.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound.
-func (s *Store) Assignees(ctx context.Context, needID int64) ([]model.AssigneeOption, error) {
+func (s *Store) Assignees(ctx context.Context, needID int64) (_ []model.AssigneeOption, err error) {
+	defer wrap(&err, "Assignees(%d)", needID)
 	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err

@@ -61,7 +61,8 @@ type candidate struct {
 // has no higher team: its deadline is marked as escalated and it stays
 // overdue there. It returns how many cases moved up.
 // Returns EUnauthenticated without a principal, EForbidden for a user's, EInternal.
-func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error) {
+func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "EscalateOverdue()")
 	ctx, pr, err := jobContext(ctx)
 	if err != nil {
 		return 0, err
@@ -212,7 +213,8 @@ func parseEscalationNote(note string) (int, bool) {
 // last reminded of, so that restarts and other servers never repeat one.
 // It returns how many reminders were sent.
 // Returns EUnauthenticated without a principal, EForbidden for a user's, EInternal.
-func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (int, error) {
+func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "NotifyDeadlines()")
 	ctx, pr, err := jobContext(ctx)
 	if err != nil {
 		return 0, err

@@ -26,7 +26,8 @@ const ledgerBatch = 1000
 // The export is audited (ledger.export) with its row count. It returns how
 // many rows fn received; an error from fn stops the export and is returned.
 // Returns EUnauthenticated, EForbidden without ledger.export, EInternal.
-func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(model.LedgerRow) error) (int, error) {
+func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(model.LedgerRow) error) (_ int, err error) {
+	defer wrap(&err, "LedgerRows()")
 	pr, err := principal(ctx, auth.PermLedgerExport)
 	if err != nil {
 		return 0, err

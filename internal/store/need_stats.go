@@ -33,7 +33,8 @@ import (
 // (needPeriodFigures). None reads a case it does not count, and none sorts
 // more than the outcome period's resolved cases.
 // Returns EUnauthenticated, EForbidden (finance and the administrators), EInternal.
-func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.NeedStats, error) {
+func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (_ model.NeedStats, err error) {
+	defer wrap(&err, "NeedStats()")
 	out := model.NeedStats{Counts: []model.NeedCount{}}
 	pr := auth.FromContext(ctx)
 	if pr == nil {

@@ -165,7 +165,8 @@ func (s *Store) isAssignedTo(ctx context.Context, q queryer, r needRow, uid int6
 // Returns EUnauthenticated, EForbidden without need.assign, EInvalid (user_id,
 // volunteer_id, note), ENotFound, EStaleVersion, EConflict when the status does
 // not allow it (resolved, closed, rejected).
-func (s *Store) AssignNeed(ctx context.Context, id int64, in model.NeedAssign) (model.Need, error) {
+func (s *Store) AssignNeed(ctx context.Context, id int64, in model.NeedAssign) (_ model.Need, err error) {
+	defer wrap(&err, "AssignNeed(%d)", id)
 	fe := in.Normalize()
 	return s.step(ctx, id, casework.Assign, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		ch := stepChange{kind: model.NotifyAssigned, event: needEventRec{Note: in.Note}}
@@ -244,7 +245,8 @@ func (s *Store) checkAssigneeVolunteer(ctx context.Context, tx *sql.Tx, pr *auth
 // StartNeed marks an assigned case as being worked on.
 // Returns EUnauthenticated, EForbidden (a volunteer or counselor on a case not
 // assigned to them), EInvalid (note), ENotFound, EStaleVersion, EConflict.
-func (s *Store) StartNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) StartNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "StartNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Start))
 	return s.step(ctx, id, casework.Start, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		return stepChange{event: needEventRec{Note: in.Note}}, nil
@@ -255,7 +257,8 @@ func (s *Store) StartNeed(ctx context.Context, id int64, in model.NeedStep) (mod
 // so that the follow-up can close it.
 // Returns EUnauthenticated, EForbidden, EInvalid (resolution required, note),
 // ENotFound, EStaleVersion, EConflict.
-func (s *Store) ResolveNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) ResolveNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "ResolveNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Resolve))
 	return s.step(ctx, id, casework.Resolve, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		note := in.Resolution
@@ -275,7 +278,8 @@ func (s *Store) ResolveNeed(ctx context.Context, id int64, in model.NeedStep) (m
 // their satisfaction (1–5).
 // Returns EUnauthenticated, EForbidden without need.write, EInvalid
 // (satisfaction missing or outside 1–5), ENotFound, EStaleVersion, EConflict.
-func (s *Store) CloseNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) CloseNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "CloseNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Close))
 	return s.step(ctx, id, casework.Close, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		return stepChange{event: needEventRec{Note: in.Note, Satisfaction: in.Satisfaction},
@@ -286,7 +290,8 @@ func (s *Store) CloseNeed(ctx context.Context, id int64, in model.NeedStep) (mod
 // RejectNeed rejects a case that will not be taken up, with the reason.
 // Returns EUnauthenticated, EForbidden without need.write, EInvalid (reason
 // required), ENotFound, EStaleVersion, EConflict.
-func (s *Store) RejectNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) RejectNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "RejectNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Reject))
 	return s.step(ctx, id, casework.Reject, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		note := in.Reason
@@ -303,7 +308,8 @@ func (s *Store) RejectNeed(ctx context.Context, id int64, in model.NeedStep) (mo
 // the history.
 // Returns EUnauthenticated, EForbidden without need.write, EInvalid (note),
 // ENotFound, EStaleVersion, EConflict.
-func (s *Store) ReopenNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) ReopenNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "ReopenNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Reopen))
 	return s.step(ctx, id, casework.Reopen, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		pol, err := s.policy(ctx, tx, cur.RegionCode)

@@ -59,7 +59,8 @@ func maskOptional(v string) string {
 }
 
 // ListPeople returns the people in the caller's scope matching f, masked.
-func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (model.List[model.Person], error) {
+func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (_ model.List[model.Person], err error) {
+	defer wrap(&err, "ListPeople()")
 	out := model.List[model.Person]{Items: []model.Person{}}
 	pr, err := principal(ctx, auth.PermPersonRead)
 	if err != nil {
@@ -128,7 +129,8 @@ func (s *Store) personFilter(pr *auth.Principal, f model.PersonFilter, a *args) 
 // with reveal (and the permission for it) the full ID number and phone are
 // returned and the reveal is audited as such.
 // Returns ENotFound when missing or out of scope, EForbidden for a reveal the role may not make.
-func (s *Store) GetPerson(ctx context.Context, id int64, reveal bool) (model.Person, error) {
+func (s *Store) GetPerson(ctx context.Context, id int64, reveal bool) (_ model.Person, err error) {
+	defer wrap(&err, "GetPerson(%d)", id)
 	pr, err := principal(ctx, auth.PermPersonRead)
 	if err != nil {
 		return model.Person{}, err
@@ -188,7 +190,8 @@ func idNumberTaken(err error) error {
 
 // CreatePerson registers a person at an institution in the caller's scope.
 // Returns EInvalid for bad fields, EConflict when the ID number is registered already.
-func (s *Store) CreatePerson(ctx context.Context, in model.PersonInput) (model.Person, error) {
+func (s *Store) CreatePerson(ctx context.Context, in model.PersonInput) (_ model.Person, err error) {
+	defer wrap(&err, "CreatePerson()")
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.Person{}, err
@@ -244,7 +247,8 @@ func (s *Store) linkRelativesTo(ctx context.Context, tx *sql.Tx, personID int64,
 // UpdatePerson changes the given fields of a person in scope. A stale version
 // answers EStaleVersion and changes nothing.
 // Returns ENotFound when missing or out of scope, EInvalid, EConflict.
-func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput) (model.Person, error) {
+func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput) (_ model.Person, err error) {
+	defer wrap(&err, "UpdatePerson(%d)", id)
 	// unscoped: the person is read in scope first (getPerson) in the same transaction.
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
@@ -296,7 +300,8 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput
 // DeletePerson removes a person and their family members (a deletion request
 // under PIPL, or a record entered by mistake).
 // Returns ENotFound when missing or out of scope, EConflict when a user account is tied to the person.
-func (s *Store) DeletePerson(ctx context.Context, id int64, version *int64) error {
+func (s *Store) DeletePerson(ctx context.Context, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeletePerson(%d)", id)
 	// unscoped: the person is read in scope first (getPerson) in the same transaction.
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {

@@ -48,7 +48,8 @@ func (s *Store) loadNationalRegions(ctx context.Context) error {
 }
 
 // ListRegions returns the children of parent ("" lists provinces), sorted by code.
-func (s *Store) ListRegions(ctx context.Context, parent string) ([]model.Region, error) {
+func (s *Store) ListRegions(ctx context.Context, parent string) (_ []model.Region, err error) {
+	defer wrap(&err, "ListRegions()")
 	if _, err := principal(ctx, auth.PermRegionRead); err != nil {
 		return nil, err
 	}
@@ -74,12 +75,13 @@ func (s *Store) ListRegions(ctx context.Context, parent string) ([]model.Region,
 }
 
 // GetRegion returns one region. Returns ENotFound when the code is unknown.
-func (s *Store) GetRegion(ctx context.Context, code string) (model.Region, error) {
+func (s *Store) GetRegion(ctx context.Context, code string) (_ model.Region, err error) {
+	defer wrap(&err, "GetRegion()")
 	var r model.Region
 	if _, err := principal(ctx, auth.PermRegionRead); err != nil {
 		return r, err
 	}
-	err := s.read.QueryRowContext(ctx, "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE code = $1", code).
+	err = s.read.QueryRowContext(ctx, "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE code = $1", code).
 		Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level)
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("region")
@@ -91,7 +93,8 @@ func (s *Store) GetRegion(ctx context.Context, code string) (model.Region, error
 }
 
 // RegionPath returns the region and its ancestors, the top first.
-func (s *Store) RegionPath(ctx context.Context, code string) ([]model.Region, error) {
+func (s *Store) RegionPath(ctx context.Context, code string) (_ []model.Region, err error) {
+	defer wrap(&err, "RegionPath()")
 	var path []model.Region
 	for c := code; c != ""; c = region.ParentOf(c) {
 		r, err := s.GetRegion(ctx, c)
@@ -107,7 +110,8 @@ func (s *Store) RegionPath(ctx context.Context, code string) ([]model.Region, er
 // inside the caller's region scope.
 // Returns EInvalid for a malformed code or name, ENotFound for an unknown or
 // out-of-scope parent, EConflict when the code exists.
-func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region, error) {
+func (s *Store) CreateRegion(ctx context.Context, r model.Region) (_ model.Region, err error) {
+	defer wrap(&err, "CreateRegion()")
 	pr, err := principal(ctx, auth.PermRegionWrite)
 	if err != nil {
 		return r, err

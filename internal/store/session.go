@@ -185,7 +185,8 @@ func (s *Store) loginFailed(who context.Context, id int64, f failure, pol Sessio
 // EOTPInvalid for a wrong or reused code (counted like a wrong password), and
 // EOTPEnrol when no authenticator is set up yet (that happens in the web
 // login, BeginLogin).
-func (s *Store) Login(ctx context.Context, c Credentials, pol SessionPolicy) (string, *auth.Principal, error) {
+func (s *Store) Login(ctx context.Context, c Credentials, pol SessionPolicy) (_ string, _ *auth.Principal, err error) {
+	defer wrap(&err, "Login()")
 	a, who, err := s.passwordStep(ctx, c, pol)
 	if err != nil {
 		return "", nil, err
@@ -278,7 +279,8 @@ func truncate(s string, n int) string {
 
 // Authenticate returns the principal of a session token, sliding its idle timeout.
 // Returns EUnauthenticated for an unknown, expired or idle token or a disabled account.
-func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionPolicy) (*auth.Principal, error) {
+func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionPolicy) (_ *auth.Principal, err error) {
+	defer wrap(&err, "Authenticate()")
 	// unscoped: the session token is the credential.
 	if token == "" {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -317,7 +319,8 @@ func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionP
 }
 
 // Logout ends the caller's session.
-func (s *Store) Logout(ctx context.Context) error {
+func (s *Store) Logout(ctx context.Context) (err error) {
+	defer wrap(&err, "Logout()")
 	pr := auth.FromContext(ctx)
 	if pr == nil || pr.SessionID == "" {
 		return nil
@@ -333,7 +336,8 @@ func (s *Store) Logout(ctx context.Context) error {
 // DeleteExpiredSessions removes sessions past their end, and pending logins
 // whose second step was never done; the server runs it periodically. It
 // counts the sessions.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, pol SessionPolicy) (int64, error) {
+func (s *Store) DeleteExpiredSessions(ctx context.Context, pol SessionPolicy) (_ int64, err error) {
+	defer wrap(&err, "DeleteExpiredSessions()")
 	now := s.now()
 	if _, err := s.write.ExecContext(ctx, "DELETE FROM pending_logins WHERE expires_at <= $1", ms(now)); err != nil {
 		return 0, model.Internal(err)

@@ -101,7 +101,8 @@ func canReadSettings(pr *auth.Principal) bool {
 // to a region ("" for the nationwide values): the value, and the region that
 // set it or the built-in default.
 // Returns EUnauthenticated, EForbidden, ENotFound for an unknown region.
-func (s *Store) EffectiveSettings(ctx context.Context, regionCode string) ([]model.EffectiveSetting, error) {
+func (s *Store) EffectiveSettings(ctx context.Context, regionCode string) (_ []model.EffectiveSetting, err error) {
+	defer wrap(&err, "EffectiveSettings()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -149,7 +150,8 @@ func (s *Store) regionExists(ctx context.Context, q queryer, code string) error 
 // ListSettings returns the values set on a region and the regions below it,
 // within the caller's region scope, ordered by region and name.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) ListSettings(ctx context.Context, regionCode string) ([]model.Setting, error) {
+func (s *Store) ListSettings(ctx context.Context, regionCode string) (_ []model.Setting, err error) {
+	defer wrap(&err, "ListSettings()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -184,7 +186,8 @@ func (s *Store) ListSettings(ctx context.Context, regionCode string) ([]model.Se
 // regions below it that set none of their own.
 // Returns EUnauthenticated, EForbidden without setting.write, ENotFound for an
 // unknown or out-of-scope region, EInvalid (fields name, value).
-func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) (model.Setting, error) {
+func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) (_ model.Setting, err error) {
+	defer wrap(&err, "SetSetting()")
 	pr, err := principal(ctx, auth.PermSettingWrite)
 	if err != nil {
 		return model.Setting{}, err
@@ -218,7 +221,8 @@ func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) 
 // DeleteSetting removes a region's own value, so that its ancestors' (or the
 // default) applies again.
 // Returns EUnauthenticated, EForbidden, ENotFound when the region sets no such value or is out of scope.
-func (s *Store) DeleteSetting(ctx context.Context, regionCode, name string) error {
+func (s *Store) DeleteSetting(ctx context.Context, regionCode, name string) (err error) {
+	defer wrap(&err, "DeleteSetting()")
 	pr, err := principal(ctx, auth.PermSettingWrite)
 	if err != nil {
 		return err

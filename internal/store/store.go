@@ -170,9 +170,9 @@ func (s *Store) Engine() Engine { return s.engine }
 func (s *Store) Now() time.Time { return s.now() }
 
 // Close closes both pools.
-func (s *Store) Close() error {
+func (s *Store) Close() (err error) {
+	defer wrap(&err, "Close()")
 	s.stopCheckpointer()
-	var err error
 	if s.ckpt != nil {
 		err = s.ckpt.Close()
 	}
@@ -189,14 +189,16 @@ func (s *Store) Close() error {
 }
 
 // Ping reports whether the database answers; /healthz uses it.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer wrap(&err, "Ping()")
 	var one int
 	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // Migrate brings the schema up to date and loads the national region list
 // into an empty regions table.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer wrap(&err, "Migrate()")
 	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
 	if s.engine == Postgres {
 		dir, dialect = "migrations/postgres", goose.DialectPostgres

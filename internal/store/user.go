@@ -47,7 +47,8 @@ var usernamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._@-]{2,63}$`)
 var PasswordPolicy = auth.DefaultPasswordPolicy
 
 // ListUsers returns the accounts whose scope lies in the caller's region scope.
-func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[model.User], error) {
+func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (_ model.List[model.User], err error) {
+	defer wrap(&err, "ListUsers()")
 	out := model.List[model.User]{Items: []model.User{}}
 	pr, err := principal(ctx, auth.PermUserRead)
 	if err != nil {
@@ -84,7 +85,8 @@ func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[m
 
 // GetUser returns one account in the caller's scope.
 // Returns ENotFound when missing or out of scope.
-func (s *Store) GetUser(ctx context.Context, id int64) (model.User, error) {
+func (s *Store) GetUser(ctx context.Context, id int64) (_ model.User, err error) {
+	defer wrap(&err, "GetUser(%d)", id)
 	pr, err := principal(ctx, auth.PermUserRead)
 	if err != nil {
 		return model.User{}, err
@@ -197,7 +199,8 @@ func scopeField(u *model.User) string {
 
 // CreateUser adds an account.
 // Returns EForbidden for a role the caller may not grant, EInvalid, EConflict for a taken username.
-func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User, error) {
+func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.User, err error) {
+	defer wrap(&err, "CreateUser()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.User{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -270,7 +273,8 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User,
 // and, for the roles that may grant them, role and scope. Disabling an account
 // or resetting its password ends its sessions.
 // Returns ENotFound, EForbidden, EInvalid, EStaleVersion.
-func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (model.User, error) {
+func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_ model.User, err error) {
+	defer wrap(&err, "UpdateUser(%d)", id)
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.User{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -279,7 +283,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (m
 		return model.User{}, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var u model.User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.getUser(ctx, tx, pr, id)
 		if err != nil {
 			return err

@@ -47,7 +47,8 @@ func (s *Store) getVisit(ctx context.Context, q queryer, pr *auth.Principal, id 
 // Returns EUnauthenticated, EForbidden without visit.write (or need.write for
 // needs), EInvalid (person_id, target, channel, visited_at in the future,
 // notes, needs[i].field), ENotFound for a person missing or out of scope.
-func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (model.Visit, error) {
+func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (_ model.Visit, err error) {
+	defer wrap(&err, "CreateVisit()")
 	// unscoped: the person is read in scope first (getPerson) in the same transaction.
 	pr, err := principal(ctx, auth.PermVisitWrite)
 	if err != nil {
@@ -106,7 +107,8 @@ func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (model.Vis
 
 // GetVisit returns a visit in the caller's scope with the needs recorded during it.
 // Returns EUnauthenticated, EForbidden without visit.read, ENotFound.
-func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
+func (s *Store) GetVisit(ctx context.Context, id int64) (_ model.Visit, err error) {
+	defer wrap(&err, "GetVisit(%d)", id)
 	pr, err := principal(ctx, auth.PermVisitRead)
 	if err != nil {
 		return model.Visit{}, err
@@ -139,7 +141,8 @@ func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
 
 // ListVisits returns the visits in the caller's scope matching f, latest first.
 // Returns EUnauthenticated, EForbidden without visit.read.
-func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (model.List[model.Visit], error) {
+func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (_ model.List[model.Visit], err error) {
+	defer wrap(&err, "ListVisits()")
 	out := model.List[model.Visit]{Items: []model.Visit{}}
 	pr, err := principal(ctx, auth.PermVisitRead)
 	if err != nil {

@@ -25,7 +25,8 @@ import (
 // (visitPlanSQL) while the counts per institution are taken side by side;
 // only the page's people are then read by name.
 // Returns EUnauthenticated, EForbidden without visit.read.
-func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (model.VisitPlan, error) {
+func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (_ model.VisitPlan, err error) {
+	defer wrap(&err, "VisitsDue()")
 	out := model.VisitPlan{Items: []model.VisitDue{}, Institutions: []model.VisitInstitutionCount{}}
 	pr, err := principal(ctx, auth.PermVisitRead)
 	if err != nil {

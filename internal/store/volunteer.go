@@ -97,7 +97,8 @@ func (s *Store) getVolunteer(ctx context.Context, q queryer, cond func(a *args) 
 // person.reveal) the full phone, audited as volunteer.reveal.
 // Returns EUnauthenticated, EForbidden without volunteer.manage or for a reveal
 // the role may not make, ENotFound.
-func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (model.Volunteer, error) {
+func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (_ model.Volunteer, err error) {
+	defer wrap(&err, "GetVolunteer(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Volunteer{}, err
@@ -114,7 +115,8 @@ func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (model.
 
 // ListVolunteers returns the volunteers the caller may use matching f, masked.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) ListVolunteers(ctx context.Context, f model.VolunteerFilter) (model.List[model.Volunteer], error) {
+func (s *Store) ListVolunteers(ctx context.Context, f model.VolunteerFilter) (_ model.List[model.Volunteer], err error) {
+	defer wrap(&err, "ListVolunteers()")
 	out := model.List[model.Volunteer]{Items: []model.Volunteer{}}
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
@@ -201,7 +203,8 @@ func volunteerUserTaken(err error) error {
 // Returns EUnauthenticated, EForbidden without volunteer.manage, EInvalid
 // (name, phone, region_code, skills, username), EConflict when the account is
 // linked to another volunteer.
-func (s *Store) CreateVolunteer(ctx context.Context, in model.VolunteerInput) (model.Volunteer, error) {
+func (s *Store) CreateVolunteer(ctx context.Context, in model.VolunteerInput) (_ model.Volunteer, err error) {
+	defer wrap(&err, "CreateVolunteer()")
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Volunteer{}, err
@@ -239,7 +242,8 @@ func (s *Store) CreateVolunteer(ctx context.Context, in model.VolunteerInput) (m
 
 // UpdateVolunteer changes the given fields of a volunteer the caller manages.
 // Returns EUnauthenticated, EForbidden, ENotFound, EInvalid, EConflict, EStaleVersion.
-func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.VolunteerInput) (model.Volunteer, error) {
+func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.VolunteerInput) (_ model.Volunteer, err error) {
+	defer wrap(&err, "UpdateVolunteer(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Volunteer{}, err
@@ -288,7 +292,8 @@ func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.Voluntee
 // DeleteVolunteer removes a volunteer entered by mistake. One who has cases
 // or pairings is kept (set active to false instead).
 // Returns EUnauthenticated, EForbidden, ENotFound, EStaleVersion, EConflict when in use.
-func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) error {
+func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeleteVolunteer(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return err
@@ -325,7 +330,8 @@ func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) e
 // available volunteers of the case's region (its own range and the regions
 // above it) whose skills match the need, most matching skills first; at most 20.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound.
-func (s *Store) ProposedVolunteers(ctx context.Context, needID int64) ([]model.VolunteerProposal, error) {
+func (s *Store) ProposedVolunteers(ctx context.Context, needID int64) (_ []model.VolunteerProposal, err error) {
+	defer wrap(&err, "ProposedVolunteers(%d)", needID)
 	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err
