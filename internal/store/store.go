@@ -228,15 +228,25 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
+// txRetryWait is the wait before retry attempt+1 of a write transaction.
+var txRetryWait = func(attempt int) time.Duration { return time.Duration(10*(attempt+1)) * time.Millisecond }
+
 // tx runs fn in a write transaction, committing when it returns nil. On
-// PostgreSQL a serialisation failure or deadlock is retried a few times.
+// PostgreSQL a serialisation failure or deadlock is retried a few times;
+// the wait between attempts ends when ctx does, with the last failure.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := s.tryTx(ctx, fn)
 		if err == nil || attempt >= 4 || !retryable(err) {
 			return err
 		}
-		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+		t := time.NewTimer(txRetryWait(attempt))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
 	}
 }
 
