@@ -58,7 +58,7 @@ const needColumns = `n.id, n.person_id, p.name, p.phone_enc, n.family_member_id,
 	n.visit_id, n.institution_id, i.name, n.region_code, n.team_region_code, n.category, n.kind, n.urgency, n.description, n.source,
 	n.status, n.due_at, n.escalation_level, n.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
 	n.assignee_volunteer_id, COALESCE(v.name, ''), n.resolution, n.reject_reason, n.satisfaction, n.created_by, n.created_by_name,
-	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at, n.address_enc`
+	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at, n.address_enc, v.user_id`
 
 const needFrom = ` FROM needs n JOIN people p ON p.id = n.person_id JOIN institutions i ON i.id = n.institution_id
 	LEFT JOIN family_members f ON f.id = n.family_member_id LEFT JOIN users u ON u.id = n.assignee_user_id
@@ -72,18 +72,20 @@ type needRow struct {
 	address     []byte // sealed
 	userID      *int64 // assignee user
 	volunteerID *int64 // assignee volunteer
+	// volunteerUserID is the account linked to the assigned volunteer.
+	volunteerUserID *int64
 }
 
 func scanNeed(row interface{ Scan(...any) error }) (needRow, error) {
 	var r needRow
 	n := &r.Need
-	var fam, visit, au, av, createdBy, sat sql.NullInt64
+	var fam, visit, au, av, avUser, createdBy, sat sql.NullInt64
 	var userName, volName string
 	var due, created, updated, assigned, resolved, closed int64
 	err := row.Scan(&n.ID, &n.PersonID, &n.PersonName, &r.personPhone, &fam, &n.FamilyMemberName, &n.FamilyRelation, &r.familyPhone,
 		&visit, &n.InstitutionID, &n.InstitutionName, &n.RegionCode, &n.TeamRegionCode, &n.Category, &n.Kind, &n.Urgency, &n.Description, &n.Source,
 		&n.Status, &due, &n.EscalationLevel, &au, &userName, &av, &volName, &n.Resolution, &n.RejectReason, &sat, &createdBy, &n.RecordedBy,
-		&n.Version, &created, &updated, &assigned, &resolved, &closed, &r.address)
+		&n.Version, &created, &updated, &assigned, &resolved, &closed, &r.address, &avUser)
 	if err != nil {
 		return r, err
 	}
@@ -94,7 +96,7 @@ func scanNeed(row interface{ Scan(...any) error }) (needRow, error) {
 		v := int(sat.Int64)
 		n.Satisfaction = &v
 	}
-	r.userID, r.volunteerID = nullToPtr(au), nullToPtr(av)
+	r.userID, r.volunteerID, r.volunteerUserID = nullToPtr(au), nullToPtr(av), nullToPtr(avUser)
 	switch {
 	case au.Valid:
 		n.Assignee = &model.NeedAssignee{Kind: model.AssigneeUser, UserID: r.userID, Name: userName}
@@ -129,6 +131,7 @@ func optTime(v int64) *time.Time {
 func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.Need, fullContact bool, err error) {
 	n = r.Need
 	n.Overdue = casework.Overdue(n.Status, n.DueAt, now)
+	n.AssignedToViewer = casework.AssignedTo(pr.UserID, r.userID, r.volunteerUserID)
 	enc := r.personPhone
 	if len(r.familyPhone) > 0 {
 		enc = r.familyPhone

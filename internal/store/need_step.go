@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -29,23 +30,6 @@ var stepAudit = map[casework.Action]string{
 	casework.Close: ActNeedClose, casework.Reject: ActNeedReject, casework.Reopen: ActNeedReopen,
 }
 
-// mayStep decides the function right for a step: assigning needs need.assign;
-// starting and resolving need.write, or need.progress on a case assigned to
-// the caller; closing, rejecting and reopening need.write.
-func mayStep(pr *auth.Principal, act casework.Action) (progressOnly bool, ok bool) {
-	switch act {
-	case casework.Assign:
-		return false, pr.Can(auth.PermNeedAssign)
-	case casework.Start, casework.Resolve:
-		if pr.Can(auth.PermNeedWrite) {
-			return false, true
-		}
-		return true, pr.Can(auth.PermNeedProgress)
-	default:
-		return false, pr.Can(auth.PermNeedWrite)
-	}
-}
-
 // step runs one life-cycle step on a case in the caller's scope: it checks
 // the right, the version and the transition, then updates the case under a
 // guard on its version and status (so that of two concurrent steps one wins
@@ -57,8 +41,9 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 	if pr == nil {
 		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
-	progressOnly, ok := mayStep(pr, act)
-	if !ok || !pr.Can(auth.PermNeedRead) {
+	// The right to the step if the case is one's own; whether it is, once
+	// the case is read.
+	if !casework.MayStep(pr.Can, act, true) || !pr.Can(auth.PermNeedRead) {
 		return model.Need{}, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	if err := fe.Err(); err != nil {
@@ -70,7 +55,7 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 		if err != nil {
 			return err
 		}
-		if progressOnly && !s.isAssignedTo(ctx, tx, cur, pr.UserID) {
+		if !casework.MayStep(pr.Can, act, casework.AssignedTo(pr.UserID, cur.userID, cur.volunteerUserID)) {
 			return model.Errorf(model.EForbidden, "need.not_your_case")
 		}
 		if version != nil && *version != cur.Version {
@@ -134,26 +119,6 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 		return err
 	})
 	return out, err
-}
-
-// isAssignedTo reports whether a case is assigned to user uid, directly or
-// through their volunteer record.
-func (s *Store) isAssignedTo(ctx context.Context, q queryer, r needRow, uid int64) bool {
-	// unscoped: whether a case already read in scope is assigned to an account.
-	if uid == 0 {
-		return false
-	}
-	if r.userID != nil {
-		return *r.userID == uid
-	}
-	if r.volunteerID == nil {
-		return false
-	}
-	var owner sql.NullInt64
-	if err := q.QueryRowContext(ctx, "SELECT user_id FROM volunteers WHERE id = $1", *r.volunteerID).Scan(&owner); err != nil {
-		return false
-	}
-	return owner.Valid && owner.Int64 == uid
 }
 
 // AssignNeed assigns (or reassigns) a case to a user account or a volunteer.
@@ -323,4 +288,25 @@ func (s *Store) ReopenNeed(ctx context.Context, id int64, in model.NeedStep) (_ 
 			"resolution = ''", "reject_reason = ''", "satisfaction = NULL", "resolved_at = 0", "closed_at = 0",
 		}}, nil
 	})
+}
+
+// StepNeed takes step act of a case with in: StartNeed, ResolveNeed,
+// CloseNeed, RejectNeed or ReopenNeed, so that the API and the pages send
+// every step through this one switch. Assigning has its own input
+// (AssignNeed).
+// Returns what the step returns; EInternal for assign or an unknown action.
+func (s *Store) StepNeed(ctx context.Context, id int64, act casework.Action, in model.NeedStep) (model.Need, error) {
+	switch act {
+	case casework.Start:
+		return s.StartNeed(ctx, id, in)
+	case casework.Resolve:
+		return s.ResolveNeed(ctx, id, in)
+	case casework.Close:
+		return s.CloseNeed(ctx, id, in)
+	case casework.Reject:
+		return s.RejectNeed(ctx, id, in)
+	case casework.Reopen:
+		return s.ReopenNeed(ctx, id, in)
+	}
+	return model.Need{}, model.Internal(fmt.Errorf("StepNeed(%d): no step %q", id, act))
 }
