@@ -92,7 +92,8 @@ func (s *Store) appendAudit(ctx context.Context, tx queryer, rec auditRecord) er
 
 // Audit records an event in a transaction of its own: logins, denials and
 // other events that are not part of a store write.
-func (s *Store) Audit(ctx context.Context, action, objectType, objectID, outcome, detail string) error {
+func (s *Store) Audit(ctx context.Context, action, objectType, objectID, outcome, detail string) (err error) {
+	defer wrap(&err, "Audit()")
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		return s.appendAudit(ctx, tx, auditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Outcome: outcome, Detail: detail})
 	})
@@ -101,7 +102,8 @@ func (s *Store) Audit(ctx context.Context, action, objectType, objectID, outcome
 // ListAudit returns audit entries, newest first. Only the auditor may read them;
 // the read itself is audited.
 // Returns EForbidden for any other role.
-func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (model.List[model.AuditEntry], error) {
+func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (_ model.List[model.AuditEntry], err error) {
+	defer wrap(&err, "ListAudit()")
 	var out model.List[model.AuditEntry]
 	p := auth.FromContext(ctx)
 	if !p.Can(auth.PermAuditRead) {
@@ -185,6 +187,7 @@ func scanAuditEntry(rows *sql.Rows) (model.AuditEntry, error) {
 // Only the auditor may export. It returns the number of entries passed to fn.
 // Returns EForbidden for any other role.
 func (s *Store) ExportAudit(ctx context.Context, f model.AuditFilter, fn func(e *model.AuditEntry) error) (n int, err error) {
+	defer wrap(&err, "ExportAudit()")
 	p := auth.FromContext(ctx)
 	if !p.Can(auth.PermAuditRead) {
 		return 0, model.Errorf(model.EForbidden, "error.forbidden")

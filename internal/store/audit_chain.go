@@ -123,13 +123,14 @@ func walkChain(ctx context.Context, q queryer, fn func(r chainRow) error) error 
 // VerifyAuditChain recomputes every link of the chain under the key and
 // returns the number of rows checked, or an *AuditChainError naming the
 // first broken row. It writes nothing; CheckAuditChain records its result.
-func (s *Store) VerifyAuditChain(ctx context.Context) (int, error) {
+func (s *Store) VerifyAuditChain(ctx context.Context) (_ int, err error) {
+	defer wrap(&err, "VerifyAuditChain()")
 	var keyedAt int64
 	if err := s.read.QueryRowContext(ctx, "SELECT keyed_at FROM audit_chain WHERE id = 1").Scan(&keyedAt); err != nil {
 		return 0, model.Internal(fmt.Errorf("audit chain state: %w", err))
 	}
 	prev, n := "", 0
-	err := walkChain(ctx, s.read, func(r chainRow) error {
+	err = walkChain(ctx, s.read, func(r chainRow) error {
 		if keyedAt == 0 {
 			return &AuditChainError{ID: r.id, Reason: ChainUnkeyed}
 		}
@@ -159,7 +160,8 @@ func (s *Store) VerifyAuditChain(ctx context.Context) (int, error) {
 // LastAuditVerification reads back for the auditor. via says who asked:
 // start, daily or cli. A broken chain is a result, not an error: the
 // error is for a check that could not run.
-func (s *Store) CheckAuditChain(ctx context.Context, via string) (model.AuditVerification, error) {
+func (s *Store) CheckAuditChain(ctx context.Context, via string) (_ model.AuditVerification, err error) {
+	defer wrap(&err, "CheckAuditChain(%q)", via)
 	v := model.AuditVerification{At: s.now().UTC(), Via: via}
 	n, err := s.VerifyAuditChain(ctx)
 	v.Rows = n
@@ -187,14 +189,15 @@ func (s *Store) CheckAuditChain(ctx context.Context, via string) (model.AuditVer
 // LastAuditVerification returns the newest recorded check of the chain, or
 // ok=false when there has been none. Only the auditor may read it.
 // Returns EForbidden for any other role.
-func (s *Store) LastAuditVerification(ctx context.Context) (model.AuditVerification, bool, error) {
+func (s *Store) LastAuditVerification(ctx context.Context) (_ model.AuditVerification, _ bool, err error) {
+	defer wrap(&err, "LastAuditVerification()")
 	var v model.AuditVerification
 	if !auth.FromContext(ctx).Can(auth.PermAuditRead) {
 		return v, false, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var at int64
 	var objectID, outcome, detail string
-	err := s.read.QueryRowContext(ctx, `SELECT at, object_id, outcome, detail FROM audit_log
+	err = s.read.QueryRowContext(ctx, `SELECT at, object_id, outcome, detail FROM audit_log
 		WHERE action = $1 ORDER BY id DESC LIMIT 1`, ActAuditVerify).Scan(&at, &objectID, &outcome, &detail)
 	if err == sql.ErrNoRows {
 		return v, false, nil
