@@ -25,6 +25,8 @@ func (p Page) policyHint() string {
 func init() {
 	for k, v := range map[string]string{
 		"password_changed": "web.notice.password_changed",
+		// A password an administrator set: changed before anything else.
+		"password_must_change": "web.notice.password_must_change",
 		"otp_reset":        "web.notice.otp_reset",
 		"otp_removed":      "web.notice.otp_removed",
 	} {
