@@ -38,7 +38,6 @@ type userRow struct {
 	OTP, CanResetOTP bool
 }
 
-
 func (h *handlers) userList(w http.ResponseWriter, r *http.Request) error {
 	p, err := need(r, auth.PermUserRead)
 	if err != nil {
