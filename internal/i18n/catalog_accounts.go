@@ -20,5 +20,6 @@ func init() {
 		"web.user.role_pending":           {"待授予角色", "Role not granted yet"},
 		"web.user.one_time_password":      {"一次性密码", "One-time password"},
 		"web.user.grant":                  {"授予角色：%s", "Grant role: %s"},
+		"web.user.role_hint":              {"所申请的角色由安全管理员授予后账号才能登录；初始密码须在首次登录时修改。", "The account logs in once the security administrator grants the role asked for; its first password must be changed at the first login."},
 	})
 }
