@@ -313,7 +313,11 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User,
 		if err != nil {
 			return model.Internal(err)
 		}
-		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActUserCreate, ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), Detail: "role=" + u.Role + map[bool]string{true: " role_pending"}[pending]}); err != nil {
+		detail := "role=" + u.Role
+		if pending {
+			detail += " role_pending"
+		}
+		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActUserCreate, ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), Detail: detail}); err != nil {
 			return err
 		}
 		u, err = scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = $1", u.ID))
