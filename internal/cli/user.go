@@ -13,7 +13,7 @@ import (
 )
 
 const userUsage = `usage: houdun user add --username U --role ROLE [--region CODE | --institution ID | --person ID] --password-stdin [--no-otp-key]
-       houdun user reset-otp --username U`
+       houdun user reset-otp --username U [--new-key]`
 
 func runUser(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 {
@@ -36,6 +36,7 @@ func runUserResetOTP(ctx context.Context, env Env, args []string) error {
 	cfg := config.FromEnv(env.Getenv)
 	fs := flags("user reset-otp", env, &cfg)
 	username := fs.String("username", "", "login name of the account whose authenticator is lost")
+	newKey := fs.Bool("new-key", false, "print a new authenticator key and otpauth URI at once, for an administrator without a browser")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -56,6 +57,10 @@ func runUserResetOTP(ctx context.Context, env Env, args []string) error {
 	}
 	if err := st.ResetOTP(sys, id, "", cfg.Session); err != nil {
 		return err
+	}
+	if *newKey {
+		fmt.Fprintf(env.Stdout, "reset the authenticator of %s (id %d): its sessions ended\n", *username, id)
+		return enrolFromCommandLine(ctx, env, st, *username)
 	}
 	fmt.Fprintf(env.Stdout, "reset the authenticator of %s (id %d): its sessions ended; it sets up a new authenticator at its next login\n", *username, id)
 	return nil

@@ -60,7 +60,7 @@ func (h *handlers) userList(w http.ResponseWriter, r *http.Request) error {
 		row := userRow{User: u, LastLogin: formatTimePtr(u.LastLoginAt), CanChange: p.Can(auth.PermUserWrite) && u.ID != p.UserID}
 		row.CanGrant = u.RolePending && p.Can(auth.PermUserGrant) && u.ID != p.UserID
 		row.Locked = u.LockedUntil != nil && u.LockedUntil.After(now)
-		row.OTP = auth.RequiresTOTP(u.Role)
+		row.OTP = auth.RequiresTOTP(u.Role) || u.TOTPEnrolled // the second factor follows the account
 		row.CanResetOTP = u.TOTPEnrolled && p.Can(auth.PermUserGrant) && u.ID != p.UserID
 		row.Scope = userScope(v.Page, u)
 		v.Users = append(v.Users, row)
