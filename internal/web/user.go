@@ -97,12 +97,16 @@ type userForm struct {
 
 type userFormView struct {
 	Page
-	Form  userForm
-	Roles []option
+	Form          userForm
+	Roles         []option
+	RegionChoices []regionChoice // the region picker's list
 }
 
 func (h *handlers) userFormPage(w http.ResponseWriter, r *http.Request, status int, v *userFormView) {
 	v.Title, v.Current, v.Back = v.T("web.user.new_title"), "users", "/users/new"
+	if v.User != nil {
+		v.RegionChoices = h.regionChoices(r, v.User)
+	}
 	// The role asked for; the security administrator grants it afterwards.
 	v.Roles = roleOptions(v.Page, auth.Roles, v.Form.Role)
 	h.render(w, r, status, "user_form", v)
