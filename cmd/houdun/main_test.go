@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"houdun/internal/auth"
 	_ "modernc.org/sqlite" // the test edits the database behind the binary's back
 )
 
@@ -50,10 +51,21 @@ func run(t *testing.T, bin, stdin string, args ...string) (string, string, int) 
 	return out.String(), errb.String(), code
 }
 
+// otpKey is the authenticator key `houdun user add` printed, or "".
+func otpKey(out string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if k, ok := strings.CutPrefix(strings.TrimSpace(line), "key: "); ok {
+			return k
+		}
+	}
+	return ""
+}
+
 func TestBinary(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "houdun.db")
+	secKey := "" // the authenticator key printed for sec.admin
 
 	t.Run("version", func(t *testing.T) {
 		out, _, code := run(t, bin, "", "version")
@@ -109,6 +121,10 @@ func TestBinary(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "created user sys.admin") {
 			t.Fatalf("user add sysadmin: exit %d: %s %s", code, out, errOut)
 		}
+		// The key is printed once, for an administrator without a browser.
+		if !strings.Contains(out, "otpauth://totp/houdun:sys.admin?") || otpKey(out) == "" {
+			t.Errorf("user add sysadmin printed no authenticator key: %s", out)
+		}
 		out, errOut, code = run(t, bin, "", "user", "reset-otp", "--db", db, "--username", "sys.admin")
 		if code != 0 || !strings.Contains(out, "reset the authenticator of sys.admin") {
 			t.Fatalf("reset-otp: exit %d: %s %s", code, out, errOut)
@@ -120,6 +136,27 @@ func TestBinary(t *testing.T) {
 			if _, _, code := run(t, bin, "", args...); code != 2 {
 				t.Errorf("%v: exit %d, want 2", args, code)
 			}
+		}
+	})
+	t.Run("an administrator made on the command line gets the authenticator key there", func(t *testing.T) {
+		out, errOut, code := run(t, bin, "Str0ng-pass!\n", "user", "add", "--db", db, "--username", "sec.admin", "--role", "secadmin", "--region", "2109", "--password-stdin")
+		if code != 0 || otpKey(out) == "" {
+			t.Fatalf("user add secadmin: exit %d: %s %s", code, out, errOut)
+		}
+		first := otpKey(out)
+		// A lost phone, and still no browser: the reset prints a new key, and
+		// only the new one works (the login in the serve test uses it).
+		out, errOut, code = run(t, bin, "", "user", "reset-otp", "--db", db, "--username", "sec.admin", "--new-key")
+		if secKey = otpKey(out); code != 0 || secKey == "" || secKey == first {
+			t.Fatalf("reset-otp --new-key: exit %d: %s %s", code, out, errOut)
+		}
+		out, _, code = run(t, bin, "Str0ng-pass!\n", "user", "add", "--db", db, "--username", "aud.web", "--role", "auditor", "--region", "2109", "--password-stdin", "--no-otp-key")
+		if code != 0 || strings.Contains(out, "otpauth://") {
+			t.Fatalf("--no-otp-key: exit %d: %s", code, out)
+		}
+		out, _, _ = run(t, bin, "Str0ng-pass\n", "user", "add", "--db", db, "--username", "cw.nokey", "--role", "caseworker", "--region", "210902", "--password-stdin")
+		if strings.Contains(out, "otpauth://") {
+			t.Errorf("a caseworker got an authenticator key: %s", out)
 		}
 	})
 	t.Run("a bad roster fails with one line per bad row and writes nothing", func(t *testing.T) {
@@ -187,6 +224,19 @@ func TestBinary(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusUnauthorized || e.Error.Code != "otp_enrolment_required" {
 			t.Fatalf("administrator's login: %d %+v", resp.StatusCode, e)
+		}
+		// The one whose key was printed logs in through the API with its code.
+		code, err := auth.TOTPCode(secKey, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err = http.Post(url+"api/v1/session", "application/json", strings.NewReader(`{"username":"sec.admin","password":"Str0ng-pass!","otp":"`+code+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("login with the code of the printed key: %d", resp.StatusCode)
 		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan error, 1)

@@ -33,10 +33,10 @@ import (
 //
 // Creates that name their scope in the body (an institution, a region) answer
 // 400 on that field outside scope, exactly as for an id that does not exist;
-// imports answer 422 with the bad rows. secadmin grants roles but does not
-// keep business accounts (names, passwords, disabling): that is sysadmin's;
-// resetting an authenticator (the administrators' second factor) is secadmin's
-// alone. Everyone changes their own password.
+// imports answer 422 with the bad rows. sysadmin makes and keeps accounts
+// (names, passwords, disabling); secadmin grants roles and scopes and makes
+// no account (三权分立, TestUsers); resetting an authenticator (the second
+// factor) is secadmin's alone. Everyone changes their own password.
 var access = []string{
 	// method path                                           sysadmin secadmin auditor caseworker inst_admin counselor finance volunteer leader  worker  caseworker@2109
 	"GET    /api/v1/openapi.json                             200      200      200     200        200        200       200     200       200     200     200",
@@ -72,7 +72,7 @@ var access = []string{
 	"GET    /api/v1/exports/people.csv                       403      403      403     200        200        403       200     403       403     403     200",
 
 	"GET    /api/v1/users                                    200      200      403     403        403        403       403     403       403     403     403",
-	"POST   /api/v1/users                                    201/400  201/400  403     403        403        403       403     403       403     403     403",
+	"POST   /api/v1/users                                    201/400  403      403     403        403        403       403     403       403     403     403",
 	"GET    /api/v1/users/{id}                               200/404  200/404  403     403        403        403       403     403       403     403     403",
 	"PATCH  /api/v1/users/{id}                               200/404  403/404  403     403        403        403       403     403       403     403     403",
 	"POST   /api/v1/users/{id}/otp/reset                     403      204/404  403     403        403        403       403     403       403     403     403",

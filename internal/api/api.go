@@ -55,6 +55,24 @@ func authed(perm []auth.Permission, h handlerFunc) handlerFunc {
 	}
 }
 
+// oneTimePasswordRoutes are what a session whose password an administrator
+// set may call: look at itself, change the password, log out.
+var oneTimePasswordRoutes = map[string]bool{
+	"GET /api/v1/session": true, "DELETE /api/v1/session": true, "POST /api/v1/session/password": true,
+}
+
+// passwordChanged answers 403 password_change_required to a session whose
+// password was set by an administrator, until the owner changes it (the store
+// refuses such a caller too; this names the reason on every route alike).
+func passwordChanged(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if p := auth.FromContext(r.Context()); p != nil && p.PasswordChangeRequired {
+			return model.Errorf(model.EPasswordChange, "password.change_required")
+		}
+		return h(w, r)
+	}
+}
+
 // Register adds every API route to mux.
 func Register(mux *http.ServeMux, d Deps) {
 	if d.Login == nil {
@@ -62,7 +80,11 @@ func Register(mux *http.ServeMux, d Deps) {
 	}
 	h := &handlers{Deps: d}
 	for _, rt := range h.routes() {
-		mux.Handle(rt.Method+" "+rt.Path, wrap(rt.Handler))
+		fn := rt.Handler
+		if !rt.Public && !oneTimePasswordRoutes[rt.Method+" "+rt.Path] {
+			fn = passwordChanged(fn)
+		}
+		mux.Handle(rt.Method+" "+rt.Path, wrap(fn))
 	}
 	// Unknown API paths answer JSON, not the web pages' HTML 404; a known
 	// path with the wrong method answers 405 with the methods it has.

@@ -71,7 +71,8 @@ type PasswordPolicy struct {
 // DefaultPasswordPolicy: at least 8 characters from at least 3 classes.
 var DefaultPasswordPolicy = PasswordPolicy{MinLength: 8, MinClasses: 3}
 
-// Check returns a message key when password breaks the policy, "" when it is fine.
+// Check returns a message key when password breaks the policy or is one of
+// the common passwords (IsCommonPassword), "" when it is fine.
 func (pp PasswordPolicy) Check(password string) string {
 	if len([]rune(password)) < pp.MinLength {
 		return "password.too_short"
@@ -100,6 +101,9 @@ func (pp PasswordPolicy) Check(password string) string {
 	}
 	if n < pp.MinClasses {
 		return "password.too_simple"
+	}
+	if IsCommonPassword(password) {
+		return "password.common"
 	}
 	return ""
 }

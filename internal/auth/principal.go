@@ -15,7 +15,10 @@ type Principal struct {
 	InstitutionID int64
 	PersonID      int64
 	SessionID     string // hash of the session token, to end it at logout
-	IP            string
+	// PasswordChangeRequired: the account's password was set by an
+	// administrator; until the owner changes it, the session may do nothing else.
+	PasswordChangeRequired bool
+	IP                     string
 	// System marks the command-line tools run on the server itself (import,
 	// user add, demo): every permission, nationwide scope, no user row.
 	System bool

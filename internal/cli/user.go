@@ -9,10 +9,11 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/config"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
-const userUsage = `usage: houdun user add --username U --role ROLE [--region CODE | --institution ID | --person ID] --password-stdin
-       houdun user reset-otp --username U`
+const userUsage = `usage: houdun user add --username U --role ROLE [--region CODE | --institution ID | --person ID] --password-stdin [--no-otp-key]
+       houdun user reset-otp --username U [--new-key]`
 
 func runUser(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 {
@@ -35,6 +36,7 @@ func runUserResetOTP(ctx context.Context, env Env, args []string) error {
 	cfg := config.FromEnv(env.Getenv)
 	fs := flags("user reset-otp", env, &cfg)
 	username := fs.String("username", "", "login name of the account whose authenticator is lost")
+	newKey := fs.Bool("new-key", false, "print a new authenticator key and otpauth URI at once, for an administrator without a browser")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -56,6 +58,10 @@ func runUserResetOTP(ctx context.Context, env Env, args []string) error {
 	if err := st.ResetOTP(sys, id, "", cfg.Session); err != nil {
 		return err
 	}
+	if *newKey {
+		fmt.Fprintf(env.Stdout, "reset the authenticator of %s (id %d): its sessions ended\n", *username, id)
+		return enrolFromCommandLine(ctx, env, st, *username)
+	}
 	fmt.Fprintf(env.Stdout, "reset the authenticator of %s (id %d): its sessions ended; it sets up a new authenticator at its next login\n", *username, id)
 	return nil
 }
@@ -70,6 +76,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	inst := fs.Int64("institution", 0, "scope: an institution id")
 	person := fs.Int64("person", 0, "a worker account's own person id")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	noKey := fs.Bool("no-otp-key", false, "for an administrator: do not print an authenticator key; it is set up at the first web login instead")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -116,5 +123,28 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	if auth.RequiresTOTP(u.Role) && !*noKey {
+		return enrolFromCommandLine(ctx, env, st, u.Username)
+	}
+	return nil
+}
+
+// enrolFromCommandLine gives a new administrator their authenticator key on
+// the server's terminal, for one who has no browser (a script, a headless
+// server): the key and its otpauth URI are printed this once, and the
+// account logs in with its codes from then on (the API's otp field). The key
+// is stored sealed, like one enrolled on the web login page; audited as a
+// system action.
+func enrolFromCommandLine(ctx context.Context, env Env, st *store.Store, username string) error {
+	key, err := auth.NewTOTPKey(username)
+	if err != nil {
+		return err
+	}
+	if err := st.EnrolOTP(auth.WithPrincipal(ctx, auth.System()), username, key.Secret); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "authenticator key of %s, shown this once: add it to an authenticator app (time-based, %d digits, every %d s); logins then need its current code\n",
+		username, 6, auth.TOTPPeriod)
+	fmt.Fprintf(env.Stdout, "  key: %s\n  uri: %s\n", key.Secret, key.URI)
 	return nil
 }

@@ -35,6 +35,10 @@ const (
 	EOTPRequired Code = "otp_required"
 	EOTPInvalid  Code = "otp_invalid"
 	EOTPEnrol    Code = "otp_enrolment_required"
+
+	// EPasswordChange (403 password_change_required): the account's password
+	// was set by an administrator and works for one thing only, changing it.
+	EPasswordChange Code = "password_change_required"
 )
 
 // Msg is a translatable message: a catalogue key and its arguments.

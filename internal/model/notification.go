@@ -14,10 +14,12 @@ const (
 	NotifyOverdue   = "overdue"   // the deadline of your case passed
 	NotifyEscalated = "escalated" // a case was escalated to your team
 	NotifyResolved  = "resolved"  // a case you recorded was resolved
+	// NotifyPasswordReset: an administrator reset your password (no case).
+	NotifyPasswordReset = "password_reset"
 )
 
 // NotificationKinds lists the kinds in display order.
-var NotificationKinds = []string{NotifyAssigned, NotifyDueSoon, NotifyOverdue, NotifyEscalated, NotifyResolved}
+var NotificationKinds = []string{NotifyAssigned, NotifyDueSoon, NotifyOverdue, NotifyEscalated, NotifyResolved, NotifyPasswordReset}
 
 // Notification is one entry of a user's inbox. It names no person: the case
 // page shows what the reader may see.

@@ -15,9 +15,16 @@ type User struct {
 	LockedUntil   *time.Time `json:"locked_until,omitempty"`
 	LastLoginAt   *time.Time `json:"last_login_at,omitempty"`
 	// TOTPEnrolled: the account has a confirmed authenticator (administrators log in with its codes).
-	TOTPEnrolled bool      `json:"totp_enrolled"`
-	Version      int64     `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
+	TOTPEnrolled bool `json:"totp_enrolled"`
+	// RolePending: the security administrator has yet to grant the role
+	// (the account was made, or its password reset without an authenticator,
+	// by the system administrator); it cannot log in until then.
+	RolePending bool `json:"role_pending"`
+	// PasswordChangeRequired: the password was set by an administrator and
+	// must be changed at the next login before anything else.
+	PasswordChangeRequired bool      `json:"password_change_required"`
+	Version                int64     `json:"version"`
+	CreatedAt              time.Time `json:"created_at"`
 }
 
 // UserInput creates or updates a user; nil pointers are left alone on update.

@@ -51,7 +51,7 @@ func (s *Store) BeginLogin(ctx context.Context, c Credentials, pol SessionPolicy
 	if err != nil {
 		return LoginResult{}, err
 	}
-	if !auth.RequiresTOTP(a.Role) {
+	if !a.needsSecondFactor() {
 		token, pr, err := s.openSession(who, a.ID, 0, c, pol)
 		return LoginResult{Token: token, Principal: pr}, err
 	}
@@ -189,7 +189,7 @@ func (s *Store) CompleteLogin(ctx context.Context, token, code string, c Credent
 	switch {
 	case a.lockedAt(now):
 		return "", nil, lockedError(*a.LockedUntil, now)
-	case a.Disabled || !auth.RequiresTOTP(a.Role) || p.step == StepOTP && a.totpSecret == nil || p.step == StepEnrol && (a.totpSecret != nil || p.secret == nil):
+	case a.Disabled || a.RolePending || !a.needsSecondFactor() || p.step == StepOTP && a.totpSecret == nil || p.step == StepEnrol && (a.totpSecret != nil || p.secret == nil):
 		s.write.ExecContext(ctx, "DELETE FROM pending_logins WHERE token_hash = $1", tokenHash(token))
 		return "", nil, errPendingGone
 	}

@@ -181,8 +181,9 @@ func TestWrongCodesCountTowardTheLockLikeWrongPasswords(t *testing.T) {
 		if _, _, err := st.CompleteLogin(ctx, res.Pending, "111111", creds("", "", ""), pol); code(err) != model.ELocked {
 			t.Fatalf("fifth failure: %v", err)
 		}
-		// Locked: the right code does not help, and the pending login is gone.
-		if _, _, err := st.Login(ctx, creds("sys1", adminPassword, codeAt(t, secret, clock.Now())), pol); code(err) != model.ELocked {
+		// Locked: the right code does not help, the answer is the one an
+		// unknown name gets, and the pending login is gone.
+		if _, _, err := st.Login(ctx, creds("sys1", adminPassword, codeAt(t, secret, clock.Now())), pol); code(err) != model.EUnauthenticated {
 			t.Fatalf("right code while locked: %v", err)
 		}
 		if _, _, err := st.CompleteLogin(ctx, res.Pending, codeAt(t, secret, clock.Now()), creds("", "", ""), pol); code(err) != model.EUnauthenticated {

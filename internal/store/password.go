@@ -65,7 +65,7 @@ func (s *Store) ChangePassword(ctx context.Context, in model.PasswordChange, pol
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		// The old hash in the condition: a reset or another change meanwhile wins.
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, version = version + 1, updated_at = $2
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, password_change_required = FALSE, version = version + 1, updated_at = $2
 			WHERE id = $3 AND password_hash = $4`, hash, ms(s.now()), a.ID, a.hash)
 		if err != nil {
 			return model.Internal(err)
@@ -79,6 +79,10 @@ func (s *Store) ChangePassword(ctx context.Context, in model.PasswordChange, pol
 		if _, err := tx.ExecContext(ctx, "DELETE FROM pending_logins WHERE user_id = $1", a.ID); err != nil {
 			return model.Internal(err)
 		}
-		return s.appendAudit(ctx, tx, auditRecord{Action: ActPasswordChange, ObjectType: "user", ObjectID: strconv.FormatInt(a.ID, 10)})
+		detail := ""
+		if a.PasswordChangeRequired {
+			detail = "one_time_replaced"
+		}
+		return s.appendAudit(ctx, tx, auditRecord{Action: ActPasswordChange, ObjectType: "user", ObjectID: strconv.FormatInt(a.ID, 10), Detail: detail})
 	})
 }

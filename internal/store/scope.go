@@ -16,11 +16,17 @@ func principal(ctx context.Context, perm auth.Permission) (*auth.Principal, erro
 	if p == nil {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
+	if p.PasswordChangeRequired {
+		// A password an administrator set opens nothing but its own change.
+		return nil, errPasswordChange
+	}
 	if !p.Can(perm) {
 		return nil, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	return p, nil
 }
+
+var errPasswordChange = model.Errorf(model.EPasswordChange, "password.change_required")
 
 // scopedTable names the columns of a scoped table that a scope is matched
 // on. An empty column means that a scope of that kind reaches no row of the

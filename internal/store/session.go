@@ -80,6 +80,13 @@ func acting(ctx context.Context, u model.User, ip string) context.Context {
 	return auth.WithPrincipal(ctx, &auth.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, IP: ip})
 }
 
+// needsSecondFactor: administrators log in with an authenticator code, and
+// so does any account that has one, whatever its role is now: the second
+// factor follows the account.
+func (a loginAccount) needsSecondFactor() bool {
+	return auth.RequiresTOTP(a.Role) || a.totpSecret != nil
+}
+
 func (a loginAccount) lockedAt(now time.Time) bool {
 	return a.LockedUntil != nil && a.LockedUntil.After(now)
 }
@@ -107,11 +114,14 @@ func (s *Store) passwordStep(ctx context.Context, c Credentials, pol SessionPoli
 	}
 	who := acting(ctx, a.User, c.IP)
 	now := s.now()
+	// The password is hashed whatever follows, so that a locked account, an
+	// unknown name and a wrong password take the same time and get the same
+	// answer: a locked account is not told apart from a missing one.
+	ok, err := auth.CheckPassword(a.hash, c.Password)
 	if a.lockedAt(now) {
 		s.Audit(who, ActLogin, "user", strconv.FormatInt(a.ID, 10), model.OutcomeDenied, "locked")
-		return a, who, lockedError(*a.LockedUntil, now)
+		return a, who, model.Errorf(model.EUnauthenticated, "login.failed")
 	}
-	ok, err := auth.CheckPassword(a.hash, c.Password)
 	if err != nil {
 		return a, who, model.Internal(err)
 	}
@@ -120,7 +130,13 @@ func (s *Store) passwordStep(ctx context.Context, c Credentials, pol SessionPoli
 		return a, who, model.Errorf(model.EUnauthenticated, "login.failed")
 	}
 	if !ok {
-		return a, who, s.loginFailed(who, a.ID, failure{action: ActLogin, detail: "bad_password", answer: model.Errorf(model.EUnauthenticated, "login.failed")}, pol)
+		return a, who, s.loginFailed(who, a.ID, failure{action: ActLogin, detail: "bad_password", quiet: true, answer: model.Errorf(model.EUnauthenticated, "login.failed")}, pol)
+	}
+	if a.RolePending {
+		// The password is right: the owner may know that the security
+		// administrator has yet to grant the role.
+		s.Audit(who, ActLogin, "user", strconv.FormatInt(a.ID, 10), model.OutcomeDenied, "role_pending")
+		return a, who, model.Errorf(model.EForbidden, "login.role_pending")
 	}
 	return a, who, nil
 }
@@ -132,7 +148,10 @@ type failure struct {
 	// resetting one's own authenticator), so a lock ends the sessions too. A
 	// failed login does not, or anyone could log a user out by guessing.
 	endSessions bool
-	answer      error
+	// quiet: the lock this failure may cause is not told either (a wrong
+	// password at login), so that the answer is the one an unknown name gets.
+	quiet  bool
+	answer error
 }
 
 // loginFailed counts a failed attempt on account id — a wrong password or a
@@ -170,7 +189,7 @@ func (s *Store) loginFailed(who context.Context, id int64, f failure, pol Sessio
 	if err != nil {
 		return err
 	}
-	if locked {
+	if locked && !f.quiet {
 		return model.Errorf(model.ELocked, "login.locked", int(pol.LockFor.Minutes()))
 	}
 	return f.answer
@@ -192,7 +211,7 @@ func (s *Store) Login(ctx context.Context, c Credentials, pol SessionPolicy) (_ 
 		return "", nil, err
 	}
 	uid := strconv.FormatInt(a.ID, 10)
-	if !auth.RequiresTOTP(a.Role) {
+	if !a.needsSecondFactor() {
 		return s.openSession(who, a.ID, 0, c, pol)
 	}
 	switch {
@@ -289,14 +308,15 @@ func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionP
 	var pr auth.Principal
 	var inst, person sql.NullInt64
 	var region string
-	var disabled bool
+	var disabled, pending bool
 	var lastSeen, expires int64
 	lookup, err := s.readStmt(ctx, `SELECT u.id, u.username, u.role, COALESCE(u.region_code, ''), u.institution_id, u.person_id, u.disabled,
-		s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
+		s.last_seen_at, s.expires_at, u.password_change_required, u.role_pending FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
-	err = lookup.QueryRowContext(ctx, th).Scan(&pr.UserID, &pr.Username, &pr.Role, &region, &inst, &person, &disabled, &lastSeen, &expires)
+	err = lookup.QueryRowContext(ctx, th).Scan(&pr.UserID, &pr.Username, &pr.Role, &region, &inst, &person, &disabled, &lastSeen, &expires,
+		&pr.PasswordChangeRequired, &pending)
 	if err == sql.ErrNoRows {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
@@ -304,7 +324,7 @@ func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionP
 		return nil, model.Internal(err)
 	}
 	now := s.now()
-	if disabled || ms(now) >= expires || now.Sub(fromMS(lastSeen)) >= pol.IdleTimeout {
+	if disabled || pending || ms(now) >= expires || now.Sub(fromMS(lastSeen)) >= pol.IdleTimeout {
 		s.write.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", th)
 		return nil, model.Errorf(model.EUnauthenticated, "session.expired")
 	}

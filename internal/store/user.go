@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,14 +13,14 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.role, COALESCE(u.region_code, ''), u.institution_id, u.person_id, u.disabled,
-	u.locked_until, u.last_login_at, u.version, u.created_at, u.totp_enrolled_at`
+	u.locked_until, u.last_login_at, u.version, u.created_at, u.totp_enrolled_at, u.role_pending, u.password_change_required`
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var inst, person sql.NullInt64
 	var locked, last, created, enrolled int64
 	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.RegionCode, &inst, &person, &u.Disabled, &locked, &last, &u.Version, &created,
-		&enrolled); err != nil {
+		&enrolled, &u.RolePending, &u.PasswordChangeRequired); err != nil {
 		return u, err
 	}
 	u.TOTPEnrolled = enrolled != 0
@@ -107,13 +108,51 @@ func (s *Store) getUser(ctx context.Context, q queryer, pr *auth.Principal, id i
 	return u, nil
 }
 
-// canGrant: sysadmin manages business accounts; only secadmin creates or
-// changes the three administrator roles (三权分立).
-func canGrant(pr *auth.Principal, role string) bool {
-	if auth.IsAdminRole(role) {
-		return pr.Can(auth.PermUserGrant)
+// The three administrators kept apart (三权分立, DOMAIN.md): the system
+// administrator keeps accounts (makes them, names them, resets passwords,
+// disables and enables them); the security administrator grants roles and
+// scopes; neither does the other's part, and no change does both. An account
+// the system administrator makes, or whose password they reset while it has
+// no authenticator, waits with its role pending until the security
+// administrator grants it, so that neither of them alone ends up holding an
+// account they can log into. An administrator account never becomes a
+// business one or the reverse, and nobody changes their own role, scope,
+// lock state or password here (their own password has its own change, which
+// asks for the current one).
+
+// userRefusal is a refused account change: the reason goes into the
+// access.denied audit row, err to the caller.
+type userRefusal struct {
+	reason string
+	err    error
+}
+
+func (r *userRefusal) Error() string { return r.err.Error() }
+
+func refuse(reason string, err error) error { return &userRefusal{reason: reason, err: err} }
+
+// audited writes the access.denied row of a refused account change, in a
+// transaction of its own (the change's rolled back), and returns the error to
+// answer; any other error passes through.
+func (s *Store) audited(ctx context.Context, id int64, err error) error {
+	var r *userRefusal
+	if !errors.As(err, &r) {
+		return err
 	}
-	return pr.Can(auth.PermUserWrite) || pr.Can(auth.PermUserGrant)
+	obj := ""
+	if id != 0 {
+		obj = strconv.FormatInt(id, 10)
+	}
+	if aerr := s.Audit(ctx, ActDenied, "user", obj, model.OutcomeDenied, r.reason); aerr != nil {
+		return aerr
+	}
+	return r.err
+}
+
+// roleKindFixed is the answer to turning an administrator account into a
+// business one or the reverse: make a new account instead.
+func roleKindFixed() error {
+	return &model.Error{Code: model.EInvalid, Msg: model.M("user.role_kind_fixed"), Fields: map[string]model.Msg{"role": model.M("user.role_kind_fixed")}}
 }
 
 // userScopeRegion checks the scope fields of an account and returns the region
@@ -197,8 +236,12 @@ func scopeField(u *model.User) string {
 	return "region_code"
 }
 
-// CreateUser adds an account.
-// Returns EForbidden for a role the caller may not grant, EInvalid, EConflict for a taken username.
+// CreateUser adds an account: the system administrator's. It waits with its
+// role pending until the security administrator grants it (GrantUser or an
+// UpdateUser naming the role), and its password must be changed at its first
+// login. The command line (the system principal) makes working accounts.
+// Returns EForbidden for anyone but the system administrator, EInvalid,
+// EConflict for a taken username.
 func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.User, err error) {
 	defer wrap(&err, "CreateUser()")
 	pr := auth.FromContext(ctx)
@@ -212,8 +255,13 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.Use
 	set(&u.RegionCode, in.RegionCode)
 	u.RegionCode = normalRegion(u.RegionCode)
 	u.InstitutionID, u.PersonID = in.InstitutionID, in.PersonID
-	if !pr.Can(auth.PermUserWrite) && !pr.Can(auth.PermUserGrant) {
-		return u, model.Errorf(model.EForbidden, "error.forbidden")
+	if pr.PasswordChangeRequired {
+		return u, errPasswordChange
+	}
+	if !pr.Can(auth.PermUserWrite) {
+		// Making accounts is the system administrator's; the security
+		// administrator grants their roles afterwards.
+		return u, s.audited(ctx, 0, refuse("create_not_sysadmin", model.Errorf(model.EForbidden, "user.create_sysadmin_only")))
 	}
 	u.Username = strings.TrimSpace(u.Username)
 	u.DisplayName = strings.TrimSpace(u.DisplayName)
@@ -226,8 +274,6 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.Use
 	}
 	if !auth.ValidRole(u.Role) {
 		fe.Add("role", "field.choice")
-	} else if !canGrant(pr, u.Role) {
-		return u, model.Errorf(model.EForbidden, "user.cannot_grant")
 	}
 	password := ""
 	if in.Password != nil {
@@ -239,6 +285,10 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.Use
 	if len(fe) > 0 {
 		return u, fe.Err()
 	}
+	// The command line on the server makes working accounts (the first
+	// administrators); an account made in the application waits for its role
+	// to be granted, and its first password works once.
+	pending := !pr.System
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return u, model.Internal(err)
@@ -250,15 +300,20 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.Use
 		}
 		now := ms(s.now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, region_code, institution_id, person_id,
-			scope_region_code, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
-			u.Username, u.DisplayName, hash, u.Role, nullString(u.RegionCode), nullInt(u.InstitutionID), nullInt(u.PersonID), scopeRegion, now).Scan(&u.ID)
+			scope_region_code, version, created_at, updated_at, role_pending, password_change_required)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $10, $10) RETURNING id`,
+			u.Username, u.DisplayName, hash, u.Role, nullString(u.RegionCode), nullInt(u.InstitutionID), nullInt(u.PersonID), scopeRegion, now, pending).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return &model.Error{Code: model.EConflict, Msg: model.M("user.username_taken"), Fields: map[string]model.Msg{"username": model.M("user.username_taken")}}
 		}
 		if err != nil {
 			return model.Internal(err)
 		}
-		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActUserCreate, ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), Detail: "role=" + u.Role}); err != nil {
+		detail := "role=" + u.Role
+		if pending {
+			detail += " role_pending"
+		}
+		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActUserCreate, ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), Detail: detail}); err != nil {
 			return err
 		}
 		u, err = scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = $1", u.ID))
@@ -270,18 +325,33 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.Use
 	return u, err
 }
 
-// UpdateUser changes an account: display name, password (a reset), disabled,
-// and, for the roles that may grant them, role and scope. Disabling an account
-// or resetting its password ends its sessions.
-// Returns ENotFound, EForbidden, EInvalid, EStaleVersion.
+// UpdateUser changes an account. Upkeep (display name, a password reset,
+// disabling and enabling) is the system administrator's; role and scope are
+// the security administrator's, whose change also grants a pending role; one
+// change does not do both. Nobody changes their own account here. A password
+// reset works once (the owner changes it at their next login), tells the
+// owner's inbox, and puts the role back to pending when the account has no
+// authenticator, since the administrator who reset it knows the password.
+// Disabling, a reset or a change of role or scope ends the account's sessions.
+// Every refusal is audited (access.denied, with the reason).
+// Returns ENotFound, EForbidden, EInvalid (role: user.role_kind_fixed for an
+// administrator account turned business or the reverse), EStaleVersion.
 func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_ model.User, err error) {
 	defer wrap(&err, "UpdateUser(%d)", id)
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.User{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
+	if pr.PasswordChangeRequired {
+		return model.User{}, errPasswordChange
+	}
 	if !pr.Can(auth.PermUserWrite) && !pr.Can(auth.PermUserGrant) {
 		return model.User{}, model.Errorf(model.EForbidden, "error.forbidden")
+	}
+	scopeChange := in.Role != nil || in.RegionCode != nil || in.InstitutionID != nil || in.PersonID != nil
+	upkeep := in.DisplayName != nil || in.Password != nil || in.Disabled != nil
+	if !pr.System && pr.UserID == id && (scopeChange || in.Password != nil || in.Disabled != nil) {
+		return model.User{}, s.audited(ctx, id, refuse("own_account", model.Errorf(model.EForbidden, "user.not_own")))
 	}
 	var u model.User
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -292,14 +362,15 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 		if in.Version != nil && *in.Version != cur.Version {
 			return staleVersion()
 		}
-		if !canGrant(pr, cur.Role) {
-			return model.Errorf(model.EForbidden, "user.cannot_grant")
-		}
-		// Upkeep of an account (name, password reset, disabling) is the
-		// sysadmin's for business accounts and the secadmin's for administrators.
-		upkeep := in.DisplayName != nil || in.Password != nil || in.Disabled != nil
-		if upkeep && !(auth.IsAdminRole(cur.Role) && pr.Can(auth.PermUserGrant) || !auth.IsAdminRole(cur.Role) && pr.Can(auth.PermUserWrite)) {
-			return model.Errorf(model.EForbidden, "error.forbidden")
+		if !pr.System {
+			switch {
+			case scopeChange && upkeep:
+				return refuse("grant_with_upkeep", model.Errorf(model.EForbidden, "user.one_part"))
+			case scopeChange && !pr.Can(auth.PermUserGrant):
+				return refuse("grant_not_secadmin", model.Errorf(model.EForbidden, "user.cannot_grant"))
+			case upkeep && !pr.Can(auth.PermUserWrite):
+				return refuse("upkeep_not_sysadmin", model.Errorf(model.EForbidden, "user.upkeep_sysadmin_only"))
+			}
 		}
 		next := cur
 		fe := model.FieldErrors{}
@@ -315,7 +386,6 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 		if in.Disabled != nil {
 			next.Disabled = *in.Disabled
 		}
-		scopeChange := in.Role != nil || in.RegionCode != nil || in.InstitutionID != nil || in.PersonID != nil
 		if scopeChange {
 			set(&next.Role, in.Role)
 			if in.RegionCode != nil || in.InstitutionID != nil || in.PersonID != nil {
@@ -325,9 +395,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 			}
 			if !auth.ValidRole(next.Role) {
 				fe.Add("role", "field.choice")
-			} else if !canGrant(pr, next.Role) {
-				return model.Errorf(model.EForbidden, "user.cannot_grant")
+			} else if auth.IsAdminRole(next.Role) != auth.IsAdminRole(cur.Role) {
+				return refuse("role_kind_fixed", roleKindFixed())
 			}
+			// The security administrator's change of role or scope is the grant.
+			next.RolePending = false
 		}
 		hash := ""
 		if in.Password != nil {
@@ -335,6 +407,12 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 				fe.Add("password", key)
 			} else if hash, err = auth.HashPassword(*in.Password); err != nil {
 				return model.Internal(err)
+			}
+			if !pr.System {
+				next.PasswordChangeRequired = true
+				if !cur.TOTPEnrolled {
+					next.RolePending = true
+				}
 			}
 		}
 		if len(fe) > 0 {
@@ -349,6 +427,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 		}
 		var a args
 		sets := []string{"display_name = " + a.add(next.DisplayName), "disabled = " + a.add(next.Disabled),
+			"role_pending = " + a.add(next.RolePending), "password_change_required = " + a.add(next.PasswordChangeRequired),
 			"version = version + 1", "updated_at = " + a.add(ms(s.now()))}
 		if scopeChange {
 			sets = append(sets, "role = "+a.add(next.Role), "region_code = "+a.add(nullString(next.RegionCode)),
@@ -366,16 +445,24 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 			return staleVersion()
 		}
 		if next.Disabled || hash != "" || scopeChange {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", id); err != nil {
-				return model.Internal(err)
+			for _, q := range []string{"DELETE FROM sessions WHERE user_id = $1", "DELETE FROM pending_logins WHERE user_id = $1"} {
+				if _, err := tx.ExecContext(ctx, q, id); err != nil {
+					return model.Internal(err)
+				}
 			}
 		}
 		detail := []string{}
 		if scopeChange {
 			detail = append(detail, "role="+next.Role)
+			if cur.RolePending {
+				detail = append(detail, "granted")
+			}
 		}
 		if hash != "" {
 			detail = append(detail, "password_reset")
+			if next.RolePending && !cur.RolePending {
+				detail = append(detail, "role_pending")
+			}
 		}
 		if next.Disabled != cur.Disabled {
 			detail = append(detail, "disabled="+strconv.FormatBool(next.Disabled))
@@ -383,13 +470,32 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_
 		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActUserUpdate, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10), Detail: strings.Join(detail, " ")}); err != nil {
 			return err
 		}
+		if hash != "" && !pr.System {
+			// The owner learns of the reset in their inbox, which they see
+			// once they have changed the password it gave them.
+			if _, err := tx.ExecContext(ctx, "INSERT INTO notifications (user_id, kind, created_at) VALUES ($1, $2, $3)",
+				id, model.NotifyPasswordReset, ms(s.now())); err != nil {
+				return model.Internal(err)
+			}
+		}
 		u, err = scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = $1", id))
 		if err != nil {
 			return model.Internal(err)
 		}
 		return nil
 	})
-	return u, err
+	return u, s.audited(ctx, id, err)
+}
+
+// GrantUser is the security administrator's grant of the role an account
+// waits for (the one it was made with), unchanged; UpdateUser with a role or
+// scope grants too. Returns what UpdateUser returns.
+func (s *Store) GrantUser(ctx context.Context, id int64) (model.User, error) {
+	cur, err := s.GetUser(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	return s.UpdateUser(ctx, id, model.UserInput{Role: &cur.Role, Version: &cur.Version})
 }
 
 // set copies *src to *dst when src is given.

@@ -25,8 +25,10 @@ func (p Page) policyHint() string {
 func init() {
 	for k, v := range map[string]string{
 		"password_changed": "web.notice.password_changed",
-		"otp_reset":        "web.notice.otp_reset",
-		"otp_removed":      "web.notice.otp_removed",
+		// A password an administrator set: changed before anything else.
+		"password_must_change": "web.notice.password_must_change",
+		"otp_reset":            "web.notice.otp_reset",
+		"otp_removed":          "web.notice.otp_removed",
 	} {
 		notices[k] = v
 	}
@@ -40,6 +42,9 @@ func (h *handlers) accountPage(w http.ResponseWriter, r *http.Request) error {
 	v := &accountView{Page: h.page(r, "web.account.title"), OTP: auth.RequiresTOTP(p.Role)}
 	v.PolicyHint = v.policyHint()
 	v.Current, v.Notice = "account", v.notice(r)
+	if p.PasswordChangeRequired {
+		v.Notice = v.T("web.notice.password_must_change")
+	}
 	h.render(w, r, http.StatusOK, "account", v)
 	return nil
 }

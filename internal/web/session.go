@@ -81,6 +81,9 @@ func (h *handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 			return fail(http.StatusUnauthorized, e)
 		case model.ELocked:
 			return fail(http.StatusLocked, e)
+		case model.EForbidden:
+			// The role waits for the security administrator's grant.
+			return fail(http.StatusForbidden, e)
 		}
 		return err
 	}

@@ -18,7 +18,9 @@ type userListView struct {
 	Roles    []option
 	Users    []userRow
 	Pager    pager
-	CanWrite bool
+	CanWrite bool // the caller has actions on accounts (the actions column)
+	// CanCreate: the caller makes accounts (the system administrator).
+	CanCreate bool
 }
 
 // userRow is an account as the table shows it.
@@ -28,18 +30,12 @@ type userRow struct {
 	LastLogin string
 	Locked    bool
 	CanChange bool // the caller may disable or enable this account
+	// CanGrant: the account waits for its role and the caller (the security
+	// administrator) may grant it.
+	CanGrant bool
 	// OTP: the account logs in with an authenticator code; CanResetOTP: the
 	// caller (the security administrator) may remove its authenticator.
 	OTP, CanResetOTP bool
-}
-
-// canManage reports whether p may write accounts of role: administrators'
-// accounts belong to the security administrator (三权分立).
-func canManage(p *auth.Principal, role string) bool {
-	if auth.IsAdminRole(role) {
-		return p.Can(auth.PermUserGrant)
-	}
-	return p.Can(auth.PermUserWrite) || p.Can(auth.PermUserGrant)
 }
 
 func (h *handlers) userList(w http.ResponseWriter, r *http.Request) error {
@@ -49,7 +45,7 @@ func (h *handlers) userList(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	v := &userListView{Page: h.page(r, "web.users.title"), Q: strings.TrimSpace(q.Get("q")), Role: q.Get("role"),
-		CanWrite: p.Can(auth.PermUserWrite) || p.Can(auth.PermUserGrant)}
+		CanWrite: p.Can(auth.PermUserWrite) || p.Can(auth.PermUserGrant), CanCreate: p.Can(auth.PermUserWrite)}
 	if !auth.ValidRole(v.Role) {
 		v.Role = ""
 	}
@@ -61,9 +57,10 @@ func (h *handlers) userList(w http.ResponseWriter, r *http.Request) error {
 	v.Roles = roleOptions(v.Page, auth.Roles, v.Role)
 	now := h.Store.Now()
 	for _, u := range list.Items {
-		row := userRow{User: u, LastLogin: formatTimePtr(u.LastLoginAt), CanChange: canManage(p, u.Role) && u.ID != p.UserID}
+		row := userRow{User: u, LastLogin: formatTimePtr(u.LastLoginAt), CanChange: p.Can(auth.PermUserWrite) && u.ID != p.UserID}
+		row.CanGrant = u.RolePending && p.Can(auth.PermUserGrant) && u.ID != p.UserID
 		row.Locked = u.LockedUntil != nil && u.LockedUntil.After(now)
-		row.OTP = auth.RequiresTOTP(u.Role)
+		row.OTP = auth.RequiresTOTP(u.Role) || u.TOTPEnrolled // the second factor follows the account
 		row.CanResetOTP = u.TOTPEnrolled && p.Can(auth.PermUserGrant) && u.ID != p.UserID
 		row.Scope = userScope(v.Page, u)
 		v.Users = append(v.Users, row)
@@ -110,13 +107,8 @@ func (h *handlers) userFormPage(w http.ResponseWriter, r *http.Request, status i
 	if v.User != nil {
 		v.RegionChoices = h.regionChoices(r, v.User)
 	}
-	var grantable []string
-	for _, role := range auth.Roles {
-		if canManage(v.User, role) {
-			grantable = append(grantable, role)
-		}
-	}
-	v.Roles = roleOptions(v.Page, grantable, v.Form.Role)
+	// The role asked for; the security administrator grants it afterwards.
+	v.Roles = roleOptions(v.Page, auth.Roles, v.Form.Role)
 	h.render(w, r, status, "user_form", v)
 }
 
@@ -125,8 +117,8 @@ func (h *handlers) userNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !p.Can(auth.PermUserWrite) && !p.Can(auth.PermUserGrant) {
-		return httpx.Forbidden("error.forbidden")
+	if !p.Can(auth.PermUserWrite) {
+		return httpx.Forbidden("user.create_sysadmin_only")
 	}
 	v := &userFormView{Page: h.page(r, ""), Form: userForm{RegionCode: p.RegionCode}}
 	h.userFormPage(w, r, http.StatusOK, v)
@@ -134,12 +126,10 @@ func (h *handlers) userNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) userCreate(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.Require(r)
+	// The store decides who may, and audits a refusal.
+	_, err := httpx.Require(r)
 	if err != nil {
 		return err
-	}
-	if !p.Can(auth.PermUserWrite) && !p.Can(auth.PermUserGrant) {
-		return httpx.Forbidden("error.forbidden")
 	}
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
@@ -171,10 +161,6 @@ func (h *handlers) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		e := model.AsError(err)
 		status := formStatus(e)
-		if e.Code == model.EForbidden && e.Msg.Key == "user.cannot_grant" {
-			// A role the caller may not grant is a mistake in the form, shown there.
-			status, e = http.StatusForbidden, &model.Error{Code: e.Code, Msg: e.Msg, Fields: map[string]model.Msg{"role": e.Msg}}
-		}
 		if status == 0 {
 			return err
 		}
@@ -213,3 +199,23 @@ func (h *handlers) setDisabled(w http.ResponseWriter, r *http.Request, disabled 
 	h.Log.InfoContext(r.Context(), "account changed", "user_id", p.UserID, "target_id", id, "disabled", disabled)
 	return seeOther(w, r, "/users?msg=saved")
 }
+
+// userGrant is the security administrator's grant of the role an account
+// waits for; the store refuses anyone else, and one's own account.
+func (h *handlers) userGrant(w http.ResponseWriter, r *http.Request) error {
+	p, err := need(r, auth.PermUserGrant)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.GrantUser(r.Context(), id); err != nil {
+		return err
+	}
+	h.Log.InfoContext(r.Context(), "role granted", "user_id", p.UserID, "target_id", id)
+	return seeOther(w, r, "/users?msg=granted")
+}
+
+func init() { notices["granted"] = "web.notice.role_granted" }

@@ -130,6 +130,7 @@ func (h *handlers) routes() []route {
 		{pattern: "POST /users/{id}/disable", fn: h.userDisable},
 		{pattern: "POST /users/{id}/enable", fn: h.userEnable},
 		{pattern: "POST /users/{id}/otp/reset", fn: h.otpResetUser},
+		{pattern: "POST /users/{id}/grant", fn: h.userGrant},
 
 		{pattern: "GET /audit", fn: h.auditList},
 	}
@@ -155,8 +156,13 @@ func (h *handlers) wrap(fn handlerFunc) http.Handler {
 // page they asked for as next (GET only: a form cannot be replayed).
 func (h *handlers) requireLogin(fn handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if auth.FromContext(r.Context()) == nil {
+		p := auth.FromContext(r.Context())
+		if p == nil {
 			return errLogin
+		}
+		if p.PasswordChangeRequired && r.URL.Path != "/account" && r.URL.Path != "/account/password" {
+			// A password an administrator set is changed before anything else.
+			return seeOther(w, r, "/account?msg=password_must_change")
 		}
 		return fn(w, r)
 	}

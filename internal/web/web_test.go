@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -134,6 +135,16 @@ func (s *site) browser() *browser {
 }
 
 // as logs a new browser in as username.
+// userID is the id of an account, by its username.
+func userID(t *testing.T, st *store.Store, username string) int64 {
+	t.Helper()
+	id, err := st.UserIDByUsername(testutil.System(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 func (s *site) as(username string) *browser {
 	b := s.browser()
 	res := b.postForm("/login", url.Values{"username": {username}, "password": {password}})
@@ -239,20 +250,24 @@ func TestLoginFailureIsShownInTheUsersLanguageAndSetsNoCookie(t *testing.T) {
 				}
 			})
 		}
-		t.Run("the lock message after five failures", func(t *testing.T) {
+		t.Run("a locked account answers as a wrong password does", func(t *testing.T) {
 			b := s.browser()
 			b.header.Set("Accept-Language", "en")
 			var r response
 			for range 5 {
 				r = b.postForm("/login", url.Values{"username": {"auditor_fx"}, "password": {"wrong-password"}})
 			}
-			if r.status != http.StatusLocked {
-				t.Errorf("status %d, want 423", r.status)
+			if r.status != http.StatusUnauthorized {
+				t.Errorf("status %d, want 401", r.status)
 			}
-			contains(t, r, "Too many failed logins")
+			contains(t, r, "Wrong username or password")
+			lacks(t, r, "Too many failed logins")
 			b.header.Del("Accept-Language")
 			r = b.postForm("/login", url.Values{"username": {"auditor_fx"}, "password": {password}})
-			contains(t, r, "登录失败次数过多，账号已锁定")
+			if r.status != http.StatusUnauthorized {
+				t.Errorf("locked, right password: status %d, want 401", r.status)
+			}
+			contains(t, r, "用户名或密码错误")
 		})
 	})
 }
@@ -616,25 +631,56 @@ func TestAdministratorsManageAccountsAndInstitutionsThroughForms(t *testing.T) {
 		}
 		lacks(t, r, `value="short"`)
 		contains(t, r, `value="cw_new"`, `<option value="caseworker" selected>`)
-		// A sysadmin may not grant the administrators' roles (三权分立).
-		contains(t, sys.get("/users/new"), `<option value="caseworker">`)
-		lacks(t, sys.get("/users/new"), `<option value="auditor">`)
-		form.Set("role", "auditor")
+		// sysadmin makes the account with the role asked for; secadmin grants it (三权分立).
+		contains(t, sys.get("/users/new"), `<option value="caseworker">`, `<option value="auditor">`)
 		form.Set("password", password)
-		if r := sys.postForm("/users", form); r.status != http.StatusForbidden || errorsOf(r.body)["role"] == "" {
-			t.Errorf("granting auditor: %d %v", r.status, errorsOf(r.body))
-		}
-		form.Set("role", "caseworker")
 		if r := sys.postForm("/users", form); r.status != http.StatusSeeOther {
 			t.Fatalf("create: %d\n%s", r.status, r.body)
 		}
 		list := sys.get("/users?q=cw_new")
-		contains(t, list, "cw_new", "新专员", "专班工作人员", "正常")
+		contains(t, list, "cw_new", "新专员", "专班工作人员", "待授予角色", "一次性密码")
+		lacks(t, list, `/grant"`)
+		if r := s.browser().postForm("/login", url.Values{"username": {"cw_new"}, "password": {password}}); r.status != http.StatusForbidden ||
+			!strings.Contains(r.body, "尚待安全管理员授予") {
+			t.Errorf("login before the grant: %d", r.status)
+		}
+		s.user("sec_fx", auth.RoleSecadmin, "2109")
+		sec := s.as("sec_fx")
+		lacks(t, sec.get("/users"), `href="/users/new"`)
+		if r := sec.get("/users/new"); r.status != http.StatusForbidden {
+			t.Errorf("secadmin's new-account form: %d", r.status)
+		}
+		g := regexp.MustCompile(`action="(/users/\d+/grant)"`).FindStringSubmatch(sec.get("/users?q=cw_new").body)
+		if g == nil {
+			t.Fatal("no grant button for secadmin")
+		}
+		if r := sec.postForm(g[1], nil); r.status != http.StatusSeeOther {
+			t.Fatalf("grant: %d", r.status)
+		}
+		// The first login goes to the password change before anything else.
+		newcomer := s.browser()
+		if r := newcomer.postForm("/login", url.Values{"username": {"cw_new"}, "password": {password}}); r.status != http.StatusSeeOther {
+			t.Fatalf("login after the grant: %d\n%s", r.status, r.body)
+		}
+		for _, path := range []string{"/", "/people", "/inbox"} {
+			if r := newcomer.get(path); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/account") {
+				t.Errorf("%s with a one-time password: %d to %q", path, r.status, r.location)
+			}
+		}
+		contains(t, newcomer.get("/account"), "须先修改密码")
+		if r := newcomer.postForm("/account/password", url.Values{"current_password": {password}, "new_password": {"Own-choice!2026"},
+			"confirm_password": {"Own-choice!2026"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("password change: %d\n%s", r.status, r.body)
+		}
+		if r := newcomer.get("/people"); r.status != http.StatusOK {
+			t.Errorf("after the change: %d", r.status)
+		}
+		list = sys.get("/users?q=cw_new")
+		contains(t, list, "正常")
 		m := regexp.MustCompile(`action="(/users/\d+/disable)"`).FindStringSubmatch(list.body)
 		if m == nil {
 			t.Fatal("no disable button")
 		}
-		newcomer := s.as("cw_new")
 		if r := sys.postForm(m[1], nil); r.status != http.StatusSeeOther {
 			t.Fatalf("disable: %d", r.status)
 		}
@@ -642,8 +688,12 @@ func TestAdministratorsManageAccountsAndInstitutionsThroughForms(t *testing.T) {
 		if r := newcomer.get("/people"); r.status != http.StatusSeeOther {
 			t.Errorf("a disabled account's session still works: %d", r.status)
 		}
-		if r := s.browser().postForm("/login", url.Values{"username": {"cw_new"}, "password": {password}}); r.status != http.StatusUnauthorized {
+		if r := s.browser().postForm("/login", url.Values{"username": {"cw_new"}, "password": {"Own-choice!2026"}}); r.status != http.StatusUnauthorized {
 			t.Errorf("a disabled account logs in: %d", r.status)
+		}
+		// Nobody disables their own account, not even through the form's address.
+		if r := sys.postForm(fmt.Sprintf("/users/%d/disable", userID(t, st, "sys_fx")), nil); r.status != http.StatusForbidden {
+			t.Errorf("sysadmin disables itself: %d", r.status)
 		}
 
 		cw := s.as("cw_haizhou")
