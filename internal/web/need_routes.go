@@ -17,31 +17,31 @@ import (
 // keep what was typed when a save fails.
 func (h *handlers) needRoutes() []route {
 	return []route{
-		{pattern: "GET /needs", fn: h.needList},
-		{pattern: "GET /needs/new", fn: h.needNew},
-		{pattern: "POST /needs", fn: h.needCreate},
-		{pattern: "GET /needs/{id}", fn: h.needShow},
+		{pattern: "GET /needs", fn: h.needList, perm: auth.PermNeedRead},
+		{pattern: "GET /needs/new", fn: h.needNew, perm: auth.PermNeedWrite},
+		{pattern: "POST /needs", fn: h.needCreate, perm: auth.PermNeedWrite},
+		{pattern: "GET /needs/{id}", fn: h.needShow, perm: auth.PermNeedRead},
 		{pattern: "POST /needs/{id}/{action}", fn: h.needStep},
 
-		{pattern: "GET /me/needs", fn: h.myNeeds},
-		{pattern: "GET /me/needs/new", fn: h.myNeedNew},
-		{pattern: "POST /me/needs", fn: h.myNeedCreate},
+		{pattern: "GET /me/needs", fn: h.myNeeds, perm: auth.PermNeedReport},
+		{pattern: "GET /me/needs/new", fn: h.myNeedNew, perm: auth.PermNeedReport},
+		{pattern: "POST /me/needs", fn: h.myNeedCreate, perm: auth.PermNeedReport},
 
-		{pattern: "GET /visits/new", fn: h.visitNew},
-		{pattern: "POST /visits", fn: h.visitCreate},
-		{pattern: "GET /visits/due", fn: h.visitsDue},
+		{pattern: "GET /visits/new", fn: h.visitNew, perm: auth.PermVisitWrite},
+		{pattern: "POST /visits", fn: h.visitCreate, perm: auth.PermVisitWrite},
+		{pattern: "GET /visits/due", fn: h.visitsDue, perm: auth.PermVisitRead},
 
-		{pattern: "GET /volunteers", fn: h.volunteerList},
-		{pattern: "GET /volunteers/new", fn: h.volunteerNew},
-		{pattern: "POST /volunteers", fn: h.volunteerCreate},
-		{pattern: "GET /volunteers/{id}", fn: h.volunteerShow},
-		{pattern: "GET /volunteers/{id}/edit", fn: h.volunteerEdit},
-		{pattern: "POST /volunteers/{id}", fn: h.volunteerUpdate},
-		{pattern: "POST /volunteers/{id}/pairings", fn: h.pairingCreate},
-		{pattern: "POST /pairings/{id}/end", fn: h.pairingEnd},
+		{pattern: "GET /volunteers", fn: h.volunteerList, perm: auth.PermVolunteerManage},
+		{pattern: "GET /volunteers/new", fn: h.volunteerNew, perm: auth.PermVolunteerManage},
+		{pattern: "POST /volunteers", fn: h.volunteerCreate, perm: auth.PermVolunteerManage},
+		{pattern: "GET /volunteers/{id}", fn: h.volunteerShow, perm: auth.PermVolunteerManage},
+		{pattern: "GET /volunteers/{id}/edit", fn: h.volunteerEdit, perm: auth.PermVolunteerManage},
+		{pattern: "POST /volunteers/{id}", fn: h.volunteerUpdate, perm: auth.PermVolunteerManage},
+		{pattern: "POST /volunteers/{id}/pairings", fn: h.pairingCreate, perm: auth.PermVolunteerManage},
+		{pattern: "POST /pairings/{id}/end", fn: h.pairingEnd, perm: auth.PermVolunteerManage},
 
-		{pattern: "GET /inbox", fn: h.inbox},
-		{pattern: "POST /inbox/read", fn: h.inboxRead},
+		{pattern: "GET /inbox", fn: h.inbox, perm: auth.PermNotificationRead},
+		{pattern: "POST /inbox/read", fn: h.inboxRead, perm: auth.PermNotificationRead},
 
 		{pattern: "GET /dashboard", fn: h.dashboard},
 	}
