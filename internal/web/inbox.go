@@ -6,8 +6,9 @@ import (
 	"houdun/internal/model"
 )
 
-// inboxView is the caller's notifications, newest first. An entry names no
-// person; the case link shows what the reader may see.
+// inboxView is the caller's notifications, newest first. An entry names its
+// case by number and its person as the reader may see them (the store
+// decides: the surname for a volunteer, nobody once the case is out of scope).
 type inboxView struct {
 	Page
 	Entries []inboxRow
@@ -20,6 +21,7 @@ type inboxRow struct {
 	When    string
 	Text    string
 	CaseURL string
+	CaseNo  int64
 	Brief   string // category · kind · urgency
 	Status  string
 	Due     string
@@ -38,7 +40,7 @@ func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 	for _, nt := range list.Items {
 		row := inboxRow{Notification: nt, When: formatTime(nt.CreatedAt), Text: v.Label("notification.kind", nt.Kind)}
 		if nt.NeedID != nil {
-			row.CaseURL = caseURL(*nt.NeedID)
+			row.CaseURL, row.CaseNo = caseURL(*nt.NeedID), *nt.NeedID
 		}
 		if b := nt.Need; b != nil {
 			row.Brief = v.T("web.inbox.brief", v.Label("need.category", b.Category), v.Label("need.kind", b.Kind), v.Label("need.urgency", b.Urgency))

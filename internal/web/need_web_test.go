@@ -268,8 +268,9 @@ func TestAVolunteerSeesOnlyTheirOwnCaseWithMinimalData(t *testing.T) {
 			t.Errorf("start another case: %d, want 404", r.status)
 		}
 		inbox := vol.get("/inbox")
-		contains(t, inbox, "有需求分派给您", "全部标为已读")
-		lacks(t, inbox, "张")
+		// The entry names its case and its person as the volunteer sees them: the surname.
+		contains(t, inbox, "有需求分派给您", "全部标为已读", `<span class="case-no">#`+strconv.FormatInt(mine.ID, 10)+`</span>`, `<span class="inbox-person">张某</span>`)
+		lacks(t, inbox, "张伟")
 		if r := vol.postForm("/inbox/read", nil); r.status != http.StatusSeeOther {
 			t.Errorf("mark all read: %d", r.status)
 		}
