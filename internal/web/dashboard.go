@@ -47,6 +47,12 @@ func (v *dashboardView) Count(n model.Count) string {
 }
 
 func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
+	return h.dashboardPage(w, r, nil)
+}
+
+// dashboardPage renders the dashboard of r's filter; extra are the messages
+// of a failed ledger download (ledger_download.go), shown beside its fields.
+func (h *handlers) dashboardPage(w http.ResponseWriter, r *http.Request, extra model.FieldErrors) error {
 	p, err := httpx.Require(r)
 	if err != nil {
 		return err
@@ -80,6 +86,9 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if !to.IsZero() {
 			f.To = to.AddDate(0, 0, 1) // the whole last day
 		}
+	}
+	for k, m := range extra {
+		fe[k] = m
 	}
 	status := http.StatusOK
 	if err := fe.Err(); err != nil {
@@ -133,7 +142,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		v.LedgerURL = "/api/v1/ledger.xlsx?" + lq.Encode()
+		v.LedgerURL = "/dashboard/ledger.xlsx?" + lq.Encode()
 	}
 	h.render(w, r, status, "dashboard", v)
 	return nil
@@ -177,7 +186,7 @@ func regionCodePattern(s string) bool {
 // LedgerField is an input of the ledger download form; it starts from the
 // dashboard's filter, and the region from the caller's own.
 func (v *dashboardView) LedgerField(name, labelKey, value string) field {
-	f := field{ID: "f-ledger-" + name, Name: name, Label: v.T(labelKey), Value: value, Type: "date"}
+	f := field{ID: "f-ledger-" + name, Name: name, Label: v.T(labelKey), Value: value, Type: "date", Error: v.Errors[name]}
 	if name == "region" {
 		f.Type, f.InputMode, f.MaxLength = "text", "numeric", "12"
 		if f.Value == "" && v.User != nil {

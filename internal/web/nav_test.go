@@ -1,6 +1,9 @@
 package web
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"testing"
 
 	"houdun/internal/auth"
@@ -53,6 +56,26 @@ func TestTheMenuOffersOnlyPagesTheRouteTableAllows(t *testing.T) {
 			if perm != "" && u.Can(perm) && !shown[href] && !exempt {
 				t.Errorf("%s may open %s (%s) but the menu does not offer it", role, href, perm)
 			}
+		}
+	}
+}
+
+// TestNoPageFormPostsToTheAPI: a page form that can fail must answer with
+// the page and its message, which only a page route does; the API answers
+// JSON. Links to the API's downloads (templates, exports) are not forms.
+func TestNoPageFormPostsToTheAPI(t *testing.T) {
+	files, err := filepath.Glob("templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v %v", files, err)
+	}
+	form := regexp.MustCompile(`<form[^>]*action="/api/`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := form.Find(b); m != nil {
+			t.Errorf("%s: %s", f, m)
 		}
 	}
 }
