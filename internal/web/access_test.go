@@ -135,6 +135,7 @@ type pageRecords map[string]string
 var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
 
 func TestPageAccessMatrix(t *testing.T) {
+	t.Parallel()
 	table := map[string][]string{}
 	var order []string
 	for _, line := range pageAccess {
