@@ -13,6 +13,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/importer"
 	"houdun/internal/model"
+	"houdun/internal/tmpdir"
 )
 
 // uploadedFile returns the file of an import request: the "file" part of a
@@ -141,7 +142,7 @@ func (h *handlers) exportPeople(w http.ResponseWriter, r *http.Request, format s
 	if p, _ := httpx.Require(r); !p.Can(auth.PermPersonExport) {
 		return httpx.Forbidden("error.forbidden")
 	}
-	f, err := personFilter(r)
+	f, err := personFilter(r, h.Store)
 	if err != nil {
 		return err
 	}
@@ -152,7 +153,7 @@ func (h *handlers) exportPeople(w http.ResponseWriter, r *http.Request, format s
 	}
 	// Written to a temporary file first: an error then still answers as an
 	// error, not as a truncated download.
-	tmp, err := os.CreateTemp("", "houdun-export-*")
+	tmp, err := os.CreateTemp(tmpdir.From(r.Context()), "houdun-export-*")
 	if err != nil {
 		return model.Internal(err)
 	}

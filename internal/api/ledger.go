@@ -4,21 +4,23 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/report"
+	"houdun/internal/tmpdir"
 )
 
 // ledgerXLSX downloads the ledger (台账) of a region as an .xlsx workbook,
 // one row per case recorded in [from, to): ?region=CODE (default: the
-// caller's region; one outside the caller's scope answers 404, as a missing
-// one does), from, to (RFC 3339 or YYYY-MM-DD in China time, to inclusive),
-// status (comma list or "active"). Names are masked for roles that see
-// aggregates only; the export is audited (ledger.export) with its row count.
+// caller's region; official or stripped form; one outside the caller's
+// scope answers 404, a malformed or unknown one 400 naming it), from, to
+// (RFC 3339 or YYYY-MM-DD in China time, to inclusive), status (comma list
+// or "active"). A role that sees aggregates only (a leader) gets the
+// summary sheet alone, suppressed as the dashboard is; the export is
+// audited (ledger.export).
 func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	p, err := httpx.Require(r)
 	if err != nil {
@@ -28,7 +30,10 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 		return httpx.Forbidden("error.forbidden")
 	}
 	q := r.URL.Query()
-	f := model.LedgerFilter{RegionCode: strings.TrimSpace(q.Get("region"))}
+	var f model.LedgerFilter
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.RegionCode == "" {
 		f.RegionCode = p.RegionCode
 	} else if p.InstitutionID == 0 && p.PersonID == 0 && !regionInScope(p, f.RegionCode) {
@@ -45,7 +50,7 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	lang := i18n.FromRequest(r)
 	// Written to a temporary file first: an error then still answers as an
 	// error, not as a truncated download.
-	tmp, err := os.CreateTemp("", "houdun-ledger-*")
+	tmp, err := os.CreateTemp(tmpdir.From(r.Context()), "houdun-ledger-*")
 	if err != nil {
 		return model.Internal(err)
 	}

@@ -6,8 +6,6 @@ func init() {
 	add(map[string][2]string{
 		"web.visit.need_block_hint": {"可不填：不填则只记录走访。记录需求时，类别、类型、紧急程度和情况说明必填。",
 			"Optional: leave it empty to record the visit only. To record a need, fill in its category, kind, urgency and description."},
-		"web.ledger.region_unknown": {"没有这个区划，或不在您的管辖范围内", "No such region, or it is outside your scope"},
-		"web.ledger.to_before_from": {"结束日期不能早于开始日期", "The end date cannot be before the start date"},
 		"need.kind_not_in_category": {"所选类型不属于该需求类别，请选择该类别下的类型", "This kind does not belong to the chosen category: pick one of that category's kinds"},
 	})
 

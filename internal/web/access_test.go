@@ -100,7 +100,7 @@ var pageAccess = []string{
 	"GET  /inbox                                         303  200      200      200     200        200        200       200     200       200     200",
 	"POST /inbox/read                                    303  303      303      303     303        303        303       303     303       303     303",
 	"GET  /dashboard                                     303  403      403      403     200        200        200       403     403       200     403",
-	"GET  /dashboard/ledger.xlsx                         303  403      403      403     200        403        403       403     403       200     403",
+	"GET  /dashboard/ledger                              303  403      403      403     303        403        403       403     403       303     403",
 
 	// A relative's page, for visitors (it has its own rate limit per address).
 	"GET  /f/{token}                                     200  -        -        -       -          -          -         -       -         -       -",

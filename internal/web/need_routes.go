@@ -44,7 +44,7 @@ func (h *handlers) needRoutes() []route {
 		{pattern: "POST /inbox/read", fn: h.inboxRead, perm: auth.PermNotificationRead},
 
 		{pattern: "GET /dashboard", fn: h.dashboard},
-		{pattern: "GET /dashboard/ledger.xlsx", fn: h.ledgerDownload, perm: auth.PermLedgerExport},
+		{pattern: "GET /dashboard/ledger", fn: h.dashboardLedger},
 	}
 }
 

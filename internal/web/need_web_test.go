@@ -373,13 +373,13 @@ func TestDashboardCountsAndTheLedgerLink(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("dashboard: %d", r.status)
 		}
-		contains(t, r, `<svg class="chart"`, `role="img"`, "生活保障: 3", "/dashboard/ledger.xlsx?region=210902", "逾期最久的需求", "走访情况")
+		contains(t, r, `<svg class="chart"`, `role="img"`, "生活保障: 3", "/api/v1/ledger.xlsx?region=210902", "逾期最久的需求", "走访情况")
 		leader := s.as("leader_fx")
 		r = leader.get("/dashboard?from=2026-01-01&to=2026-12-31")
 		if r.status != http.StatusOK {
 			t.Fatalf("leader dashboard: %d", r.status)
 		}
-		contains(t, r, "生活保障: &lt;5", "少于 5 件", "from=2026-01-01")
+		contains(t, r, "生活保障: *", "少于 5 件", "from=2026-01-01")
 		lacks(t, r, "张伟", "送餐", "逾期最久的需求")
 		if r := leader.get("/dashboard?from=yesterday"); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("a bad date: %d", r.status)
@@ -554,39 +554,5 @@ func TestTheAssignSelectOffersPairedVolunteersStaffAndOtherVolunteers(t *testing
 			t.Fatalf("assign to 孙专员: %d %v", res.status, fieldErrors(res.body))
 		}
 		contains(t, s.as("cw_haizhou").get(caseURL(n.ID)), `<option value="`+sun[1]+`" selected>孙专员`)
-	})
-}
-
-// TestTheLedgerFormAnswersAMistakeWithTheDashboard: the dashboard's ledger
-// download is a page form; a bad region, one outside the scope or an end
-// before the start answers with the dashboard and the message beside the
-// field (never the API's JSON), and a good one downloads the workbook.
-func TestTheLedgerFormAnswersAMistakeWithTheDashboard(t *testing.T) {
-	t.Parallel()
-	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
-		s := newLedgerSite(t, st, clock)
-		s.newCase(s.zhang.ID, model.KindMeals, "送餐")
-		cw := s.as("cw_haizhou")
-		for _, c := range []struct{ query, field, message string }{
-			{"region=21x", "f-ledger-region", "区域代码"},
-			{"region=210903", "f-ledger-region", "没有这个区划，或不在您的管辖范围内"},
-			{"region=210999", "f-ledger-region", "没有这个区划，或不在您的管辖范围内"},
-			{"from=2026-03-02&to=2026-03-01", "f-ledger-to", "结束日期不能早于开始日期"},
-			{"from=yesterday", "f-ledger-from", ""},
-		} {
-			r := cw.get("/dashboard/ledger.xlsx?" + c.query)
-			if r.status != http.StatusUnprocessableEntity || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
-				t.Errorf("%s: %d %s, want the dashboard with 422", c.query, r.status, r.header.Get("Content-Type"))
-				continue
-			}
-			if msg, ok := fieldErrors(r.body)[strings.TrimPrefix(c.field, "f-")]; !ok || !strings.Contains(msg, c.message) {
-				t.Errorf("%s: messages %v, want %q beside %s", c.query, fieldErrors(r.body), c.message, c.field)
-			}
-			contains(t, r, `action="/dashboard/ledger.xlsx"`)
-		}
-		r := cw.get("/dashboard/ledger.xlsx?region=210902&from=2026-01-01&to=2026-12-31")
-		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(r.body, "PK") {
-			t.Errorf("a good download: %d %q %q", r.status, r.header.Get("Content-Type"), r.header.Get("Content-Disposition"))
-		}
 	})
 }
