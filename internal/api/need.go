@@ -282,22 +282,7 @@ func (h *handlers) needStep(act casework.Action) handlerFunc {
 		if err := h.decodeOptionalJSON(w, r, &in); err != nil {
 			return err
 		}
-		var n model.Need
-		ctx := r.Context()
-		switch act {
-		case casework.Start:
-			n, err = h.Store.StartNeed(ctx, id, in)
-		case casework.Resolve:
-			n, err = h.Store.ResolveNeed(ctx, id, in)
-		case casework.Close:
-			n, err = h.Store.CloseNeed(ctx, id, in)
-		case casework.Reject:
-			n, err = h.Store.RejectNeed(ctx, id, in)
-		case casework.Reopen:
-			n, err = h.Store.ReopenNeed(ctx, id, in)
-		default:
-			return model.Internal(nil)
-		}
+		n, err := h.Store.StepNeed(r.Context(), id, act, in)
 		if err != nil {
 			return err
 		}

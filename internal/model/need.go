@@ -117,34 +117,38 @@ type Need struct {
 	ContactPhone string `json:"contact_phone,omitempty"`
 	// Address is where the help goes; a volunteer sees it whole only while
 	// the case is theirs and active, otherwise its first part (海州区西山街道…).
-	Address         string        `json:"address,omitempty"`
-	InstitutionID   int64         `json:"institution_id,omitempty"`
-	InstitutionName string        `json:"institution_name,omitempty"`
-	RegionCode      string        `json:"region_code"`
-	TeamRegionCode  string        `json:"team_region_code"`
-	VisitID         *int64        `json:"visit_id,omitempty"`
-	Category        string        `json:"category"`
-	Kind            string        `json:"kind"`
-	Urgency         string        `json:"urgency"`
-	Description     string        `json:"description"`
-	Source          string        `json:"source"`
-	Status          string        `json:"status"`
-	DueAt           time.Time     `json:"due_at"`
-	Overdue         bool          `json:"overdue"`
-	EscalationLevel int           `json:"escalation_level"`
-	Assignee        *NeedAssignee `json:"assignee"`
-	Resolution      string        `json:"resolution,omitempty"`
-	RejectReason    string        `json:"reject_reason,omitempty"`
-	Satisfaction    *int          `json:"satisfaction,omitempty"`
-	RecordedBy      string        `json:"recorded_by"`
-	RecordedByID    *int64        `json:"recorded_by_id,omitempty"`
-	Version         int64         `json:"version"`
-	CreatedAt       time.Time     `json:"created_at"`
-	UpdatedAt       time.Time     `json:"updated_at"`
-	AssignedAt      *time.Time    `json:"assigned_at,omitempty"`
-	ResolvedAt      *time.Time    `json:"resolved_at,omitempty"`
-	ClosedAt        *time.Time    `json:"closed_at,omitempty"`
-	Events          []NeedEvent   `json:"events,omitempty"`
+	Address         string    `json:"address,omitempty"`
+	InstitutionID   int64     `json:"institution_id,omitempty"`
+	InstitutionName string    `json:"institution_name,omitempty"`
+	RegionCode      string    `json:"region_code"`
+	TeamRegionCode  string    `json:"team_region_code"`
+	VisitID         *int64    `json:"visit_id,omitempty"`
+	Category        string    `json:"category"`
+	Kind            string    `json:"kind"`
+	Urgency         string    `json:"urgency"`
+	Description     string    `json:"description"`
+	Source          string    `json:"source"`
+	Status          string    `json:"status"`
+	DueAt           time.Time `json:"due_at"`
+	Overdue         bool      `json:"overdue"`
+	// AssignedToViewer: the case is assigned to the account it was read for,
+	// directly or through that account's volunteer record (the "own" of
+	// casework.MayStep).
+	AssignedToViewer bool          `json:"-"`
+	EscalationLevel  int           `json:"escalation_level"`
+	Assignee         *NeedAssignee `json:"assignee"`
+	Resolution       string        `json:"resolution,omitempty"`
+	RejectReason     string        `json:"reject_reason,omitempty"`
+	Satisfaction     *int          `json:"satisfaction,omitempty"`
+	RecordedBy       string        `json:"recorded_by"`
+	RecordedByID     *int64        `json:"recorded_by_id,omitempty"`
+	Version          int64         `json:"version"`
+	CreatedAt        time.Time     `json:"created_at"`
+	UpdatedAt        time.Time     `json:"updated_at"`
+	AssignedAt       *time.Time    `json:"assigned_at,omitempty"`
+	ResolvedAt       *time.Time    `json:"resolved_at,omitempty"`
+	ClosedAt         *time.Time    `json:"closed_at,omitempty"`
+	Events           []NeedEvent   `json:"events,omitempty"`
 }
 
 // Assignee kinds.

@@ -25,7 +25,8 @@ const ledgerBatch = 1000
 // The export is audited (ledger.export) with its row count. It returns how
 // many rows fn received; an error from fn stops the export and is returned.
 // Returns EUnauthenticated, EForbidden without ledger.export and need.read, EInternal.
-func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(model.LedgerRow) error) (int, error) {
+func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(model.LedgerRow) error) (_ int, err error) {
+	defer wrap(&err, "LedgerRows()")
 	pr, err := principal(ctx, auth.PermLedgerExport)
 	if err != nil {
 		return 0, err
@@ -124,7 +125,7 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 // ledgerWhere is the selection of the ledger on needs alias n: the
 // caller's reach and the filter.
 func ledgerWhere(pr *auth.Principal, f model.LedgerFilter, a *args) string {
-	cond := []string{needReach(pr, "n", a)}
+	cond := []string{scopeOf(pr).reach().on("needs", "n", a)}
 	if f.RegionCode != "" {
 		cond = append(cond, regionRange("n.region_code", f.RegionCode, a))
 	}
@@ -149,7 +150,8 @@ func ledgerWhere(pr *auth.Principal, f model.LedgerFilter, a *args) string {
 // export is audited (ledger.export).
 // Returns EUnauthenticated, EForbidden without ledger.export, EInvalid for a
 // status filter with suppression, EInternal.
-func (s *Store) LedgerSummary(ctx context.Context, f model.LedgerFilter) (model.TableFigures, error) {
+func (s *Store) LedgerSummary(ctx context.Context, f model.LedgerFilter) (_ model.TableFigures, err error) {
+	defer wrap(&err, "LedgerSummary()")
 	pr, err := principal(ctx, auth.PermLedgerExport)
 	if err != nil {
 		return model.TableFigures{}, err
@@ -204,6 +206,7 @@ type familyRow struct {
 // familySituation counts each person's relatives, collects their care needs
 // and reads each relative (in the order registered) for the ledger.
 func (s *Store) familySituation(ctx context.Context, persons []int64) (map[int64]familyInfo, error) {
+	// unscoped: the families of cases already read in scope.
 	out := map[int64]familyInfo{}
 	seen := map[int64]bool{}
 	var ids []int64

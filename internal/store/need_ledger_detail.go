@@ -56,6 +56,7 @@ var ledgerActions = []string{model.EventAssigned, model.EventStarted, model.Even
 // ledgerSteps reads the measures taken on each case, oldest first, by case
 // id.
 func (s *Store) ledgerSteps(ctx context.Context, needIDs []int64) (map[int64][]model.LedgerStep, error) {
+	// unscoped: the steps of cases already read in scope; users and volunteers are joined for names.
 	out := map[int64][]model.LedgerStep{}
 	for i := 0; i < len(needIDs); i += lookupBatch {
 		chunk := needIDs[i:min(i+lookupBatch, len(needIDs))]

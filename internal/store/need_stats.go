@@ -33,7 +33,8 @@ import (
 // (needPeriodFigures). None reads a case it does not count, and none sorts
 // more than the outcome period's resolved cases.
 // Returns EUnauthenticated, EForbidden (finance and the administrators), EInternal.
-func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (model.NeedStats, error) {
+func (s *Store) NeedStats(ctx context.Context, f model.NeedStatsFilter) (_ model.NeedStats, err error) {
+	defer wrap(&err, "NeedStats()")
 	out := model.NeedStats{Counts: []model.NeedCount{}}
 	pr := auth.FromContext(ctx)
 	if pr == nil {
@@ -124,7 +125,7 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 // needStatsWhere is the selection of the dashboard on needs alias n: what the
 // caller may see of the cases (needScope, as the lists), and the filter.
 func needStatsWhere(pr *auth.Principal, f model.NeedStatsFilter, a *args) string {
-	cond := []string{needScope(pr, "n", a)}
+	cond := []string{scopeOf(pr).on("needs", "n", a)}
 	if f.RegionCode != "" {
 		cond = append(cond, regionRange("n.region_code", f.RegionCode, a))
 	}

@@ -48,7 +48,8 @@ func (s *Store) loadNationalRegions(ctx context.Context) error {
 }
 
 // ListRegions returns the children of parent ("" lists provinces), sorted by code.
-func (s *Store) ListRegions(ctx context.Context, parent string) ([]model.Region, error) {
+func (s *Store) ListRegions(ctx context.Context, parent string) (_ []model.Region, err error) {
+	defer wrap(&err, "ListRegions()")
 	if _, err := principal(ctx, auth.PermRegionRead); err != nil {
 		return nil, err
 	}
@@ -74,12 +75,13 @@ func (s *Store) ListRegions(ctx context.Context, parent string) ([]model.Region,
 }
 
 // GetRegion returns one region. Returns ENotFound when the code is unknown.
-func (s *Store) GetRegion(ctx context.Context, code string) (model.Region, error) {
+func (s *Store) GetRegion(ctx context.Context, code string) (_ model.Region, err error) {
+	defer wrap(&err, "GetRegion()")
 	var r model.Region
 	if _, err := principal(ctx, auth.PermRegionRead); err != nil {
 		return r, err
 	}
-	err := s.read.QueryRowContext(ctx, "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE code = $1", code).
+	err = s.read.QueryRowContext(ctx, "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE code = $1", code).
 		Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level)
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("region")
@@ -91,7 +93,8 @@ func (s *Store) GetRegion(ctx context.Context, code string) (model.Region, error
 }
 
 // RegionPath returns the region and its ancestors, the top first.
-func (s *Store) RegionPath(ctx context.Context, code string) ([]model.Region, error) {
+func (s *Store) RegionPath(ctx context.Context, code string) (_ []model.Region, err error) {
+	defer wrap(&err, "RegionPath()")
 	var path []model.Region
 	for c := code; c != ""; c = region.ParentOf(c) {
 		r, err := s.GetRegion(ctx, c)
@@ -107,7 +110,8 @@ func (s *Store) RegionPath(ctx context.Context, code string) ([]model.Region, er
 // inside the caller's region scope.
 // Returns EInvalid for a malformed code or name, ENotFound for an unknown or
 // out-of-scope parent, EConflict when the code exists.
-func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region, error) {
+func (s *Store) CreateRegion(ctx context.Context, r model.Region) (_ model.Region, err error) {
+	defer wrap(&err, "CreateRegion()")
 	pr, err := principal(ctx, auth.PermRegionWrite)
 	if err != nil {
 		return r, err
@@ -126,7 +130,7 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 	if err := fe.Err(); err != nil {
 		return r, err
 	}
-	if !inRegionScope(pr, r.ParentCode) {
+	if !scopeOf(pr).hasRegion(r.ParentCode) {
 		return r, model.NotFound("region")
 	}
 	r.Level = int(lvl)
@@ -165,7 +169,8 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 // institutions, volunteers, streets) go through normalRegion and the
 // existence check of their own write.
 // Returns EUnauthenticated, EInvalid, EInternal.
-func (s *Store) EnteredRegion(ctx context.Context, field, raw string) (string, error) {
+func (s *Store) EnteredRegion(ctx context.Context, field, raw string) (_ string, err error) {
+	defer wrap(&err, "EnteredRegion(%q)", field)
 	if auth.FromContext(ctx) == nil {
 		return "", model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
@@ -192,7 +197,8 @@ func (s *Store) EnteredRegion(ctx context.Context, field, raw string) (string, e
 // caller scoped to an institution or a person gets their scope's region
 // only through other means: none here.
 // Returns EUnauthenticated, EForbidden without region.read, EInternal.
-func (s *Store) RegionsWithin(ctx context.Context, limit int) ([]model.Region, error) {
+func (s *Store) RegionsWithin(ctx context.Context, limit int) (_ []model.Region, err error) {
+	defer wrap(&err, "RegionsWithin(%d)", limit)
 	pr, err := principal(ctx, auth.PermRegionRead)
 	if err != nil {
 		return nil, err
