@@ -76,7 +76,11 @@ func (f *fixture) world(t *testing.T) *needWorld {
 // newNeed records an open case of a person directly in the store.
 func (f *fixture) newNeed(t *testing.T, personID int64, category string) model.Need {
 	t.Helper()
-	n, err := f.st.CreateNeed(testutil.System(), model.NeedInput{PersonID: personID, Category: category, Kind: model.KindCounselling,
+	kind := model.KindCounselling // psychological; the other categories take "other" too
+	if category != model.CategoryPsychological {
+		kind = model.KindOther
+	}
+	n, err := f.st.CreateNeed(testutil.System(), model.NeedInput{PersonID: personID, Category: category, Kind: kind,
 		Urgency: model.UrgencyNormal, Description: fmt.Sprintf("需求%d：家中老人无人照看，本人压力较大", f.next()), Source: model.SourceHotline})
 	if err != nil {
 		t.Fatalf("seed case: %v", err)

@@ -72,7 +72,7 @@ func init() {
 		"need.assignee.user":      {"工作人员", "Staff member"},
 		"need.assignee.volunteer": {"志愿者", "Volunteer"},
 		"need.overdue":            {"已逾期", "Overdue"},
-		"need.escalation_level":   {"升级 %d 级", "Escalated %d level(s)"},
+		"need.escalation_level":   {"升级 %d 级", "Escalated %d levels"},
 		"need.escalation_note":    {"逾期未办结，升级至%s专班（第 %d 级）", "Not resolved by the deadline: escalated to the team of %s (level %d)"},
 
 		"need.transition":            {"需求当前为“%[2]s”，不能%[1]s", "Cannot %[1]s a case that is “%[2]s”"},

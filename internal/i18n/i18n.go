@@ -27,6 +27,36 @@ var Langs = []Lang{ZH, EN}
 
 var messages = map[string][2]string{}
 
+// singulars are the English texts of keys whose count may be one: T uses
+// it when the first integer argument is 1 ("1 account", not "1 accounts").
+// Chinese has no plural and needs none.
+var singulars = map[string]string{}
+
+// addSingular registers the English singular of keys added with add.
+func addSingular(m map[string]string) {
+	for k, v := range m {
+		if _, dup := singulars[k]; dup {
+			panic("i18n: duplicate singular " + k)
+		}
+		singulars[k] = v
+	}
+}
+
+// countIsOne reports whether the first integer among args is 1.
+func countIsOne(args []any) bool {
+	for _, a := range args {
+		switch n := a.(type) {
+		case int:
+			return n == 1
+		case int64:
+			return n == 1
+		case int32:
+			return n == 1
+		}
+	}
+	return false
+}
+
 // add registers texts; a key registered twice is a programming error.
 func add(m map[string][2]string) {
 	for k, v := range m {
@@ -48,6 +78,9 @@ func T(lang Lang, key string, args ...any) string {
 	text := pair[0]
 	if lang == EN {
 		text = pair[1]
+		if one, ok := singulars[key]; ok && countIsOne(args) {
+			text = one
+		}
 	}
 	if len(args) == 0 {
 		return text

@@ -62,6 +62,28 @@ const (
 	NeedRejected   = "rejected"
 )
 
+// NeedKindsByCategory lists the kinds each category allows, in display
+// order: 心理保障 is counselling and family contact, not meals. "Other" (其他保障)
+// takes any kind, and every category takes KindOther.
+var NeedKindsByCategory = map[string][]string{
+	CategoryLiving: {KindChildcare, KindEldercare, KindSupplies, KindMeals, KindAccommodation, KindTransport,
+		KindMedical, KindFinancial, KindOther},
+	CategoryPsychological: {KindCounselling, KindFamilyContact, KindOther},
+	CategoryHumanistic:    {KindFamilyContact, KindChildcare, KindEldercare, KindDiscrimination, KindLegal, KindFinancial, KindOther},
+	CategorySafety:        {KindPPE, KindTransport, KindMedical, KindDiscrimination, KindLegal, KindOther},
+	CategoryOther:         NeedKinds,
+}
+
+// KindBelongsTo reports whether kind is one of category's kinds. Unknown
+// values are not its concern (Normalize reports them as not allowed).
+func KindBelongsTo(category, kind string) bool {
+	kinds, ok := NeedKindsByCategory[category]
+	if !ok || !Contains(NeedKinds, kind) {
+		return true
+	}
+	return Contains(kinds, kind)
+}
+
 // The value lists, in display order.
 var (
 	NeedCategories = []string{CategoryLiving, CategoryPsychological, CategoryHumanistic, CategorySafety, CategoryOther}
@@ -209,6 +231,9 @@ func (in *NeedInput) Normalize() FieldErrors {
 	in.Source = strings.TrimSpace(in.Source)
 	needChoice(fe, "category", in.Category, NeedCategories)
 	needChoice(fe, "kind", in.Kind, NeedKinds)
+	if _, bad := fe["category"]; !bad && !KindBelongsTo(in.Category, in.Kind) {
+		fe.Add("kind", "need.kind_not_in_category")
+	}
 	needChoice(fe, "urgency", in.Urgency, NeedUrgencies)
 	needChoice(fe, "source", in.Source, NeedSources)
 	CheckLongText(fe, "description", &in.Description, NeedTextMax, true)

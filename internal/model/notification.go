@@ -30,6 +30,9 @@ type Notification struct {
 	Need      *NeedBrief `json:"need,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"read_at,omitempty"`
+	// PersonName is the case's person as the reader may see them now, for
+	// the inbox page (store.ListInbox); "" when not. Not in the API's answer.
+	PersonName string `json:"-"`
 }
 
 // NeedBrief is what an inbox entry or an outbox event says about a case: no

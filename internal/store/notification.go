@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"houdun/internal/auth"
+	"houdun/internal/casework"
 	"houdun/internal/model"
 )
 
@@ -28,27 +29,39 @@ func inboxOwner(ctx context.Context) (int64, error) {
 }
 
 // ListInbox returns a page of the caller's inbox, newest first; Total counts
-// the whole selection. The entries name no person.
+// the whole selection. An entry names the person of its case as the caller
+// may see them now: in full while the case is in the caller's scope (the
+// surname only for a volunteer, as on their case page), not at all once it
+// is not, nor for a role that reads no case.
 // Returns EUnauthenticated, EForbidden (no account, e.g. the command line).
 func (s *Store) ListInbox(ctx context.Context, unreadOnly bool, page model.Page) (_ model.List[model.Notification], err error) {
 	defer wrap(&err, "ListInbox()")
-	// unscoped: the caller's own inbox; the case is joined for its number.
+	// unscoped: the caller's own inbox; the case is joined for its number, and
+	// its person's name only inside the caller's scope (the CASE below).
 	out := model.List[model.Notification]{Items: []model.Notification{}}
 	uid, err := inboxOwner(ctx)
 	if err != nil {
 		return out, err
 	}
+	pr := auth.FromContext(ctx)
 	page = clampPage(page)
-	cond := "nt.user_id = $1"
+	var a args
+	cond := "nt.user_id = " + a.add(uid)
 	if unreadOnly {
 		cond += " AND nt.read_at = 0"
 	}
-	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications nt WHERE "+cond, uid).Scan(&out.Total); err != nil {
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications nt WHERE "+cond, a...).Scan(&out.Total); err != nil {
 		return out, model.Internal(err)
 	}
+	named := "FALSE"
+	if pr.Can(auth.PermNeedRead) {
+		named = scopeOf(pr).on("needs", "n", &a)
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT nt.id, nt.kind, nt.need_id, nt.created_at, nt.read_at,
-		n.category, n.kind, n.urgency, n.status, n.due_at, n.escalation_level
-		FROM notifications nt LEFT JOIN needs n ON n.id = nt.need_id WHERE `+cond+` ORDER BY nt.id DESC LIMIT $2 OFFSET $3`, uid, page.Limit, page.Offset)
+		n.category, n.kind, n.urgency, n.status, n.due_at, n.escalation_level,
+		CASE WHEN n.id IS NOT NULL AND `+named+` THEN p.name ELSE '' END
+		FROM notifications nt LEFT JOIN needs n ON n.id = nt.need_id LEFT JOIN people p ON p.id = n.person_id
+		WHERE `+cond+` ORDER BY nt.id DESC LIMIT `+a.add(page.Limit)+` OFFSET `+a.add(page.Offset), a...)
 	if err != nil {
 		return out, model.Internal(err)
 	}
@@ -57,15 +70,19 @@ func (s *Store) ListInbox(ctx context.Context, unreadOnly bool, page model.Page)
 		var nt model.Notification
 		var needID sql.NullInt64
 		var created, read int64
-		var cat, kind, urg, status sql.NullString
+		var cat, kind, urg, status, person sql.NullString
 		var due, level sql.NullInt64
-		if err := rows.Scan(&nt.ID, &nt.Kind, &needID, &created, &read, &cat, &kind, &urg, &status, &due, &level); err != nil {
+		if err := rows.Scan(&nt.ID, &nt.Kind, &needID, &created, &read, &cat, &kind, &urg, &status, &due, &level, &person); err != nil {
 			return out, model.Internal(err)
 		}
 		nt.NeedID, nt.CreatedAt, nt.ReadAt = nullToPtr(needID), fromMS(created), optTime(read)
 		if needID.Valid && cat.Valid {
 			nt.Need = &model.NeedBrief{Category: cat.String, Kind: kind.String, Urgency: urg.String, Status: status.String,
 				DueAt: fromMS(due.Int64), EscalationLevel: int(level.Int64)}
+		}
+		nt.PersonName = person.String
+		if pr.Role == auth.RoleVolunteer && !pr.System {
+			nt.PersonName = casework.MaskName(nt.PersonName)
 		}
 		out.Items = append(out.Items, nt)
 	}

@@ -19,12 +19,12 @@ import (
 
 func (h *handlers) familyLinkRoutes() []route {
 	return []route{
-		{pattern: "GET /me/family-links", fn: h.familyLinks},
-		{pattern: "POST /me/family-links", fn: h.familyLinkCreate},
-		{pattern: "POST /me/family-links/{lid}/revoke", fn: h.familyLinkRevoke},
-		{pattern: "GET /people/{id}/family-links", fn: h.familyLinks},
-		{pattern: "POST /people/{id}/family-links", fn: h.familyLinkCreate},
-		{pattern: "POST /people/{id}/family-links/{lid}/revoke", fn: h.familyLinkRevoke},
+		{pattern: "GET /me/family-links", fn: h.familyLinks, perm: auth.PermFamilyLinkManage},
+		{pattern: "POST /me/family-links", fn: h.familyLinkCreate, perm: auth.PermFamilyLinkManage},
+		{pattern: "POST /me/family-links/{lid}/revoke", fn: h.familyLinkRevoke, perm: auth.PermFamilyLinkManage},
+		{pattern: "GET /people/{id}/family-links", fn: h.familyLinks, perm: auth.PermFamilyLinkManage},
+		{pattern: "POST /people/{id}/family-links", fn: h.familyLinkCreate, perm: auth.PermFamilyLinkManage},
+		{pattern: "POST /people/{id}/family-links/{lid}/revoke", fn: h.familyLinkRevoke, perm: auth.PermFamilyLinkManage},
 
 		{pattern: "GET /f/{token}", fn: h.familyReport, public: true},
 		{pattern: "POST /f/{token}", fn: h.familyReportSubmit, public: true},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"houdun/internal/auth"
+	"houdun/internal/httpx"
 	"houdun/internal/model"
 	"houdun/internal/store"
 )
@@ -28,7 +29,7 @@ func (h *handlers) institutionList(w http.ResponseWriter, r *http.Request) error
 	}
 	q := r.URL.Query()
 	v := &institutionListView{Page: h.page(r, "web.institutions.title"), Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"),
-		CanWrite: p.Can(auth.PermInstitutionWrite)}
+		CanWrite: canCreateInstitution(p)}
 	if !model.Contains(model.InstitutionTypes, v.Type) {
 		v.Type = ""
 	}
@@ -81,19 +82,26 @@ func (h *handlers) institutionFormPage(w http.ResponseWriter, r *http.Request, s
 	return nil
 }
 
+// canCreateInstitution: a new institution is placed in a region, so only
+// an account scoped to a region may create one (the store refuses the
+// others); an institution admin's scope is their one institution.
+func canCreateInstitution(p *auth.Principal) bool {
+	return p.Can(auth.PermInstitutionWrite) && p.InstitutionID == 0 && p.PersonID == 0
+}
+
 func (h *handlers) institutionNew(w http.ResponseWriter, r *http.Request) error {
 	p, err := need(r, auth.PermInstitutionWrite)
 	if err != nil {
 		return err
+	}
+	if !canCreateInstitution(p) {
+		return httpx.Forbidden("error.forbidden")
 	}
 	v := &institutionFormView{Page: h.page(r, ""), Form: institutionForm{RegionCode: p.RegionCode, Type: model.InstHospital}}
 	return h.institutionFormPage(w, r, http.StatusOK, v)
 }
 
 func (h *handlers) institutionCreate(w http.ResponseWriter, r *http.Request) error {
-	if _, err := need(r, auth.PermInstitutionWrite); err != nil {
-		return err
-	}
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}

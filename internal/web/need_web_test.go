@@ -129,6 +129,12 @@ func TestAVisitWithTwoNeedsRecordsBothInOneGo(t *testing.T) {
 		r := cw.get("/visits/new?person_id=" + person)
 		contains(t, r, `name="blocks" value="1"`, `name="needs[0].category"`, "再添加一条需求")
 		lacks(t, r, `name="needs[1].category"`)
+		// The need block may stay empty: its fields carry no "required" star,
+		// the block says what a recorded need must have.
+		if _, block, ok := strings.Cut(r.body, `class="need-block"`); !ok || strings.Contains(strings.SplitN(block, "</fieldset>", 2)[0], `class="req"`) {
+			t.Errorf("the optional need block marks fields required (or is missing)")
+		}
+		contains(t, r, "可不填：不填则只记录走访")
 
 		when := clock.Now().Add(-2 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 		form := url.Values{"person_id": {person}, "channel": {"home"}, "target": {"both"}, "visited_at": {when}, "notes": {"入户走访，家中老人身体尚可"},
@@ -268,8 +274,9 @@ func TestAVolunteerSeesOnlyTheirOwnCaseWithMinimalData(t *testing.T) {
 			t.Errorf("start another case: %d, want 404", r.status)
 		}
 		inbox := vol.get("/inbox")
-		contains(t, inbox, "有需求分派给您", "全部标为已读")
-		lacks(t, inbox, "张")
+		// The entry names its case and its person as the volunteer sees them: the surname.
+		contains(t, inbox, "有需求分派给您", "全部标为已读", `<span class="case-no">#`+strconv.FormatInt(mine.ID, 10)+`</span>`, `<span class="inbox-person">张某</span>`)
+		lacks(t, inbox, "张伟")
 		if r := vol.postForm("/inbox/read", nil); r.status != http.StatusSeeOther {
 			t.Errorf("mark all read: %d", r.status)
 		}

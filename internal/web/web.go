@@ -66,6 +66,9 @@ func Register(mux *http.ServeMux, d Deps) {
 	h := &handlers{Deps: d, tpl: tpl, jobs: newJobRegistry(), static: staticHandler()}
 	for _, rt := range h.routes() {
 		fn := rt.fn
+		if rt.perm != "" {
+			fn = requirePerm(rt.perm, fn)
+		}
 		if !rt.public {
 			fn = h.requireLogin(fn)
 		}
@@ -73,11 +76,16 @@ func Register(mux *http.ServeMux, d Deps) {
 	}
 }
 
-// route is one page.
+// route is one page. perm, when set, is the permission the caller's role
+// must hold: the wrapper answers 403 without it, before the handler runs, so
+// a handler checks only what depends on the record or on more than one
+// permission (the dashboard, account changes, a case's steps). Scope stays in
+// the store. access_test.go writes the resulting matrix out by hand.
 type route struct {
 	pattern string
 	fn      handlerFunc
-	public  bool // reachable without logging in
+	public  bool            // reachable without logging in
+	perm    auth.Permission // needed by the caller's role; "" when the handler decides
 }
 
 func (h *handlers) routes() []route {
@@ -101,38 +109,38 @@ func (h *handlers) routes() []route {
 		{pattern: "POST /account/password", fn: h.passwordChange},
 		{pattern: "POST /account/otp/reset", fn: h.otpResetOwn},
 
-		{pattern: "GET /people", fn: h.personList},
-		{pattern: "GET /people/new", fn: h.personNew},
-		{pattern: "POST /people", fn: h.personCreate},
-		{pattern: "GET /people/{id}", fn: h.personShow},
-		{pattern: "GET /people/{id}/edit", fn: h.personEdit},
-		{pattern: "POST /people/{id}", fn: h.personUpdate},
+		{pattern: "GET /people", fn: h.personList, perm: auth.PermPersonRead},
+		{pattern: "GET /people/new", fn: h.personNew, perm: auth.PermPersonWrite},
+		{pattern: "POST /people", fn: h.personCreate, perm: auth.PermPersonWrite},
+		{pattern: "GET /people/{id}", fn: h.personShow, perm: auth.PermPersonRead},
+		{pattern: "GET /people/{id}/edit", fn: h.personEdit, perm: auth.PermPersonWrite},
+		{pattern: "POST /people/{id}", fn: h.personUpdate, perm: auth.PermPersonWrite},
 
-		{pattern: "GET /people/{id}/family/new", fn: h.familyNew},
-		{pattern: "POST /people/{id}/family", fn: h.familyCreate},
-		{pattern: "GET /people/{id}/family/{mid}/edit", fn: h.familyEdit},
-		{pattern: "POST /people/{id}/family/{mid}", fn: h.familyUpdate},
-		{pattern: "GET /people/{id}/family/{mid}/delete", fn: h.familyDeleteConfirm},
-		{pattern: "POST /people/{id}/family/{mid}/delete", fn: h.familyDelete},
+		{pattern: "GET /people/{id}/family/new", fn: h.familyNew, perm: auth.PermPersonWrite},
+		{pattern: "POST /people/{id}/family", fn: h.familyCreate, perm: auth.PermPersonWrite},
+		{pattern: "GET /people/{id}/family/{mid}/edit", fn: h.familyEdit, perm: auth.PermPersonWrite},
+		{pattern: "POST /people/{id}/family/{mid}", fn: h.familyUpdate, perm: auth.PermPersonWrite},
+		{pattern: "GET /people/{id}/family/{mid}/delete", fn: h.familyDeleteConfirm, perm: auth.PermPersonWrite},
+		{pattern: "POST /people/{id}/family/{mid}/delete", fn: h.familyDelete, perm: auth.PermPersonWrite},
 
-		{pattern: "GET /import", fn: h.importPage},
-		{pattern: "POST /import/people", fn: h.importPeople},
-		{pattern: "POST /import/families", fn: h.importFamilies},
-		{pattern: "GET /import/jobs/{id}", fn: h.importJob},
+		{pattern: "GET /import", fn: h.importPage, perm: auth.PermPersonImport},
+		{pattern: "POST /import/people", fn: h.importPeople, perm: auth.PermPersonImport},
+		{pattern: "POST /import/families", fn: h.importFamilies, perm: auth.PermPersonImport},
+		{pattern: "GET /import/jobs/{id}", fn: h.importJob, perm: auth.PermPersonImport},
 
-		{pattern: "GET /institutions", fn: h.institutionList},
-		{pattern: "GET /institutions/new", fn: h.institutionNew},
-		{pattern: "POST /institutions", fn: h.institutionCreate},
+		{pattern: "GET /institutions", fn: h.institutionList, perm: auth.PermInstitutionRead},
+		{pattern: "GET /institutions/new", fn: h.institutionNew, perm: auth.PermInstitutionWrite},
+		{pattern: "POST /institutions", fn: h.institutionCreate, perm: auth.PermInstitutionWrite},
 
-		{pattern: "GET /users", fn: h.userList},
+		{pattern: "GET /users", fn: h.userList, perm: auth.PermUserRead},
 		{pattern: "GET /users/new", fn: h.userNew},
 		{pattern: "POST /users", fn: h.userCreate},
 		{pattern: "POST /users/{id}/disable", fn: h.userDisable},
 		{pattern: "POST /users/{id}/enable", fn: h.userEnable},
-		{pattern: "POST /users/{id}/otp/reset", fn: h.otpResetUser},
-		{pattern: "POST /users/{id}/grant", fn: h.userGrant},
+		{pattern: "POST /users/{id}/otp/reset", fn: h.otpResetUser, perm: auth.PermUserGrant},
+		{pattern: "POST /users/{id}/grant", fn: h.userGrant, perm: auth.PermUserGrant},
 
-		{pattern: "GET /audit", fn: h.auditList},
+		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
 	return append(append(core, h.needRoutes()...), h.familyLinkRoutes()...)
 }
@@ -163,6 +171,16 @@ func (h *handlers) requireLogin(fn handlerFunc) handlerFunc {
 		if p.PasswordChangeRequired && r.URL.Path != "/account" && r.URL.Path != "/account/password" {
 			// A password an administrator set is changed before anything else.
 			return seeOther(w, r, "/account?msg=password_must_change")
+		}
+		return fn(w, r)
+	}
+}
+
+// requirePerm answers 403 to a caller whose role lacks perm.
+func requirePerm(perm auth.Permission, fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := need(r, perm); err != nil {
+			return err
 		}
 		return fn(w, r)
 	}

@@ -528,7 +528,7 @@ func TestImportOfABadFileListsTheRowsAndImportsNothing(t *testing.T) {
 		}
 		job := r.location
 		result := waitJob(t, b, job)
-		contains(t, result, "文件中的数据均未导入", "<caption>错误明细</caption>", "<td class=\"num\">3</td>", "身份证号")
+		contains(t, result, "文件中的数据均未导入", "<caption>错误明细</caption>", `<td data-label="行号" class="num">3</td>`, "身份证号")
 		if list, _ := st.ListPeople(testutil.System(), model.PersonFilter{Q: "周芳"}); list.Total != 0 {
 			t.Error("a bad file imported its good rows")
 		}
