@@ -310,15 +310,41 @@ func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]
 	return out, nil
 }
 
-// needOrder is the ORDER BY of a case list.
-func needOrder(sort string) string {
-	switch sort {
-	case model.NeedSortDueAt:
-		return "n.due_at, n.id"
-	case model.NeedSortNewest:
-		return "n.id DESC"
+// needOrders are the ORDER BY texts of a case list's sort keys in their
+// natural direction; needOrder turns one round when asked. Only these
+// fixed texts ever reach the query, and each ends with the case number so
+// that equal keys keep one order from page to page.
+var needOrders = map[string][]string{
+	model.NeedSortUrgency: {"CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", "n.due_at", "n.id"},
+	"urgency":             {"CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", "n.due_at", "n.id"},
+	model.NeedSortDueAt:   {"n.due_at", "n.id"},
+	model.NeedSortNewest:  {"n.id DESC"},
+	model.NeedSortStatus: {"CASE n.status WHEN 'open' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'resolved' THEN 3 " +
+		"WHEN 'closed' THEN 4 ELSE 5 END", "n.id DESC"},
+}
+
+// needNatural is the natural direction of each key, for order = "asc" or "desc".
+var needNatural = map[string]string{model.NeedSortUrgency: model.SortAsc, "urgency": model.SortAsc, model.NeedSortDueAt: model.SortAsc,
+	model.NeedSortNewest: model.SortDesc, model.NeedSortStatus: model.SortAsc}
+
+// needOrder is the ORDER BY of a case list; an unknown key is the default order.
+func needOrder(sort, order string) string {
+	terms, ok := needOrders[sort]
+	if !ok {
+		sort, terms = model.NeedSortUrgency, needOrders[model.NeedSortUrgency]
 	}
-	return "CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, n.due_at, n.id"
+	if order == "" || order == needNatural[sort] {
+		return strings.Join(terms, ", ")
+	}
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		if d, found := strings.CutSuffix(t, " DESC"); found {
+			out[i] = d
+		} else {
+			out[i] = t + " DESC"
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // needFilter builds the WHERE condition (scope first) for needs alias n. The
@@ -385,12 +411,33 @@ func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) 
 	if f.Escalated {
 		cond = append(cond, "n.escalation_level > 0")
 	}
-	return strings.Join(cond, " AND ")
+	if !f.CreatedFrom.IsZero() {
+		cond = append(cond, "n.created_at >= "+a.add(ms(f.CreatedFrom)))
+	}
+	if !f.CreatedTo.IsZero() {
+		cond = append(cond, "n.created_at < "+a.add(ms(f.CreatedTo)))
+	}
+	q := model.ParseNeedQuery(f.Query)
+	if q.CaseID != 0 {
+		cond = append(cond, "n.id = "+a.add(q.CaseID))
+	}
+	where := strings.Join(cond, " AND ")
+	if q.Text == "" {
+		return where
+	}
+	// Words: looked for in the newest NeedSearchLimit cases the filters
+	// select (found on the list index), each read once for its description
+	// and its person's name — a bounded cost whatever the ledger's size.
+	like := a.add(likePattern(q.Text))
+	return "n.id IN (SELECT n.id FROM needs n WHERE " + where + " ORDER BY n.id DESC LIMIT " + a.add(model.NeedSearchLimit) + ")" +
+		" AND (n.description LIKE " + like + ` ESCAPE '\'` +
+		" OR (SELECT p.name FROM people p WHERE p.id = n.person_id) LIKE " + like + ` ESCAPE '\')`
 }
 
 // ListNeeds returns a page of the cases in the caller's scope matching f, as
 // the caller may see them (without history), sorted by urgency then deadline
-// unless f.Sort says otherwise; Total counts the whole selection.
+// unless f.Sort and f.Order say otherwise; Total counts the whole selection
+// (with words to search, the matches among the newest model.NeedSearchLimit).
 // Returns EUnauthenticated, EForbidden without need.read.
 func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[model.Need], error) {
 	out := model.List[model.Need]{Items: []model.Need{}}
@@ -404,7 +451,7 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[m
 	var a args
 	cond := needFilter(pr, f, now, &a)
 	// The page of ids is chosen on the index first; only its rows are joined.
-	q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort) +
+	q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort, f.Order) +
 		" LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
 	ids, err := queryIDs(ctx, s.read, q, a...)
 	if err != nil {

@@ -66,7 +66,7 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 	}
 	for _, c := range lists {
 		var a args
-		q := "SELECT n.id FROM needs n WHERE " + needFilter(district, c.f, now, &a) + " ORDER BY " + needOrder(c.f.Sort) + " LIMIT 50"
+		q := "SELECT n.id FROM needs n WHERE " + needFilter(district, c.f, now, &a) + " ORDER BY " + needOrder(c.f.Sort, c.f.Order) + " LIMIT 50"
 		if p := s.plan(t, q, a...); !strings.Contains(p, "COVERING INDEX needs_list (status=? AND region_code>? AND region_code<?") {
 			t.Errorf("%s:\n%s", c.name, p)
 		}
