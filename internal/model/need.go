@@ -359,11 +359,23 @@ const (
 	SortDesc = "desc"
 )
 
+// NeedSortNatural is the natural direction of a sort key: newest first for
+// created, ascending (most urgent, earliest, open first) for the others.
+func NeedSortNatural(key string) string {
+	if key == NeedSortNewest {
+		return SortDesc
+	}
+	return SortAsc
+}
+
 // NeedSearchLimit bounds the text search of a case list: words are looked
 // for in the names and descriptions of the newest NeedSearchLimit cases the
 // other filters select, so that a search costs the same at a million cases
 // as at ten thousand. Narrow the other filters (status, dates) to reach older cases.
 const NeedSearchLimit = 5000
+
+// NeedQueryMax bounds the search box in characters.
+const NeedQueryMax = 100
 
 // NeedQuery is a case list's search, parsed: a case number ("#123" or
 // "123") or words of the person's name or the description.

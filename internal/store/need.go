@@ -323,17 +323,13 @@ var needOrders = map[string][]string{
 		"WHEN 'closed' THEN 4 ELSE 5 END", "n.id DESC"},
 }
 
-// needNatural is the natural direction of each key, for order = "asc" or "desc".
-var needNatural = map[string]string{model.NeedSortUrgency: model.SortAsc, "urgency": model.SortAsc, model.NeedSortDueAt: model.SortAsc,
-	model.NeedSortNewest: model.SortDesc, model.NeedSortStatus: model.SortAsc}
-
 // needOrder is the ORDER BY of a case list; an unknown key is the default order.
 func needOrder(sort, order string) string {
 	terms, ok := needOrders[sort]
 	if !ok {
 		sort, terms = model.NeedSortUrgency, needOrders[model.NeedSortUrgency]
 	}
-	if order == "" || order == needNatural[sort] {
+	if order == "" || order == model.NeedSortNatural(sort) {
 		return strings.Join(terms, ", ")
 	}
 	out := make([]string, len(terms))
@@ -347,10 +343,11 @@ func needOrder(sort, order string) string {
 	return strings.Join(out, ", ")
 }
 
-// needFilter builds the WHERE condition (scope first) for needs alias n. The
+// needBase builds the WHERE condition (scope first) for needs alias n of
+// every filter but words to search. The
 // status condition is always present, so that the list index (status first)
 // serves every list: without a status filter it is the list of all statuses.
-func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
+func needBase(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
 	cond := []string{needScope(pr, "n", a)}
 	statuses := f.Status
 	if len(statuses) == 0 {
@@ -417,21 +414,34 @@ func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) 
 	if !f.CreatedTo.IsZero() {
 		cond = append(cond, "n.created_at < "+a.add(ms(f.CreatedTo)))
 	}
-	q := model.ParseNeedQuery(f.Query)
-	if q.CaseID != 0 {
+	if q := model.ParseNeedQuery(f.Query); q.CaseID != 0 {
 		cond = append(cond, "n.id = "+a.add(q.CaseID))
 	}
-	where := strings.Join(cond, " AND ")
-	if q.Text == "" {
+	return strings.Join(cond, " AND ")
+}
+
+// needFilter builds the WHERE condition (scope first) for needs alias n:
+// needBase, and the words of f.Query when it is not a case number. They
+// are looked for two ways, each bounded: in the descriptions of the newest
+// model.NeedSearchLimit cases needBase selects (a page of ids on the list
+// index, then that many rows read), and in the names of the people in the
+// caller's scope (their covering index), whose cases are found by person.
+func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
+	where := needBase(pr, f, now, a)
+	q := model.ParseNeedQuery(f.Query)
+	if q.Text == "" || where == "FALSE" {
 		return where
 	}
-	// Words: looked for in the newest NeedSearchLimit cases the filters
-	// select (found on the list index), each read once for its description
-	// and its person's name — a bounded cost whatever the ledger's size.
 	like := a.add(likePattern(q.Text))
-	return "n.id IN (SELECT n.id FROM needs n WHERE " + where + " ORDER BY n.id DESC LIMIT " + a.add(model.NeedSearchLimit) + ")" +
-		" AND (n.description LIKE " + like + ` ESCAPE '\'` +
-		" OR (SELECT p.name FROM people p WHERE p.id = n.person_id) LIKE " + like + ` ESCAPE '\')`
+	in := "SELECT c.id FROM (SELECT n.id FROM needs n WHERE " + needBase(pr, f, now, a) + " ORDER BY n.id DESC LIMIT " + a.add(model.NeedSearchLimit) +
+		") c JOIN needs d ON d.id = c.id WHERE d.description LIKE " + like + ` ESCAPE '\'`
+	if pr.Role != auth.RoleVolunteer || pr.System {
+		// A volunteer sees the surname only: a search by the whole name
+		// would tell them the rest of it.
+		in += " UNION SELECT n.id FROM needs n WHERE n.person_id IN (SELECT p.id FROM people p WHERE " + personScope(pr, "p", a) +
+			" AND p.name LIKE " + like + ` ESCAPE '\')`
+	}
+	return where + " AND n.id IN (" + in + ")"
 }
 
 // ListNeeds returns a page of the cases in the caller's scope matching f, as

@@ -76,6 +76,20 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 			t.Errorf("%s count:\n%s", c.name, p)
 		}
 	}
+	// Words to search: the newest cases on the list index, their rows by id,
+	// and the people's names on their covering index, their cases by person;
+	// never a scan of the table.
+	for _, f := range []model.NeedFilter{{Query: "送餐"}, {Query: "张伟", Status: model.NeedActiveStatuses, Sort: model.NeedSortStatus}} {
+		var a args
+		q := "SELECT n.id FROM needs n WHERE " + needFilter(district, f, now, &a) + " ORDER BY " + needOrder(f.Sort, f.Order) + " LIMIT 50"
+		p := s.plan(t, q, a...)
+		for _, want := range []string{"COVERING INDEX needs_list (status=? AND region_code>? AND region_code<?)", "SEARCH d USING INTEGER PRIMARY KEY",
+			"INDEX needs_person (person_id=?)", "COVERING INDEX people_region (region_code>? AND region_code<?)"} {
+			if !strings.Contains(p, want) || strings.Contains(p, "SCAN n") || strings.Contains(p, "SCAN p") {
+				t.Errorf("search %q lacks %s:\n%s", f.Query, want, p)
+			}
+		}
+	}
 	queues := map[string]string{
 		"needs_to_escalate":     s.escalateSQL(),
 		"needs_to_flag_overdue": s.remindSQL("needs_to_flag_overdue", "overdue_notified_for", "due_at <= $1", 1),

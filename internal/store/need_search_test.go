@@ -96,6 +96,15 @@ func TestNeedListSearchDatesAndSort(t *testing.T) {
 				t.Errorf("%s: %v, want %v", c.name, got, c.want)
 			}
 		}
+		// The volunteer sees 张某 on the case assigned to them: a search by the
+		// whole name must not confirm it, one by the description still works.
+		vol := f.as("vol_wang")
+		for q, want := range map[string]int{"张伟": 0, "伟": 0, "口罩": 1} {
+			l, err := st.ListNeeds(vol, model.NeedFilter{Query: q})
+			if err != nil || len(l.Items) != want {
+				t.Errorf("volunteer's search %q: %d cases (%v), want %d", q, len(l.Items), err, want)
+			}
+		}
 	})
 }
 
