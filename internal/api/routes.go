@@ -53,6 +53,9 @@ func (h *handlers) routes() []route {
 		{Method: "GET", Path: "/api/v1/imports/families/template.xlsx", Handler: h.familiesTemplate},
 		{Method: "GET", Path: "/api/v1/exports/people.xlsx", Handler: h.exportPeopleXLSX},
 		{Method: "GET", Path: "/api/v1/exports/people.csv", Handler: h.exportPeopleCSV},
+		{Method: "GET", Path: "/api/v1/exports/needs.xlsx", Handler: h.exportNeedsXLSX},
+		{Method: "GET", Path: "/api/v1/exports/visits-due.xlsx", Handler: h.exportVisitsDueXLSX},
+		{Method: "GET", Path: "/api/v1/exports/volunteers.xlsx", Handler: h.exportVolunteersXLSX},
 
 		{Method: "GET", Path: "/api/v1/users", Handler: h.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Handler: h.createUser},

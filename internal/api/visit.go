@@ -63,13 +63,22 @@ func (h *handlers) getVisit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // visitsDue is the visit plan: region, institution, status (due or overdue) and paging.
-func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
+// visitDueFilterOf reads the visit plan's query: region, institution, status (due, overdue).
+func visitDueFilterOf(r *http.Request) (model.VisitDueFilter, error) {
 	f := model.VisitDueFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
 	var err error
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
-		return err
+		return f, err
 	}
 	if f.Status, err = queryChoice(r, "status", []string{model.VisitPlanDue, model.VisitPlanOverdue}); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
+	f, err := visitDueFilterOf(r)
+	if err != nil {
 		return err
 	}
 	if f.Page, err = httpx.Page(r); err != nil {

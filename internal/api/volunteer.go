@@ -22,17 +22,26 @@ func optionalBool(r *http.Request, name string) (*bool, error) {
 }
 
 // listVolunteers reads q (name), region, skill, available, active and paging.
-func (h *handlers) listVolunteers(w http.ResponseWriter, r *http.Request) error {
+// volunteerFilterOf reads the volunteer list's query: q, region, skill, available, active.
+func volunteerFilterOf(r *http.Request) (model.VolunteerFilter, error) {
 	q := r.URL.Query()
 	f := model.VolunteerFilter{Q: q.Get("q"), RegionCode: strings.TrimSpace(q.Get("region"))}
 	var err error
 	if f.Skill, err = queryChoice(r, "skill", model.VolunteerSkills); err != nil {
-		return err
+		return f, err
 	}
 	if f.Available, err = optionalBool(r, "available"); err != nil {
-		return err
+		return f, err
 	}
 	if f.Active, err = optionalBool(r, "active"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (h *handlers) listVolunteers(w http.ResponseWriter, r *http.Request) error {
+	f, err := volunteerFilterOf(r)
+	if err != nil {
 		return err
 	}
 	if f.Page, err = httpx.Page(r); err != nil {

@@ -37,6 +37,11 @@ const (
 	ActImportPeople   = "import.people"
 	ActImportFamilies = "import.families"
 	ActExportPeople   = "export.people"
+	// The exports of the working lists (report/lists.go): one row each,
+	// naming the filter and the rows written.
+	ActNeedExport      = "export.needs"
+	ActVisitExport     = "export.visits"
+	ActVolunteerExport = "export.volunteers"
 	ActUserCreate     = "user.create"
 	ActUserUpdate     = "user.update"
 	ActAuditRead      = "audit.read"
