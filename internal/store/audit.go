@@ -42,9 +42,9 @@ const (
 	ActNeedExport      = "export.needs"
 	ActVisitExport     = "export.visits"
 	ActVolunteerExport = "export.volunteers"
-	ActUserCreate     = "user.create"
-	ActUserUpdate     = "user.update"
-	ActAuditRead      = "audit.read"
+	ActUserCreate      = "user.create"
+	ActUserUpdate      = "user.update"
+	ActAuditRead       = "audit.read"
 )
 
 // auditRecord is what a store method says about its own action.
