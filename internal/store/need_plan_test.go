@@ -63,6 +63,8 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 		{"open by urgency", model.NeedFilter{Status: []string{"open"}}},
 		{"overdue", model.NeedFilter{Overdue: true}},
 		{"active psychological", model.NeedFilter{Status: model.NeedActiveStatuses, Category: "psychological"}},
+		{"recorded in a period", model.NeedFilter{CreatedFrom: now.AddDate(0, 0, -30), CreatedTo: now}},
+		{"active by status", model.NeedFilter{Status: model.NeedActiveStatuses, Sort: model.NeedSortStatus, Order: model.SortDesc}},
 	}
 	for _, c := range lists {
 		var a args
