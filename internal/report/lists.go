@@ -27,10 +27,9 @@ import (
 // that volunteers and workers, who read their own cases, and leaders, who
 // read aggregates only, get no file of individual rows.
 
-// ListExportMax bounds the rows of one list export: beyond it the file ends
-// with a line asking for a narrower filter (the lists page by offset, and a
-// city's whole history is the ledger's job, not a working list's).
-const ListExportMax = 20000
+// ListExportMax bounds the rows of one list export (model.ListExportMax):
+// beyond it the file ends with a line asking for a narrower filter.
+const ListExportMax = model.ListExportMax
 
 // listPage is how many rows one store call returns (the store's maximum).
 const listPage = 500

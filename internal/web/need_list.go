@@ -221,6 +221,34 @@ func (f needFilterForm) values() url.Values {
 	return v
 }
 
+// apiValues is the filter as the query of GET /api/v1/needs (and its export).
+func (f needFilterForm) apiValues() url.Values {
+	v := url.Values{}
+	switch f.Status {
+	case statusActive:
+		v.Set("status", "active")
+	case statusAll:
+	default:
+		v.Set("status", f.Status)
+	}
+	for k, s := range map[string]string{"category": f.Category, "urgency": f.Urgency, "institution": f.Institution,
+		"q": f.Q, "created_from": f.From, "created_to": f.To, "sort": f.Sort, "order": f.Order} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	switch f.Assignee {
+	case assigneeMe:
+		v.Set("assignee", "me")
+	case assigneeUnassigned:
+		v.Set("assignee", "none")
+	}
+	if f.Overdue {
+		v.Set("overdue", "true")
+	}
+	return v
+}
+
 // Active reports whether any filter beyond the default is set (a sort is not a filter).
 func (f needFilterForm) Active() bool {
 	v := f.values()
@@ -269,6 +297,10 @@ type needListView struct {
 	Minimal  bool
 	CanStart bool // inline "start" buttons (a volunteer's list)
 	SortedBy string
+	// ExportURL downloads the list as filtered (.xlsx); empty for roles that
+	// may not export lists of people.
+	ExportURL string
+	ExportMax int // rows at most in an export
 }
 
 // sortHeader is a column header that sorts the list.
@@ -296,6 +328,13 @@ func (h *handlers) needList(w http.ResponseWriter, r *http.Request) error {
 	v.Current, v.Notice = "needs", v.notice(r)
 	if f.BadDates {
 		v.Problem = v.T("web.lists.bad_dates")
+	}
+	if p.Can(auth.PermPersonExport) && !v.Minimal {
+		v.ExportURL = "/api/v1/exports/needs.xlsx"
+		v.ExportMax = model.ListExportMax
+		if q := f.apiValues().Encode(); q != "" {
+			v.ExportURL += "?" + q
+		}
 	}
 	v.SortedBy = v.T("web.needs.sorted")
 	if f.Sort != "" || f.Order != "" {

@@ -67,6 +67,24 @@ func TestTheCaseListIsSearchedFilteredByDateAndSortedByItsHeaders(t *testing.T) 
 			t.Errorf("oldest first: ride at %d, meals at %d", i, j)
 		}
 		contains(t, r, `aria-sort="ascending"`, `name="sort" value="created"`, `name="order" value="asc"`)
+		// The download follows the filter, as the API's list query, and works
+		// with the page's session; the volunteer's list offers none.
+		r = cw.get("/needs?status=all&assignee=unassigned&q=%E5%A4%9C%E7%8F%AD&sort=due_at")
+		href := html.UnescapeString(between(r.body, `<a class="button small" href="`, `"`))
+		if href != "/api/v1/exports/needs.xlsx?assignee=none&q=%E5%A4%9C%E7%8F%AD&sort=due_at" {
+			t.Errorf("download link %q", href)
+		}
+		if x := cw.get(href); x.status != http.StatusOK || !strings.HasPrefix(x.body, "PK") {
+			t.Errorf("download through the page's session: %d", x.status)
+		}
+		for _, path := range []string{"/visits/due?status=overdue", "/volunteers?skill=shopping"} {
+			if !strings.Contains(cw.get(path).body, `download>`) {
+				t.Errorf("%s offers no download", path)
+			}
+		}
+		if strings.Contains(s.as("vol_liu").get("/needs").body, "/api/v1/exports/") {
+			t.Error("the volunteer's list offers a download")
+		}
 		// An unknown sort is the default order, not an error.
 		if r := cw.get("/needs?sort=n.id&order=sideways"); r.status != http.StatusOK {
 			t.Errorf("an unknown sort: %d", r.status)
@@ -85,4 +103,14 @@ func headerLink(t *testing.T, body, key string) string {
 	}
 	t.Fatalf("no header link sorts by %s", key)
 	return ""
+}
+
+// between is the text of s after the first start up to the next end.
+func between(s, start, end string) string {
+	_, after, ok := strings.Cut(s, start)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(after, end)
+	return v
 }
