@@ -374,6 +374,11 @@ func NeedSortNatural(key string) string {
 // as at ten thousand. Narrow the other filters (status, dates) to reach older cases.
 const NeedSearchLimit = 5000
 
+// NeedSearchCountMax bounds the matches of a search that are counted and
+// paged through (the description's are at most NeedSearchLimit; a name
+// common in a city's scope may match more).
+const NeedSearchCountMax = 20000
+
 // NeedQueryMax bounds the search box in characters.
 const NeedQueryMax = 100
 

@@ -461,11 +461,25 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[m
 	var a args
 	cond := needFilter(pr, f, now, &a)
 	// The page of ids is chosen on the index first; only its rows are joined.
-	q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort, f.Order) +
-		" LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
-	ids, err := queryIDs(ctx, s.read, q, a...)
-	if err != nil {
-		return out, err
+	var ids []int64
+	search := model.ParseNeedQuery(f.Query).Text != ""
+	if search {
+		// A search reads rows for the words; it is run once for the page
+		// and the total alike, every match in order (at most NeedSearchCountMax).
+		q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort, f.Order) + " LIMIT " + a.add(model.NeedSearchCountMax)
+		all, err := queryIDs(ctx, s.read, q, a...)
+		if err != nil {
+			return out, err
+		}
+		out.Total = len(all)
+		ids = all[min(page.Offset, len(all)):min(page.Offset+page.Limit, len(all))]
+	} else {
+		q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort, f.Order) +
+			" LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
+		var err error
+		if ids, err = queryIDs(ctx, s.read, q, a...); err != nil {
+			return out, err
+		}
 	}
 	rows, err := s.needsByID(ctx, s.read, ids)
 	if err != nil {
@@ -487,6 +501,9 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[m
 		if err := s.Audit(ctx, ActNeedRead, "need", strings.Join(whole, ","), model.OutcomeOK, "contact=full"); err != nil {
 			return out, err
 		}
+	}
+	if search {
+		return out, nil
 	}
 	if len(ids) < page.Limit && (page.Offset == 0 || len(ids) > 0) {
 		out.Total = page.Offset + len(ids)

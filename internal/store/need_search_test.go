@@ -96,6 +96,13 @@ func TestNeedListSearchDatesAndSort(t *testing.T) {
 				t.Errorf("%s: %v, want %v", c.name, got, c.want)
 			}
 		}
+		// A search pages like any list, with the total of its matches.
+		for _, pg := range []struct{ offset, items int }{{0, 2}, {2, 1}, {4, 0}} {
+			l, err := st.ListNeeds(cw, model.NeedFilter{Query: "张", Page: model.Page{Limit: 2, Offset: pg.offset}})
+			if err != nil || len(l.Items) != pg.items || l.Total != 3 {
+				t.Errorf("search from %d: %d items of %d (%v), want %d of 3", pg.offset, len(l.Items), l.Total, err, pg.items)
+			}
+		}
 		// The volunteer sees 张某 on the case assigned to them: a search by the
 		// whole name must not confirm it, one by the description still works.
 		vol := f.as("vol_wang")
