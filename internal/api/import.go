@@ -13,6 +13,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/importer"
 	"houdun/internal/model"
+	"houdun/internal/tmpdir"
 )
 
 // uploadedFile returns the file of an import request: the "file" part of a
@@ -152,7 +153,7 @@ func (h *handlers) exportPeople(w http.ResponseWriter, r *http.Request, format s
 	}
 	// Written to a temporary file first: an error then still answers as an
 	// error, not as a truncated download.
-	tmp, err := os.CreateTemp("", "houdun-export-*")
+	tmp, err := os.CreateTemp(tmpdir.From(r.Context()), "houdun-export-*")
 	if err != nil {
 		return model.Internal(err)
 	}

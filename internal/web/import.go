@@ -12,6 +12,7 @@ import (
 	"houdun/internal/httpx"
 	"houdun/internal/importer"
 	"houdun/internal/model"
+	"houdun/internal/tmpdir"
 )
 
 // importView is the upload page: one section per roster kind.
@@ -163,7 +164,7 @@ func (h *handlers) receiveUpload(w http.ResponseWriter, r *http.Request) (path, 
 			dry = string(b) == "1"
 		case part.FormName() == "file" && part.FileName() != "" && path == "":
 			name = part.FileName()
-			tmp, terr := os.CreateTemp("", "houdun-upload-*")
+			tmp, terr := os.CreateTemp(tmpdir.From(r.Context()), "houdun-upload-*")
 			if terr != nil {
 				part.Close()
 				return "", "", false, model.Internal(terr)
