@@ -9,6 +9,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/report"
+	"houdun/internal/tmpdir"
 )
 
 // The exports of the working lists (.xlsx): the case list with the list's
@@ -56,7 +57,7 @@ func (h *handlers) exportVolunteersXLSX(w http.ResponseWriter, r *http.Request) 
 // named by the catalogue's fileKey and today's date.
 func (h *handlers) sendExport(w http.ResponseWriter, r *http.Request, fileKey string, write func(context.Context, io.Writer, i18n.Lang) error) error {
 	lang := i18n.FromRequest(r)
-	tmp, err := os.CreateTemp("", "houdun-list-*")
+	tmp, err := os.CreateTemp(tmpdir.From(r.Context()), "houdun-list-*")
 	if err != nil {
 		return model.Internal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"houdun/internal/model"
 	"houdun/internal/region"
 	"houdun/internal/store"
+	"houdun/internal/tmpdir"
 )
 
 // The exports of the working lists: the case list as filtered, the visit
@@ -49,8 +50,9 @@ type listSheet struct {
 	cols   int
 }
 
-func newListSheet(lang i18n.Lang, sheetKey string, cols []listColumn, title string) (*listSheet, error) {
-	x := excelize.NewFile()
+func newListSheet(ctx context.Context, lang i18n.Lang, sheetKey string, cols []listColumn, title string) (*listSheet, error) {
+	// What the stream writer spills to disk goes to the server's private folder.
+	x := excelize.NewFile(excelize.Options{TmpDir: tmpdir.From(ctx)})
 	sheet := lang.T(sheetKey)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		x.Close()
@@ -195,7 +197,7 @@ func WriteCases(ctx context.Context, st *store.Store, w io.Writer, f model.NeedF
 		return 0, err
 	}
 	defer func() { err = auditExport(ctx, st, store.ActNeedExport, filter, n, err) }()
-	s, err := newListSheet(lang, "export.sheet.cases", caseColumns, lang.T("export.title.cases", dateTime(st.Now())))
+	s, err := newListSheet(ctx, lang, "export.sheet.cases", caseColumns, lang.T("export.title.cases", dateTime(st.Now())))
 	if err != nil {
 		return 0, model.Internal(err)
 	}
@@ -247,7 +249,7 @@ func WriteVisitPlan(ctx context.Context, st *store.Store, w io.Writer, f model.V
 		return 0, err
 	}
 	defer func() { err = auditExport(ctx, st, store.ActVisitExport, filter, n, err) }()
-	s, err := newListSheet(lang, "export.sheet.visits", visitColumns, lang.T("export.title.visits", dateTime(st.Now())))
+	s, err := newListSheet(ctx, lang, "export.sheet.visits", visitColumns, lang.T("export.title.visits", dateTime(st.Now())))
 	if err != nil {
 		return 0, model.Internal(err)
 	}
@@ -307,7 +309,7 @@ func WriteVolunteers(ctx context.Context, st *store.Store, w io.Writer, f model.
 		return 0, err
 	}
 	defer func() { err = auditExport(ctx, st, store.ActVolunteerExport, filter, n, err) }()
-	s, err := newListSheet(lang, "export.sheet.volunteers", volunteerColumns, lang.T("export.title.volunteers", dateTime(st.Now())))
+	s, err := newListSheet(ctx, lang, "export.sheet.volunteers", volunteerColumns, lang.T("export.title.volunteers", dateTime(st.Now())))
 	if err != nil {
 		return 0, model.Internal(err)
 	}
