@@ -6,8 +6,10 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
+	"houdun/internal/auth"
 	"houdun/internal/config"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
@@ -40,10 +42,14 @@ func wrap(h handlerFunc) http.Handler {
 }
 
 // authed wraps a handler that needs a logged-in caller.
-func authed(h handlerFunc) handlerFunc {
+func authed(perm []auth.Permission, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := httpx.Require(r); err != nil {
+		p, err := httpx.Require(r)
+		if err != nil {
 			return err
+		}
+		if len(perm) > 0 && !slices.ContainsFunc(perm, p.Can) {
+			return model.Errorf(model.EForbidden, "error.forbidden")
 		}
 		return h(w, r)
 	}

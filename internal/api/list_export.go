@@ -18,7 +18,7 @@ import (
 
 // exportNeedsXLSX is GET /api/v1/exports/needs.xlsx with the query of GET /api/v1/needs.
 func (h *handlers) exportNeedsXLSX(w http.ResponseWriter, r *http.Request) error {
-	f, err := needFilterOf(r)
+	f, err := needFilterOf(r, h.Store)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (h *handlers) exportNeedsXLSX(w http.ResponseWriter, r *http.Request) error
 
 // exportVisitsDueXLSX is GET /api/v1/exports/visits-due.xlsx with the query of GET /api/v1/visits/due.
 func (h *handlers) exportVisitsDueXLSX(w http.ResponseWriter, r *http.Request) error {
-	f, err := visitDueFilterOf(r)
+	f, err := visitDueFilterOf(r, h.Store)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (h *handlers) exportVisitsDueXLSX(w http.ResponseWriter, r *http.Request) e
 
 // exportVolunteersXLSX is GET /api/v1/exports/volunteers.xlsx with the query of GET /api/v1/volunteers.
 func (h *handlers) exportVolunteersXLSX(w http.ResponseWriter, r *http.Request) error {
-	f, err := volunteerFilterOf(r)
+	f, err := volunteerFilterOf(r, h.Store)
 	if err != nil {
 		return err
 	}

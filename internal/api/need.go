@@ -12,6 +12,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/region"
+	"houdun/internal/store"
 )
 
 // The cases of the needs ledger (需求困难台账): record, list, read and the
@@ -112,7 +113,7 @@ var needSorts = map[string]string{"": model.NeedSortUrgency, "urgency": model.Ne
 //	sort        urgency (default: urgency, then deadline), due_at, created (newest first),
 //	            status (open first); order: asc or desc turns the key round (ties: case number)
 //	limit, offset
-func needFilterOf(r *http.Request) (model.NeedFilter, error) {
+func needFilterOf(r *http.Request, st *store.Store) (model.NeedFilter, error) {
 	q := r.URL.Query()
 	var f model.NeedFilter
 	var ok bool
@@ -129,8 +130,12 @@ func needFilterOf(r *http.Request) (model.NeedFilter, error) {
 	if f.Urgency, err = queryChoice(r, "urgency", model.NeedUrgencies); err != nil {
 		return f, err
 	}
-	f.RegionCode = strings.TrimSpace(q.Get("region"))
-	f.TeamRegionCode = strings.TrimSpace(q.Get("team"))
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
+	}
+	if f.TeamRegionCode, err = queryRegion(r, st, "team"); err != nil {
+		return f, err
+	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return f, err
 	}
@@ -206,7 +211,7 @@ func parseAssignee(r *http.Request, f *model.NeedFilter) error {
 }
 
 func (h *handlers) listNeeds(w http.ResponseWriter, r *http.Request) error {
-	f, err := needFilterOf(r)
+	f, err := needFilterOf(r, h.Store)
 	if err != nil {
 		return err
 	}
@@ -297,22 +302,7 @@ func (h *handlers) needStep(act casework.Action) handlerFunc {
 		if err := h.decodeOptionalJSON(w, r, &in); err != nil {
 			return err
 		}
-		var n model.Need
-		ctx := r.Context()
-		switch act {
-		case casework.Start:
-			n, err = h.Store.StartNeed(ctx, id, in)
-		case casework.Resolve:
-			n, err = h.Store.ResolveNeed(ctx, id, in)
-		case casework.Close:
-			n, err = h.Store.CloseNeed(ctx, id, in)
-		case casework.Reject:
-			n, err = h.Store.RejectNeed(ctx, id, in)
-		case casework.Reopen:
-			n, err = h.Store.ReopenNeed(ctx, id, in)
-		default:
-			return model.Internal(nil)
-		}
+		n, err := h.Store.StepNeed(r.Context(), id, act, in)
 		if err != nil {
 			return err
 		}
@@ -370,8 +360,11 @@ func (h *handlers) listAssignees(w http.ResponseWriter, r *http.Request) error {
 // carries the visit plan's totals for those who plan visits or read
 // aggregates — the store decides all three.
 func (h *handlers) needStats(w http.ResponseWriter, r *http.Request) error {
-	f := model.NeedStatsFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	var f model.NeedStatsFilter
 	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return err
 	}

@@ -3,10 +3,10 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // Visits (走访慰问) with the needs heard during them, and the visit plan.
@@ -27,8 +27,11 @@ func (h *handlers) createVisit(w http.ResponseWriter, r *http.Request) error {
 
 // listVisits reads person_id, institution, region, from, to (visit time) and paging.
 func (h *handlers) listVisits(w http.ResponseWriter, r *http.Request) error {
-	f := model.VisitFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	var f model.VisitFilter
 	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.PersonID, err = queryInt64(r, "person_id"); err != nil {
 		return err
 	}
@@ -64,9 +67,12 @@ func (h *handlers) getVisit(w http.ResponseWriter, r *http.Request) error {
 
 // visitsDue is the visit plan: region, institution, status (due or overdue) and paging.
 // visitDueFilterOf reads the visit plan's query: region, institution, status (due, overdue).
-func visitDueFilterOf(r *http.Request) (model.VisitDueFilter, error) {
-	f := model.VisitDueFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+func visitDueFilterOf(r *http.Request, st *store.Store) (model.VisitDueFilter, error) {
+	var f model.VisitDueFilter
 	var err error
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
+	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return f, err
 	}
@@ -77,7 +83,7 @@ func visitDueFilterOf(r *http.Request) (model.VisitDueFilter, error) {
 }
 
 func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
-	f, err := visitDueFilterOf(r)
+	f, err := visitDueFilterOf(r, h.Store)
 	if err != nil {
 		return err
 	}

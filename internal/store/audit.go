@@ -107,7 +107,8 @@ func auditHash(prev string, at, userID int64, username, role, ip string, rec aud
 
 // Audit records an event in a transaction of its own: logins, denials and
 // other events that are not part of a store write.
-func (s *Store) Audit(ctx context.Context, action, objectType, objectID, outcome, detail string) error {
+func (s *Store) Audit(ctx context.Context, action, objectType, objectID, outcome, detail string) (err error) {
+	defer wrap(&err, "Audit()")
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		return s.appendAudit(ctx, tx, auditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Outcome: outcome, Detail: detail})
 	})
@@ -116,7 +117,8 @@ func (s *Store) Audit(ctx context.Context, action, objectType, objectID, outcome
 // ListAudit returns audit entries, newest first. Only the auditor may read them;
 // the read itself is audited.
 // Returns EForbidden for any other role.
-func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (model.List[model.AuditEntry], error) {
+func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (_ model.List[model.AuditEntry], err error) {
+	defer wrap(&err, "ListAudit()")
 	var out model.List[model.AuditEntry]
 	p := auth.FromContext(ctx)
 	if !p.Can(auth.PermAuditRead) {
@@ -180,7 +182,8 @@ func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) (model.List[
 
 // VerifyAuditChain recomputes every hash of the chain and returns the number
 // of rows checked, or an error naming the first broken row.
-func (s *Store) VerifyAuditChain(ctx context.Context) (int, error) {
+func (s *Store) VerifyAuditChain(ctx context.Context) (_ int, err error) {
+	defer wrap(&err, "VerifyAuditChain()")
 	rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, username, role, ip, action, object_type, object_id, outcome, detail, prev_hash, hash
 		FROM audit_log ORDER BY id`)
 	if err != nil {

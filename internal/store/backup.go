@@ -14,7 +14,8 @@ var ErrBackupPostgres = errors.New("PostgreSQL databases are backed up with pg_d
 // VACUUM INTO (never a file copy of a live database) and checks the copy with
 // PRAGMA integrity_check. The encryption key is not in the copy: back up the
 // key file separately.
-func (s *Store) Backup(ctx context.Context, dest string) error {
+func (s *Store) Backup(ctx context.Context, dest string) (err error) {
+	defer wrap(&err, "Backup()")
 	if s.engine != SQLite {
 		return ErrBackupPostgres
 	}

@@ -65,7 +65,8 @@ func joinCare(c []string) string {
 
 // ListFamily returns the family members of a person in the caller's scope; the read is audited.
 // Returns ENotFound when the person is missing or out of scope.
-func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) ([]model.FamilyMember, error) {
+func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) (_ []model.FamilyMember, err error) {
+	defer wrap(&err, "ListFamily(%d)", personID)
 	pr, err := principal(ctx, auth.PermPersonRead)
 	if err != nil {
 		return nil, err
@@ -88,6 +89,7 @@ func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) ([]
 }
 
 func (s *Store) listFamily(ctx context.Context, q queryer, personID int64, reveal bool) ([]model.FamilyMember, error) {
+	// unscoped: the caller read the person in scope first (getPerson).
 	rows, err := q.QueryContext(ctx, "SELECT "+familyColumns+" FROM family_members f WHERE f.person_id = $1 ORDER BY f.id", personID)
 	if err != nil {
 		return nil, model.Internal(err)
@@ -105,6 +107,7 @@ func (s *Store) listFamily(ctx context.Context, q queryer, personID int64, revea
 }
 
 func (s *Store) getFamily(ctx context.Context, q queryer, pr *auth.Principal, personID, id int64, reveal bool) (model.FamilyMember, error) {
+	// unscoped: the person is read in scope first (getPerson).
 	if _, err := s.getPerson(ctx, q, pr, personID, false); err != nil {
 		return model.FamilyMember{}, err
 	}
@@ -122,6 +125,7 @@ func (s *Store) getFamily(ctx context.Context, q queryer, pr *auth.Principal, pe
 // must be a person in the caller's scope; without one, a relative whose ID
 // number is registered as a person is linked to that record.
 func (s *Store) medicalLink(ctx context.Context, tx *sql.Tx, pr *auth.Principal, personID int64, f *model.FamilyFields) error {
+	// unscoped: the worker named is read in scope (getPerson); the ID-number match links relatives to a worker without showing them.
 	if f.MedicalWorkerPersonID != nil {
 		if *f.MedicalWorkerPersonID == personID {
 			return model.FieldErrors{"medical_worker_person_id": model.M("family.link_self")}.Err()
@@ -158,7 +162,8 @@ func nullInt(p *int64) any {
 
 // CreateFamilyMember adds a relative to a person in the caller's scope.
 // Returns ENotFound for a missing or out-of-scope person, EInvalid, EConflict.
-func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model.FamilyMemberInput) (model.FamilyMember, error) {
+func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model.FamilyMemberInput) (_ model.FamilyMember, err error) {
+	defer wrap(&err, "CreateFamilyMember(%d)", personID)
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.FamilyMember{}, err
@@ -205,6 +210,7 @@ func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model
 // touchPerson bumps a person's update time when the family changes, so that
 // lists sorted by change and exports see it.
 func (s *Store) touchPerson(ctx context.Context, tx *sql.Tx, personID int64) error {
+	// unscoped: by id, of a person the caller has already read in scope.
 	if _, err := tx.ExecContext(ctx, "UPDATE people SET updated_at = $1 WHERE id = $2", ms(s.now()), personID); err != nil {
 		return model.Internal(err)
 	}
@@ -213,7 +219,9 @@ func (s *Store) touchPerson(ctx context.Context, tx *sql.Tx, personID int64) err
 
 // UpdateFamilyMember changes the given fields of a relative.
 // Returns ENotFound, EInvalid, EConflict, EStaleVersion.
-func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in model.FamilyMemberInput) (model.FamilyMember, error) {
+func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in model.FamilyMemberInput) (_ model.FamilyMember, err error) {
+	defer wrap(&err, "UpdateFamilyMember(%d, %d)", personID, id)
+	// unscoped: the relative is read in scope first (getFamily).
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.FamilyMember{}, err
@@ -273,7 +281,9 @@ func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in m
 
 // DeleteFamilyMember removes a relative.
 // Returns ENotFound, EStaleVersion.
-func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, version *int64) error {
+func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeleteFamilyMember(%d, %d)", personID, id)
+	// unscoped: the relative is read in scope first (getFamily).
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return err

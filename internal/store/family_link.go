@@ -49,7 +49,9 @@ func scanFamilyLink(row interface{ Scan(...any) error }) (model.FamilyLink, erro
 // The answer carries the token and its path; they are not kept anywhere.
 // Returns EForbidden without family_link.manage, ENotFound for a person
 // missing or out of scope, EInvalid (fields: family_member_id, days).
-func (s *Store) CreateFamilyLink(ctx context.Context, personID int64, in model.FamilyLinkInput) (model.FamilyLink, error) {
+func (s *Store) CreateFamilyLink(ctx context.Context, personID int64, in model.FamilyLinkInput) (_ model.FamilyLink, err error) {
+	defer wrap(&err, "CreateFamilyLink(%d)", personID)
+	// unscoped: the person is read in scope first (getPerson), and the relative must be theirs.
 	pr, err := principal(ctx, auth.PermFamilyLinkManage)
 	if err != nil {
 		return model.FamilyLink{}, err
@@ -103,7 +105,9 @@ func (s *Store) CreateFamilyLink(ctx context.Context, personID int64, in model.F
 // scope that still work (neither revoked nor expired), newest first. The
 // read is audited.
 // Returns EForbidden, ENotFound for a person missing or out of scope.
-func (s *Store) ListFamilyLinks(ctx context.Context, personID int64) ([]model.FamilyLink, error) {
+func (s *Store) ListFamilyLinks(ctx context.Context, personID int64) (_ []model.FamilyLink, err error) {
+	defer wrap(&err, "ListFamilyLinks(%d)", personID)
+	// unscoped: the person is read in scope first (getPerson).
 	pr, err := principal(ctx, auth.PermFamilyLinkManage)
 	if err != nil {
 		return nil, err
@@ -135,7 +139,9 @@ func (s *Store) ListFamilyLinks(ctx context.Context, personID int64) ([]model.Fa
 // once: the next request through it finds nothing.
 // Returns EForbidden, ENotFound for a person or link missing, out of scope,
 // of another family or already revoked.
-func (s *Store) RevokeFamilyLink(ctx context.Context, personID, id int64) error {
+func (s *Store) RevokeFamilyLink(ctx context.Context, personID, id int64) (err error) {
+	defer wrap(&err, "RevokeFamilyLink(%d, %d)", personID, id)
+	// unscoped: the person is read in scope first (getPerson).
 	pr, err := principal(ctx, auth.PermFamilyLinkManage)
 	if err != nil {
 		return err
@@ -177,7 +183,9 @@ func validToken(s string) bool {
 // that is malformed, unknown, expired or revoked gets one answer, and the
 // attempt is audited (family_link.open, denied) without the token.
 // Returns ENotFound for any token that does not work.
-func (s *Store) AuthenticateFamilyLink(ctx context.Context, token, ip string) (*auth.Principal, model.FamilyLink, error) {
+func (s *Store) AuthenticateFamilyLink(ctx context.Context, token, ip string) (_ *auth.Principal, _ model.FamilyLink, err error) {
+	defer wrap(&err, "AuthenticateFamilyLink()")
+	// unscoped: the token is the credential; no principal exists yet.
 	gone := model.NotFound("family_link")
 	anon := auth.WithPrincipal(ctx, &auth.Principal{Username: "anonymous", IP: ip})
 	if !validToken(token) {
@@ -189,7 +197,7 @@ func (s *Store) AuthenticateFamilyLink(ctx context.Context, token, ip string) (*
 		JOIN family_members f ON f.id = l.family_member_id WHERE l.token_hash = $1`, tokenHash(token))
 	var l model.FamilyLink
 	var created, expires, used int64
-	err := row.Scan(&l.ID, &l.PersonID, &l.FamilyMemberID, &l.FamilyMemberName, &l.FamilyRelation, &l.CreatedBy, &created, &expires, &used, &revoked)
+	err = row.Scan(&l.ID, &l.PersonID, &l.FamilyMemberID, &l.FamilyMemberName, &l.FamilyRelation, &l.CreatedBy, &created, &expires, &used, &revoked)
 	if err == sql.ErrNoRows {
 		s.Audit(anon, ActFamilyLinkOpen, "family_link", "", model.OutcomeDenied, "unknown")
 		return nil, model.FamilyLink{}, gone
@@ -216,6 +224,7 @@ func (s *Store) AuthenticateFamilyLink(ctx context.Context, token, ip string) (*
 // the link's row on PostgreSQL, so that neither a revocation nor two
 // reports at once slip past it (SQLite has one writer anyway).
 func (s *Store) checkLinkUse(ctx context.Context, tx *needTx, pr *auth.Principal, perHour int, now time.Time) error {
+	// unscoped: the link's own budget, counted for the link's principal.
 	lock := ""
 	if s.engine == Postgres {
 		lock = " FOR UPDATE"
@@ -247,7 +256,8 @@ func (s *Store) checkLinkUse(ctx context.Context, tx *needTx, pr *auth.Principal
 // sees on their own page) and the outcome; no phone, institution, region or
 // recorder. The page's read is audited as the link's use (family_link.open).
 // Returns EForbidden for any caller but a link.
-func (s *Store) ListFamilyLinkNeeds(ctx context.Context) ([]model.Need, error) {
+func (s *Store) ListFamilyLinkNeeds(ctx context.Context) (_ []model.Need, err error) {
+	defer wrap(&err, "ListFamilyLinkNeeds()")
 	pr, err := principal(ctx, auth.PermNeedReportFamily)
 	if err != nil {
 		return nil, err
@@ -256,7 +266,7 @@ func (s *Store) ListFamilyLinkNeeds(ctx context.Context) ([]model.Need, error) {
 		return nil, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var a args
-	q := "SELECT " + needColumns + needFrom + "WHERE " + needScope(pr, "n", &a) + " ORDER BY n.id DESC LIMIT " + a.add(familyLinkCases)
+	q := "SELECT " + needColumns + needFrom + "WHERE " + scopeOf(pr).on("needs", "n", &a) + " ORDER BY n.id DESC LIMIT " + a.add(familyLinkCases)
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, model.Internal(err)

@@ -51,13 +51,14 @@ type InstitutionRef struct {
 
 // InstitutionIndex returns every institution in the caller's scope, for
 // resolving the 单位 column of a roster by name or credit code.
-func (s *Store) InstitutionIndex(ctx context.Context) ([]InstitutionRef, error) {
+func (s *Store) InstitutionIndex(ctx context.Context) (_ []InstitutionRef, err error) {
+	defer wrap(&err, "InstitutionIndex()")
 	pr, err := principal(ctx, auth.PermPersonImport)
 	if err != nil {
 		return nil, err
 	}
 	var a args
-	rows, err := s.read.QueryContext(ctx, "SELECT i.id, i.name, COALESCE(i.credit_code, ''), i.region_code FROM institutions i WHERE "+institutionScope(pr, "i", &a), a...)
+	rows, err := s.read.QueryContext(ctx, "SELECT i.id, i.name, COALESCE(i.credit_code, ''), i.region_code FROM institutions i WHERE "+scopeOf(pr).on("institutions", "i", &a), a...)
 	if err != nil {
 		return nil, model.Internal(err)
 	}
@@ -71,18 +72,6 @@ func (s *Store) InstitutionIndex(ctx context.Context) ([]InstitutionRef, error) 
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// inPersonScope is personScope evaluated in Go, for rows already loaded.
-func inPersonScope(pr *auth.Principal, personID, institutionID int64, regionCode string) bool {
-	switch {
-	case pr.PersonID != 0:
-		return personID == pr.PersonID
-	case pr.InstitutionID != 0:
-		return institutionID == pr.InstitutionID
-	default:
-		return strings.HasPrefix(regionCode, pr.RegionCode)
-	}
 }
 
 type existingPerson struct {
@@ -102,6 +91,7 @@ const lookupBatch = 500
 
 // existingPeople loads the people whose ID-number hash is among hashes.
 func (s *Store) existingPeople(ctx context.Context, q queryer, hashes [][]byte) (map[string]existingPerson, error) {
+	// unscoped: matching by ID-number hash across scope; ImportPeople refuses a match outside it (scope.hasPerson).
 	out := make(map[string]existingPerson, len(hashes))
 	for i := 0; i < len(hashes); i += lookupBatch {
 		chunk := hashes[i:min(i+lookupBatch, len(hashes))]
@@ -136,7 +126,8 @@ func (s *Store) existingPeople(ctx context.Context, q queryer, hashes [][]byte) 
 // unchanged. Rows that clash with the database (an ID number registered
 // outside the caller's scope, an institution out of scope) fail the whole
 // import with EImportInvalid listing them. A dry run does everything but commit.
-func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOptions) (model.ImportResult, error) {
+func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOptions) (_ model.ImportResult, err error) {
+	defer wrap(&err, "ImportPeople()")
 	res := model.ImportResult{DryRun: opt.DryRun}
 	pr, err := principal(ctx, auth.PermPersonImport)
 	if err != nil {
@@ -177,7 +168,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 				inserts = append(inserts, personInsert{f: f, hash: hashes[i], region: region})
 				continue
 			}
-			if !inPersonScope(pr, e.id, e.institutionID, e.regionCode) {
+			if !scopeOf(pr).hasPerson(e.id, e.institutionID, e.regionCode) {
 				bad = append(bad, model.RowError{Row: r.Row, Column: idCol, Msg: model.M("import.registered_elsewhere")})
 				continue
 			}

@@ -35,7 +35,8 @@ func relativeKey(personID int64, idHash []byte, relation, name string) string {
 // ImportFamilies writes a validated families file all or nothing, keyed on
 // the worker's ID number and the relative's ID number (or relation and name
 // when the relative has none). Workers must be registered in the caller's scope.
-func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt ImportOptions) (model.ImportResult, error) {
+func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt ImportOptions) (_ model.ImportResult, err error) {
+	defer wrap(&err, "ImportFamilies()")
 	res := model.ImportResult{DryRun: opt.DryRun}
 	pr, err := principal(ctx, auth.PermPersonImport)
 	if err != nil {
@@ -62,7 +63,7 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 		personIDs := map[int64]bool{}
 		for i, r := range rows {
 			w, ok := workers[string(workerHashes[i])]
-			if !ok || !inPersonScope(pr, w.id, w.institutionID, w.regionCode) {
+			if !ok || !scopeOf(pr).hasPerson(w.id, w.institutionID, w.regionCode) {
 				bad = append(bad, model.RowError{Row: r.Row, Column: r.WorkerColumn, Msg: model.M("import.worker_unknown")})
 				continue
 			}
@@ -150,6 +151,7 @@ func (s *Store) ImportFamilies(ctx context.Context, rows []FamilyRow, opt Import
 }
 
 func (s *Store) existingRelatives(ctx context.Context, q queryer, personIDs map[int64]bool) (map[string]existingRelative, error) {
+	// unscoped: of workers already checked in scope (scope.hasPerson).
 	ids := make([]int64, 0, len(personIDs))
 	for id := range personIDs {
 		ids = append(ids, id)
@@ -200,6 +202,7 @@ func (s *Store) insertFamilies(ctx context.Context, tx *sql.Tx, conn *sql.Conn, 
 
 // touchPeople bumps the update time of the people whose family changed, in batches.
 func (s *Store) touchPeople(ctx context.Context, tx *sql.Tx, ids map[int64]bool, now int64) error {
+	// unscoped: by id, of workers already checked in scope.
 	list := make([]int64, 0, len(ids))
 	for id := range ids {
 		list = append(list, id)

@@ -31,7 +31,8 @@ type InstitutionFilter struct {
 }
 
 // ListInstitutions returns the institutions in the caller's scope.
-func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (model.List[model.Institution], error) {
+func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (_ model.List[model.Institution], err error) {
+	defer wrap(&err, "ListInstitutions()")
 	out := model.List[model.Institution]{Items: []model.Institution{}}
 	pr, err := principal(ctx, auth.PermInstitutionRead)
 	if err != nil {
@@ -39,7 +40,7 @@ func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (mode
 	}
 	page := clampPage(f.Page)
 	var a args
-	cond := institutionScope(pr, "i", &a)
+	cond := scopeOf(pr).on("institutions", "i", &a)
 	if f.Q != "" {
 		cond += " AND (i.name LIKE " + a.add(likePattern(f.Q)) + ` ESCAPE '\' OR i.credit_code = ` + a.add(strings.ToUpper(strings.TrimSpace(f.Q))) + ")"
 	}
@@ -72,7 +73,8 @@ func (s *Store) ListInstitutions(ctx context.Context, f InstitutionFilter) (mode
 
 // GetInstitution returns one institution in the caller's scope.
 // Returns ENotFound when it is missing or out of scope.
-func (s *Store) GetInstitution(ctx context.Context, id int64) (model.Institution, error) {
+func (s *Store) GetInstitution(ctx context.Context, id int64) (_ model.Institution, err error) {
+	defer wrap(&err, "GetInstitution(%d)", id)
 	pr, err := principal(ctx, auth.PermInstitutionRead)
 	if err != nil {
 		return model.Institution{}, err
@@ -82,7 +84,7 @@ func (s *Store) GetInstitution(ctx context.Context, id int64) (model.Institution
 
 func (s *Store) getInstitution(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Institution, error) {
 	var a args
-	cond := "i.id = " + a.add(id) + " AND " + institutionScope(pr, "i", &a)
+	cond := "i.id = " + a.add(id) + " AND " + scopeOf(pr).on("institutions", "i", &a)
 	in, err := scanInstitution(q.QueryRowContext(ctx, "SELECT "+institutionColumns+" FROM institutions i JOIN regions r ON r.code = i.region_code WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return in, model.NotFound("institution")
@@ -130,7 +132,8 @@ func nullString(s string) any {
 // CreateInstitution adds an institution inside the caller's region scope.
 // Returns EInvalid for bad fields (an out-of-scope region is reported on
 // region_code), EConflict for a duplicate credit code or name in the region.
-func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput) (model.Institution, error) {
+func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput) (_ model.Institution, err error) {
+	defer wrap(&err, "CreateInstitution()")
 	pr, err := principal(ctx, auth.PermInstitutionWrite)
 	if err != nil {
 		return model.Institution{}, err
@@ -147,7 +150,7 @@ func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput
 		inst.Type = *in.Type
 	}
 	if in.RegionCode != nil {
-		inst.RegionCode = strings.TrimSpace(*in.RegionCode)
+		inst.RegionCode = normalRegion(*in.RegionCode)
 	}
 	if in.CreditCode != nil {
 		inst.CreditCode = *in.CreditCode
@@ -155,7 +158,7 @@ func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput
 	if err := validateInstitution(&inst); err != nil {
 		return inst, err
 	}
-	if !inRegionScope(pr, inst.RegionCode) {
+	if !scopeOf(pr).hasRegion(inst.RegionCode) {
 		return inst, model.FieldErrors{"region_code": model.M("region.out_of_scope")}.Err()
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -201,7 +204,8 @@ func institutionConflict(err error) error {
 
 // UpdateInstitution changes the given fields. With a version it fails on a stale record.
 // Returns ENotFound when missing or out of scope, EStaleVersion on a stale version.
-func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.InstitutionInput) (model.Institution, error) {
+func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.InstitutionInput) (_ model.Institution, err error) {
+	defer wrap(&err, "UpdateInstitution(%d)", id)
 	pr, err := principal(ctx, auth.PermInstitutionWrite)
 	if err != nil {
 		return model.Institution{}, err
@@ -223,7 +227,7 @@ func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.Instit
 			next.Type = *in.Type
 		}
 		if in.RegionCode != nil {
-			next.RegionCode = strings.TrimSpace(*in.RegionCode)
+			next.RegionCode = normalRegion(*in.RegionCode)
 		}
 		if in.CreditCode != nil {
 			next.CreditCode = *in.CreditCode
@@ -232,7 +236,7 @@ func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.Instit
 			return err
 		}
 		if next.RegionCode != cur.RegionCode {
-			if !inRegionScope(pr, next.RegionCode) {
+			if !scopeOf(pr).hasRegion(next.RegionCode) {
 				return model.FieldErrors{"region_code": model.M("region.out_of_scope")}.Err()
 			}
 			if err := s.checkRegionExists(ctx, tx, next.RegionCode); err != nil {

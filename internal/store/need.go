@@ -47,46 +47,9 @@ const (
 // both engines use them.
 const activeStatusSQL = "('open', 'assigned', 'in_progress')"
 
-// needReach is the condition on needs alias n that keeps a principal inside
-// their scope, as personScope does for people: the case's person, institution
-// or region range; a counselor reaches psychological cases only.
-func needReach(pr *auth.Principal, n string, a *args) string {
-	var c string
-	switch {
-	case pr.System:
-		return "TRUE"
-	case pr.FamilyLinkID != 0:
-		// A self-service link reaches the cases reported through it only.
-		return "(" + n + ".person_id = " + a.add(pr.PersonID) + " AND " + n + ".family_member_id = " + a.add(pr.FamilyMemberID) +
-			" AND " + n + ".created_by IS NULL AND " + n + ".created_by_name = " + a.add(pr.Username) + ")"
-	case pr.PersonID != 0:
-		c = n + ".person_id = " + a.add(pr.PersonID)
-	case pr.InstitutionID != 0:
-		c = n + ".institution_id = " + a.add(pr.InstitutionID)
-	default:
-		c = regionRange(n+".region_code", pr.RegionCode, a)
-	}
-	if pr.Role == auth.RoleCounselor {
-		c = "(" + c + " AND " + n + ".category = 'psychological')"
-	}
-	return c
-}
-
-// needScope is the condition on needs alias n of what the caller may see: a
-// volunteer sees only the cases assigned to them, as a user or through the
-// volunteer record linked to their account; everyone else their reach.
-func needScope(pr *auth.Principal, n string, a *args) string {
-	if pr.Role == auth.RoleVolunteer && !pr.System {
-		if pr.UserID == 0 {
-			return "FALSE"
-		}
-		return assignedTo(n, pr.UserID, a)
-	}
-	return needReach(pr, n, a)
-}
-
 // assignedTo is the condition "assigned to user uid, directly or as a volunteer".
 func assignedTo(n string, uid int64, a *args) string {
+	// unscoped: part of the scope clause itself (a volunteer's own cases).
 	u := a.add(uid)
 	return "(" + n + ".assignee_user_id = " + u + " OR " + n + ".assignee_volunteer_id IN (SELECT vu.id FROM volunteers vu WHERE vu.user_id = " + u + "))"
 }
@@ -95,7 +58,7 @@ const needColumns = `n.id, n.person_id, p.name, p.phone_enc, n.family_member_id,
 	n.visit_id, n.institution_id, i.name, n.region_code, n.team_region_code, n.category, n.kind, n.urgency, n.description, n.source,
 	n.status, n.due_at, n.escalation_level, n.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
 	n.assignee_volunteer_id, COALESCE(v.name, ''), n.resolution, n.reject_reason, n.satisfaction, n.created_by, n.created_by_name,
-	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at, n.address_enc`
+	n.version, n.created_at, n.updated_at, n.assigned_at, n.resolved_at, n.closed_at, n.address_enc, v.user_id`
 
 const needFrom = ` FROM needs n JOIN people p ON p.id = n.person_id JOIN institutions i ON i.id = n.institution_id
 	LEFT JOIN family_members f ON f.id = n.family_member_id LEFT JOIN users u ON u.id = n.assignee_user_id
@@ -109,18 +72,20 @@ type needRow struct {
 	address     []byte // sealed
 	userID      *int64 // assignee user
 	volunteerID *int64 // assignee volunteer
+	// volunteerUserID is the account linked to the assigned volunteer.
+	volunteerUserID *int64
 }
 
 func scanNeed(row interface{ Scan(...any) error }) (needRow, error) {
 	var r needRow
 	n := &r.Need
-	var fam, visit, au, av, createdBy, sat sql.NullInt64
+	var fam, visit, au, av, avUser, createdBy, sat sql.NullInt64
 	var userName, volName string
 	var due, created, updated, assigned, resolved, closed int64
 	err := row.Scan(&n.ID, &n.PersonID, &n.PersonName, &r.personPhone, &fam, &n.FamilyMemberName, &n.FamilyRelation, &r.familyPhone,
 		&visit, &n.InstitutionID, &n.InstitutionName, &n.RegionCode, &n.TeamRegionCode, &n.Category, &n.Kind, &n.Urgency, &n.Description, &n.Source,
 		&n.Status, &due, &n.EscalationLevel, &au, &userName, &av, &volName, &n.Resolution, &n.RejectReason, &sat, &createdBy, &n.RecordedBy,
-		&n.Version, &created, &updated, &assigned, &resolved, &closed, &r.address)
+		&n.Version, &created, &updated, &assigned, &resolved, &closed, &r.address, &avUser)
 	if err != nil {
 		return r, err
 	}
@@ -131,7 +96,7 @@ func scanNeed(row interface{ Scan(...any) error }) (needRow, error) {
 		v := int(sat.Int64)
 		n.Satisfaction = &v
 	}
-	r.userID, r.volunteerID = nullToPtr(au), nullToPtr(av)
+	r.userID, r.volunteerID, r.volunteerUserID = nullToPtr(au), nullToPtr(av), nullToPtr(avUser)
 	switch {
 	case au.Valid:
 		n.Assignee = &model.NeedAssignee{Kind: model.AssigneeUser, UserID: r.userID, Name: userName}
@@ -166,6 +131,7 @@ func optTime(v int64) *time.Time {
 func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.Need, fullContact bool, err error) {
 	n = r.Need
 	n.Overdue = casework.Overdue(n.Status, n.DueAt, now)
+	n.AssignedToViewer = casework.AssignedTo(pr.UserID, r.userID, r.volunteerUserID)
 	enc := r.personPhone
 	if len(r.familyPhone) > 0 {
 		enc = r.familyPhone
@@ -198,7 +164,7 @@ func (s *Store) present(pr *auth.Principal, r needRow, now time.Time) (n model.N
 // getNeed reads one case inside the caller's scope.
 func (s *Store) getNeed(ctx context.Context, q queryer, pr *auth.Principal, id int64) (needRow, error) {
 	var a args
-	cond := "n.id = " + a.add(id) + " AND " + needScope(pr, "n", &a)
+	cond := "n.id = " + a.add(id) + " AND " + scopeOf(pr).on("needs", "n", &a)
 	r, err := scanNeed(q.QueryRowContext(ctx, "SELECT "+needColumns+needFrom+"WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("need")
@@ -213,7 +179,8 @@ func (s *Store) getNeed(ctx context.Context, q queryer, pr *auth.Principal, id i
 // caller may see it. The read is audited (need.read).
 // Returns EUnauthenticated, EForbidden without need.read, ENotFound when
 // missing or out of scope (for a volunteer: not assigned to them).
-func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
+func (s *Store) GetNeed(ctx context.Context, id int64) (_ model.Need, err error) {
+	defer wrap(&err, "GetNeed(%d)", id)
 	pr, err := principal(ctx, auth.PermNeedRead)
 	if err != nil {
 		return model.Need{}, err
@@ -238,14 +205,15 @@ func (s *Store) GetNeed(ctx context.Context, id int64) (model.Need, error) {
 
 // ListNeedEvents returns the history of a case in the caller's scope, oldest first.
 // Returns EUnauthenticated, EForbidden, ENotFound.
-func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent, error) {
+func (s *Store) ListNeedEvents(ctx context.Context, id int64) (_ []model.NeedEvent, err error) {
+	defer wrap(&err, "ListNeedEvents(%d)", id)
 	pr, err := principal(ctx, auth.PermNeedRead)
 	if err != nil {
 		return nil, err
 	}
 	var a args
 	var one int
-	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(id)+" AND "+needScope(pr, "n", &a), a...).Scan(&one)
+	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(id)+" AND "+scopeOf(pr).on("needs", "n", &a), a...).Scan(&one)
 	if err == sql.ErrNoRows {
 		return nil, model.NotFound("need")
 	}
@@ -258,6 +226,7 @@ func (s *Store) ListNeedEvents(ctx context.Context, id int64) ([]model.NeedEvent
 // listNeedEvents reads a case's history, oldest first; an "escalated" event
 // carries the level it raised the case to in EscalationLevel (and no note).
 func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]model.NeedEvent, error) {
+	// unscoped: the events of a case the caller read in scope; users and volunteers are joined for names.
 	rows, err := q.QueryContext(ctx, `SELECT e.id, e.need_id, e.at, e.user_id, e.username, e.action, e.from_status, e.to_status, e.note,
 		e.assignee_user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), e.assignee_volunteer_id, COALESCE(v.name, ''),
 		e.team_region_code, e.satisfaction
@@ -348,7 +317,7 @@ func needOrder(sort, order string) string {
 // status condition is always present, so that the list index (status first)
 // serves every list: without a status filter it is the list of all statuses.
 func needBase(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
-	cond := []string{needScope(pr, "n", a)}
+	cond := []string{scopeOf(pr).on("needs", "n", a)}
 	statuses := f.Status
 	if len(statuses) == 0 {
 		statuses = model.NeedStatuses
@@ -438,7 +407,7 @@ func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) 
 	if pr.Role != auth.RoleVolunteer || pr.System {
 		// A volunteer sees the surname only: a search by the whole name
 		// would tell them the rest of it.
-		in += " UNION SELECT n.id FROM needs n WHERE n.person_id IN (SELECT p.id FROM people p WHERE " + personScope(pr, "p", a) +
+		in += " UNION SELECT n.id FROM needs n WHERE n.person_id IN (SELECT p.id FROM people p WHERE " + scopeOf(pr).reach().on("people", "p", a) +
 			" AND p.name LIKE " + like + ` ESCAPE '\')`
 	}
 	return where + " AND n.id IN (" + in + ")"
@@ -449,7 +418,8 @@ func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) 
 // unless f.Sort and f.Order say otherwise; Total counts the whole selection
 // (with words to search, the matches among the newest model.NeedSearchLimit).
 // Returns EUnauthenticated, EForbidden without need.read.
-func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (model.List[model.Need], error) {
+func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (_ model.List[model.Need], err error) {
+	defer wrap(&err, "ListNeeds()")
 	out := model.List[model.Need]{Items: []model.Need{}}
 	pr, err := principal(ctx, auth.PermNeedRead)
 	if err != nil {
@@ -539,6 +509,7 @@ func queryIDs(ctx context.Context, q queryer, query string, a ...any) ([]int64, 
 
 // needsByID reads the cases with the given ids, in the order given.
 func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRow, error) {
+	// unscoped: the ids come from a query in scope (ListNeeds, GetVisit).
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -584,7 +555,8 @@ func (s *Store) needsByID(ctx context.Context, q queryer, ids []int64) ([]needRo
 // urgency, source, description, family_member_id, due_at), ENotFound for an
 // unknown or out-of-scope person or a link that has ended, ERateLimited for a
 // link past its hourly limit.
-func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need, error) {
+func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (_ model.Need, err error) {
+	defer wrap(&err, "CreateNeed()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -611,7 +583,7 @@ func (s *Store) CreateNeed(ctx context.Context, in model.NeedInput) (model.Need,
 		return s.createGrouped(ctx, pr, in)
 	}
 	var out model.Need
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.createAndRead(ctx, &needTx{Tx: tx}, pr, &in, &policyCache{s: s, q: tx})
 		return err
@@ -655,7 +627,7 @@ func (s *Store) checkNeed(ctx context.Context, tx *needTx, pr *auth.Principal, i
 	n := &r.Need
 	var a args
 	err := tx.QueryRowContext(ctx, `SELECT p.name, p.phone_enc, p.region_code, p.institution_id, i.name FROM people p
-		JOIN institutions i ON i.id = p.institution_id WHERE p.id = `+a.add(in.PersonID)+" AND "+personScope(pr, "p", &a), a...).
+		JOIN institutions i ON i.id = p.institution_id WHERE p.id = `+a.add(in.PersonID)+" AND "+scopeOf(pr).on("people", "p", &a), a...).
 		Scan(&n.PersonName, &r.personPhone, &n.RegionCode, &n.InstitutionID, &n.InstitutionName)
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("person")
@@ -810,6 +782,7 @@ func (s *Store) notify(ctx context.Context, tx queryer, users []int64, kind stri
 // assigneeUsers returns the accounts that work a case: the assigned user, or
 // the account linked to the assigned volunteer.
 func assigneeUsers(ctx context.Context, q queryer, userID, volunteerID *int64) ([]int64, error) {
+	// unscoped: whom to notify about a case already read in scope.
 	if userID != nil {
 		return []int64{*userID}, nil
 	}
@@ -829,6 +802,7 @@ func assigneeUsers(ctx context.Context, q queryer, userID, volunteerID *int64) (
 
 // teamUsers returns the enabled case workers whose region is exactly the team's.
 func teamUsers(ctx context.Context, q queryer, team string) ([]int64, error) {
+	// unscoped: whom to notify: the team of a case already read in scope.
 	return queryIDs(ctx, q, "SELECT id FROM users WHERE scope_region_code = $1 AND region_code = $1 AND role = $2 AND disabled = FALSE ORDER BY id",
 		team, auth.RoleCaseworker)
 }

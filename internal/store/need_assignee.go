@@ -36,7 +36,8 @@ func caseWorkingRoles() []string {
 // Every account listed passes AssignNeed's check of a user assignee.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound when the
 // case is missing or out of scope.
-func (s *Store) AssignableUsers(ctx context.Context, needID int64) ([]model.AssignableUser, error) {
+func (s *Store) AssignableUsers(ctx context.Context, needID int64) (_ []model.AssignableUser, err error) {
+	defer wrap(&err, "AssignableUsers(%d)", needID)
 	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err
@@ -67,6 +68,7 @@ func assignableBand(pr *auth.Principal, caseRegion, team string) []string {
 }
 
 func (s *Store) assignableUsers(ctx context.Context, pr *auth.Principal, n needRow) ([]model.AssignableUser, error) {
+	// unscoped: the accounts that may take a case the caller read in scope, each checked against the case.
 	var a args
 	roles := []string{}
 	for _, r := range caseWorkingRoles() {
@@ -130,7 +132,8 @@ func (s *Store) assignableUsers(ctx context.Context, pr *auth.Principal, n needR
 // other volunteers ProposedVolunteers proposes. Current marks whoever works
 // the case now.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound.
-func (s *Store) Assignees(ctx context.Context, needID int64) ([]model.AssigneeOption, error) {
+func (s *Store) Assignees(ctx context.Context, needID int64) (_ []model.AssigneeOption, err error) {
+	defer wrap(&err, "Assignees(%d)", needID)
 	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,8 @@ var bulkNeedColumns = []string{"person_id", "region_code", "institution_id", "te
 // minute, which CreateNeed would take an hour to do. Only the system
 // principal (command line, tests) may call it; no user's request reaches it.
 // Returns EUnauthenticated, EForbidden for a user's principal, EInternal.
-func (s *Store) BulkLoadNeedsForBenchmark(ctx context.Context, needs []BulkNeed) error {
+func (s *Store) BulkLoadNeedsForBenchmark(ctx context.Context, needs []BulkNeed) (err error) {
+	defer wrap(&err, "BulkLoadNeedsForBenchmark()")
 	if _, _, err := jobContext(ctx); err != nil {
 		return err
 	}
@@ -82,7 +83,9 @@ type BulkVisit struct {
 // any check: the visit plan's benchmarks need a registry whose people were
 // contacted at different times. Only the system principal may call it.
 // Returns EUnauthenticated, EForbidden for a user's principal, EInternal.
-func (s *Store) BulkLoadVisitsForBenchmark(ctx context.Context, visits []BulkVisit) error {
+func (s *Store) BulkLoadVisitsForBenchmark(ctx context.Context, visits []BulkVisit) (err error) {
+	defer wrap(&err, "BulkLoadVisitsForBenchmark()")
+	// unscoped: benchmark loading by the system principal.
 	if _, _, err := jobContext(ctx); err != nil {
 		return err
 	}

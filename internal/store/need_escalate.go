@@ -61,7 +61,8 @@ type candidate struct {
 // has no higher team: its deadline is marked as escalated and it stays
 // overdue there. It returns how many cases moved up.
 // Returns EUnauthenticated without a principal, EForbidden for a user's, EInternal.
-func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error) {
+func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "EscalateOverdue()")
 	ctx, pr, err := jobContext(ctx)
 	if err != nil {
 		return 0, err
@@ -100,6 +101,7 @@ func (s *Store) EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 // escalateSQL picks the next batch of cases to escalate: $1 now, ($2, $3)
 // the (due_at, id) the last batch ended at, $4 the batch size.
 func (s *Store) escalateSQL() string {
+	// unscoped: the scheduler's queue over every region.
 	return `SELECT id, due_at, team_region_code, region_code, urgency FROM needs` + s.queueIndex("needs_to_escalate") + `
 		WHERE status IN ` + activeStatusSQL + ` AND escalated_due_at < due_at AND due_at <= $1
 		AND (due_at > $2 OR (due_at = $2 AND id > $3)) ORDER BY due_at, id LIMIT $4`
@@ -109,6 +111,7 @@ func (s *Store) escalateSQL() string {
 // $1…$n, then ($n+1, $n+2) the (due_at, id) the last batch ended at and $n+3
 // the batch size.
 func (s *Store) remindSQL(index, guard, cond string, n int) string {
+	// unscoped: the scheduler's queue over every region.
 	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
 	return "SELECT id, due_at, team_region_code, region_code, urgency FROM needs" + s.queueIndex(index) + " WHERE status IN " + activeStatusSQL +
 		" AND " + guard + " < due_at AND " + cond + " AND (due_at > " + p(1) + " OR (due_at = " + p(1) + " AND id > " + p(2) + ")) ORDER BY due_at, id LIMIT " + p(3)
@@ -137,6 +140,7 @@ func (s *Store) candidates(ctx context.Context, q string, a ...any) ([]candidate
 // escalateOne escalates one case if it is still in the state it was picked
 // in; it reports whether the case moved up.
 func (s *Store) escalateOne(ctx context.Context, pr *auth.Principal, c candidate, now time.Time, newDue time.Time) (bool, error) {
+	// unscoped: the scheduler, by id, of a case taken from its queue.
 	next, up := casework.NextTeam(c.team)
 	moved := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -209,7 +213,8 @@ func parseEscalationNote(note string) (int, bool) {
 // last reminded of, so that restarts and other servers never repeat one.
 // It returns how many reminders were sent.
 // Returns EUnauthenticated without a principal, EForbidden for a user's, EInternal.
-func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (int, error) {
+func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "NotifyDeadlines()")
 	ctx, pr, err := jobContext(ctx)
 	if err != nil {
 		return 0, err
@@ -250,6 +255,7 @@ func (s *Store) NotifyDeadlines(ctx context.Context, now time.Time) (int, error)
 }
 
 func (s *Store) remindOne(ctx context.Context, pr *auth.Principal, c candidate, guard, kind, event string, now time.Time) (bool, error) {
+	// unscoped: the scheduler, by id, of a case taken from its queue.
 	sent := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE needs SET "+guard+" = due_at WHERE id = $1 AND due_at = $2 AND "+guard+" < due_at AND status IN "+activeStatusSQL,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -29,35 +30,20 @@ var stepAudit = map[casework.Action]string{
 	casework.Close: ActNeedClose, casework.Reject: ActNeedReject, casework.Reopen: ActNeedReopen,
 }
 
-// mayStep decides the function right for a step: assigning needs need.assign;
-// starting and resolving need.write, or need.progress on a case assigned to
-// the caller; closing, rejecting and reopening need.write.
-func mayStep(pr *auth.Principal, act casework.Action) (progressOnly bool, ok bool) {
-	switch act {
-	case casework.Assign:
-		return false, pr.Can(auth.PermNeedAssign)
-	case casework.Start, casework.Resolve:
-		if pr.Can(auth.PermNeedWrite) {
-			return false, true
-		}
-		return true, pr.Can(auth.PermNeedProgress)
-	default:
-		return false, pr.Can(auth.PermNeedWrite)
-	}
-}
-
 // step runs one life-cycle step on a case in the caller's scope: it checks
 // the right, the version and the transition, then updates the case under a
 // guard on its version and status (so that of two concurrent steps one wins
 // and the other answers 409), and writes the history row, the inbox entries,
 // the outbox event and the audit row in the same transaction.
 func (s *Store) step(ctx context.Context, id int64, act casework.Action, version *int64, fe model.FieldErrors, fn stepFunc) (model.Need, error) {
+	// unscoped: the case is read in scope first (getNeed) in the same transaction.
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Need{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
-	progressOnly, ok := mayStep(pr, act)
-	if !ok || !pr.Can(auth.PermNeedRead) {
+	// The right to the step if the case is one's own; whether it is, once
+	// the case is read.
+	if !casework.MayStep(pr.Can, act, true) || !pr.Can(auth.PermNeedRead) {
 		return model.Need{}, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	if err := fe.Err(); err != nil {
@@ -69,7 +55,7 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 		if err != nil {
 			return err
 		}
-		if progressOnly && !s.isAssignedTo(ctx, tx, cur, pr.UserID) {
+		if !casework.MayStep(pr.Can, act, casework.AssignedTo(pr.UserID, cur.userID, cur.volunteerUserID)) {
 			return model.Errorf(model.EForbidden, "need.not_your_case")
 		}
 		if version != nil && *version != cur.Version {
@@ -135,25 +121,6 @@ func (s *Store) step(ctx context.Context, id int64, act casework.Action, version
 	return out, err
 }
 
-// isAssignedTo reports whether a case is assigned to user uid, directly or
-// through their volunteer record.
-func (s *Store) isAssignedTo(ctx context.Context, q queryer, r needRow, uid int64) bool {
-	if uid == 0 {
-		return false
-	}
-	if r.userID != nil {
-		return *r.userID == uid
-	}
-	if r.volunteerID == nil {
-		return false
-	}
-	var owner sql.NullInt64
-	if err := q.QueryRowContext(ctx, "SELECT user_id FROM volunteers WHERE id = $1", *r.volunteerID).Scan(&owner); err != nil {
-		return false
-	}
-	return owner.Valid && owner.Int64 == uid
-}
-
 // AssignNeed assigns (or reassigns) a case to a user account or a volunteer.
 // A user must be enabled, in a role that works cases (caseworker, volunteer,
 // counselor), and reach the case with their own scope; a volunteer must be
@@ -163,7 +130,8 @@ func (s *Store) isAssignedTo(ctx context.Context, q queryer, r needRow, uid int6
 // Returns EUnauthenticated, EForbidden without need.assign, EInvalid (user_id,
 // volunteer_id, note), ENotFound, EStaleVersion, EConflict when the status does
 // not allow it (resolved, closed, rejected).
-func (s *Store) AssignNeed(ctx context.Context, id int64, in model.NeedAssign) (model.Need, error) {
+func (s *Store) AssignNeed(ctx context.Context, id int64, in model.NeedAssign) (_ model.Need, err error) {
+	defer wrap(&err, "AssignNeed(%d)", id)
 	fe := in.Normalize()
 	return s.step(ctx, id, casework.Assign, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		ch := stepChange{kind: model.NotifyAssigned, event: needEventRec{Note: in.Note}}
@@ -211,7 +179,7 @@ func (s *Store) checkAssigneeUser(ctx context.Context, tx *sql.Tx, uid, needID i
 	them := &auth.Principal{UserID: uid, Role: role, RegionCode: regionCode, InstitutionID: inst.Int64, PersonID: person.Int64}
 	var a args
 	var one int
-	err = tx.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(needID)+" AND "+needReach(them, "n", &a), a...).Scan(&one)
+	err = tx.QueryRowContext(ctx, "SELECT 1 FROM needs n WHERE n.id = "+a.add(needID)+" AND "+scopeOf(them).reach().on("needs", "n", &a), a...).Scan(&one)
 	if err == sql.ErrNoRows {
 		return model.FieldErrors{"user_id": model.M("need.assignee_out_of_scope")}.Err()
 	}
@@ -242,7 +210,8 @@ func (s *Store) checkAssigneeVolunteer(ctx context.Context, tx *sql.Tx, pr *auth
 // StartNeed marks an assigned case as being worked on.
 // Returns EUnauthenticated, EForbidden (a volunteer or counselor on a case not
 // assigned to them), EInvalid (note), ENotFound, EStaleVersion, EConflict.
-func (s *Store) StartNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) StartNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "StartNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Start))
 	return s.step(ctx, id, casework.Start, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		return stepChange{event: needEventRec{Note: in.Note}}, nil
@@ -253,7 +222,8 @@ func (s *Store) StartNeed(ctx context.Context, id int64, in model.NeedStep) (mod
 // so that the follow-up can close it.
 // Returns EUnauthenticated, EForbidden, EInvalid (resolution required, note),
 // ENotFound, EStaleVersion, EConflict.
-func (s *Store) ResolveNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) ResolveNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "ResolveNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Resolve))
 	return s.step(ctx, id, casework.Resolve, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		note := in.Resolution
@@ -273,7 +243,8 @@ func (s *Store) ResolveNeed(ctx context.Context, id int64, in model.NeedStep) (m
 // their satisfaction (1–5).
 // Returns EUnauthenticated, EForbidden without need.write, EInvalid
 // (satisfaction missing or outside 1–5), ENotFound, EStaleVersion, EConflict.
-func (s *Store) CloseNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) CloseNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "CloseNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Close))
 	return s.step(ctx, id, casework.Close, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		return stepChange{event: needEventRec{Note: in.Note, Satisfaction: in.Satisfaction},
@@ -284,7 +255,8 @@ func (s *Store) CloseNeed(ctx context.Context, id int64, in model.NeedStep) (mod
 // RejectNeed rejects a case that will not be taken up, with the reason.
 // Returns EUnauthenticated, EForbidden without need.write, EInvalid (reason
 // required), ENotFound, EStaleVersion, EConflict.
-func (s *Store) RejectNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) RejectNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "RejectNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Reject))
 	return s.step(ctx, id, casework.Reject, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		note := in.Reason
@@ -301,7 +273,8 @@ func (s *Store) RejectNeed(ctx context.Context, id int64, in model.NeedStep) (mo
 // the history.
 // Returns EUnauthenticated, EForbidden without need.write, EInvalid (note),
 // ENotFound, EStaleVersion, EConflict.
-func (s *Store) ReopenNeed(ctx context.Context, id int64, in model.NeedStep) (model.Need, error) {
+func (s *Store) ReopenNeed(ctx context.Context, id int64, in model.NeedStep) (_ model.Need, err error) {
+	defer wrap(&err, "ReopenNeed(%d)", id)
 	fe := in.NormalizeFor(string(casework.Reopen))
 	return s.step(ctx, id, casework.Reopen, in.Version, fe, func(tx *sql.Tx, pr *auth.Principal, cur needRow, now time.Time, a *args) (stepChange, error) {
 		pol, err := s.policy(ctx, tx, cur.RegionCode)
@@ -315,4 +288,25 @@ func (s *Store) ReopenNeed(ctx context.Context, id int64, in model.NeedStep) (mo
 			"resolution = ''", "reject_reason = ''", "satisfaction = NULL", "resolved_at = 0", "closed_at = 0",
 		}}, nil
 	})
+}
+
+// StepNeed takes step act of a case with in: StartNeed, ResolveNeed,
+// CloseNeed, RejectNeed or ReopenNeed, so that the API and the pages send
+// every step through this one switch. Assigning has its own input
+// (AssignNeed).
+// Returns what the step returns; EInternal for assign or an unknown action.
+func (s *Store) StepNeed(ctx context.Context, id int64, act casework.Action, in model.NeedStep) (model.Need, error) {
+	switch act {
+	case casework.Start:
+		return s.StartNeed(ctx, id, in)
+	case casework.Resolve:
+		return s.ResolveNeed(ctx, id, in)
+	case casework.Close:
+		return s.CloseNeed(ctx, id, in)
+	case casework.Reject:
+		return s.RejectNeed(ctx, id, in)
+	case casework.Reopen:
+		return s.ReopenNeed(ctx, id, in)
+	}
+	return model.Need{}, model.Internal(fmt.Errorf("StepNeed(%d): no step %q", id, act))
 }

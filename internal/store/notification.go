@@ -30,7 +30,9 @@ func inboxOwner(ctx context.Context) (int64, error) {
 // ListInbox returns a page of the caller's inbox, newest first; Total counts
 // the whole selection. The entries name no person.
 // Returns EUnauthenticated, EForbidden (no account, e.g. the command line).
-func (s *Store) ListInbox(ctx context.Context, unreadOnly bool, page model.Page) (model.List[model.Notification], error) {
+func (s *Store) ListInbox(ctx context.Context, unreadOnly bool, page model.Page) (_ model.List[model.Notification], err error) {
+	defer wrap(&err, "ListInbox()")
+	// unscoped: the caller's own inbox; the case is joined for its number.
 	out := model.List[model.Notification]{Items: []model.Notification{}}
 	uid, err := inboxOwner(ctx)
 	if err != nil {
@@ -73,7 +75,8 @@ func (s *Store) ListInbox(ctx context.Context, unreadOnly bool, page model.Page)
 
 // UnreadCount returns how many entries of the caller's inbox are unread.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) UnreadCount(ctx context.Context) (int, error) {
+func (s *Store) UnreadCount(ctx context.Context) (_ int, err error) {
+	defer wrap(&err, "UnreadCount()")
 	uid, err := inboxOwner(ctx)
 	if err != nil {
 		return 0, err
@@ -88,7 +91,8 @@ func (s *Store) UnreadCount(ctx context.Context) (int, error) {
 // MarkRead marks entries of the caller's inbox as read; with no ids, all of
 // them. Entries of other users are left alone. It returns how many changed.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) MarkRead(ctx context.Context, ids ...int64) (int, error) {
+func (s *Store) MarkRead(ctx context.Context, ids ...int64) (_ int, err error) {
+	defer wrap(&err, "MarkRead()")
 	uid, err := inboxOwner(ctx)
 	if err != nil {
 		return 0, err
@@ -152,7 +156,8 @@ func (s *Store) getWebhook(ctx context.Context, q queryer, id int64) (model.Webh
 
 // ListWebhooks returns every webhook (without secrets) but the mail channel.
 // Returns EUnauthenticated, EForbidden without webhook.manage.
-func (s *Store) ListWebhooks(ctx context.Context) ([]model.Webhook, error) {
+func (s *Store) ListWebhooks(ctx context.Context) (_ []model.Webhook, err error) {
+	defer wrap(&err, "ListWebhooks()")
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return nil, err
 	}
@@ -174,7 +179,8 @@ func (s *Store) ListWebhooks(ctx context.Context) ([]model.Webhook, error) {
 
 // GetWebhook returns one webhook (without its secret).
 // Returns EUnauthenticated, EForbidden, ENotFound (also for the mail channel).
-func (s *Store) GetWebhook(ctx context.Context, id int64) (model.Webhook, error) {
+func (s *Store) GetWebhook(ctx context.Context, id int64) (_ model.Webhook, err error) {
+	defer wrap(&err, "GetWebhook(%d)", id)
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return model.Webhook{}, err
 	}
@@ -191,7 +197,8 @@ func newSecret() string {
 // CreateWebhook adds a webhook; without a secret a random one is made. The
 // secret is stored sealed and returned this once.
 // Returns EUnauthenticated, EForbidden without webhook.manage, EInvalid (url, events, secret).
-func (s *Store) CreateWebhook(ctx context.Context, in model.WebhookInput) (model.Webhook, error) {
+func (s *Store) CreateWebhook(ctx context.Context, in model.WebhookInput) (_ model.Webhook, err error) {
+	defer wrap(&err, "CreateWebhook()")
 	pr, err := principal(ctx, auth.PermWebhookManage)
 	if err != nil {
 		return model.Webhook{}, err
@@ -229,13 +236,14 @@ func (s *Store) CreateWebhook(ctx context.Context, in model.WebhookInput) (model
 // UpdateWebhook changes a webhook; a new secret is returned this once.
 // Returns EUnauthenticated, EForbidden, ENotFound (also for the mail channel),
 // EInvalid, EStaleVersion.
-func (s *Store) UpdateWebhook(ctx context.Context, id int64, in model.WebhookInput) (model.Webhook, error) {
+func (s *Store) UpdateWebhook(ctx context.Context, id int64, in model.WebhookInput) (_ model.Webhook, err error) {
+	defer wrap(&err, "UpdateWebhook(%d)", id)
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return model.Webhook{}, err
 	}
 	var w model.Webhook
 	var f model.WebhookFields
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		cur, secret, err := s.managedWebhook(ctx, tx, id)
 		if err != nil {
 			return err
@@ -270,7 +278,8 @@ func (s *Store) UpdateWebhook(ctx context.Context, id int64, in model.WebhookInp
 
 // DeleteWebhook removes a webhook and its deliveries.
 // Returns EUnauthenticated, EForbidden, ENotFound (also for the mail channel), EStaleVersion.
-func (s *Store) DeleteWebhook(ctx context.Context, id int64, version *int64) error {
+func (s *Store) DeleteWebhook(ctx context.Context, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeleteWebhook(%d)", id)
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return err
 	}
@@ -304,7 +313,8 @@ func deliveryPrincipal(ctx context.Context) error {
 // crash or on another server adds nothing. Events no webhook wants are
 // marked too. It returns how many deliveries it created.
 // Returns EUnauthenticated, EForbidden for a caller without webhook.manage, EInternal.
-func (s *Store) EnqueueDeliveries(ctx context.Context) (int, error) {
+func (s *Store) EnqueueDeliveries(ctx context.Context) (_ int, err error) {
+	defer wrap(&err, "EnqueueDeliveries()")
 	if err := deliveryPrincipal(ctx); err != nil {
 		return 0, err
 	}
@@ -412,7 +422,8 @@ const DeliveryLease = 2 * time.Minute
 // then calls MarkDelivered or MarkDeliveryFailed. Deliveries of inactive
 // webhooks wait.
 // Returns EUnauthenticated, EForbidden for a caller without webhook.manage, EInternal.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]model.Delivery, error) {
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) (_ []model.Delivery, err error) {
+	defer wrap(&err, "DueDeliveries()")
 	if err := deliveryPrincipal(ctx); err != nil {
 		return nil, err
 	}
@@ -420,7 +431,7 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 		limit = 100
 	}
 	var out []model.Delivery
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		out = nil
 		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.outbox_id, d.webhook_id, w.url, w.secret_enc, o.event, o.payload, d.status, d.attempts,
 			d.next_attempt_at, d.last_error, d.created_at
@@ -486,7 +497,8 @@ func withOutboxID(payload string, id int64) json.RawMessage {
 
 // MarkDelivered records a successful delivery.
 // Returns EUnauthenticated, EForbidden, ENotFound for an unknown or no longer pending delivery.
-func (s *Store) MarkDelivered(ctx context.Context, id int64) error {
+func (s *Store) MarkDelivered(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "MarkDelivered(%d)", id)
 	if err := deliveryPrincipal(ctx); err != nil {
 		return err
 	}
@@ -507,7 +519,8 @@ func (s *Store) MarkDelivered(ctx context.Context, id int64) error {
 // nextAttemptAt, or, with a zero nextAttemptAt, given up (status failed). The
 // error text is kept short; it must carry no personal data.
 // Returns EUnauthenticated, EForbidden, ENotFound for an unknown or no longer pending delivery.
-func (s *Store) MarkDeliveryFailed(ctx context.Context, id int64, cause string, nextAttemptAt time.Time) error {
+func (s *Store) MarkDeliveryFailed(ctx context.Context, id int64, cause string, nextAttemptAt time.Time) (err error) {
+	defer wrap(&err, "MarkDeliveryFailed(%d)", id)
 	if err := deliveryPrincipal(ctx); err != nil {
 		return err
 	}
@@ -534,7 +547,8 @@ func (s *Store) MarkDeliveryFailed(ctx context.Context, id int64, cause string, 
 // ListDeliveries returns deliveries for the sysadmin's page, newest first
 // (without secrets).
 // Returns EUnauthenticated, EForbidden without webhook.manage.
-func (s *Store) ListDeliveries(ctx context.Context, f model.DeliveryFilter) (model.List[model.Delivery], error) {
+func (s *Store) ListDeliveries(ctx context.Context, f model.DeliveryFilter) (_ model.List[model.Delivery], err error) {
+	defer wrap(&err, "ListDeliveries()")
 	out := model.List[model.Delivery]{Items: []model.Delivery{}}
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return out, err

@@ -40,7 +40,8 @@ func (s *Store) managedWebhook(ctx context.Context, q queryer, id int64) (model.
 // its pending deliveries wait. Inactive and never created, it creates
 // nothing. It returns the channel (zero when none exists).
 // Returns EUnauthenticated, EForbidden without webhook.manage, EInvalid (events).
-func (s *Store) EnsureMailChannel(ctx context.Context, events []string, active bool) (model.Webhook, error) {
+func (s *Store) EnsureMailChannel(ctx context.Context, events []string, active bool) (_ model.Webhook, err error) {
+	defer wrap(&err, "EnsureMailChannel()")
 	if _, err := principal(ctx, auth.PermWebhookManage); err != nil {
 		return model.Webhook{}, err
 	}
@@ -61,7 +62,7 @@ func (s *Store) EnsureMailChannel(ctx context.Context, events []string, active b
 		return model.Webhook{}, fe.Err()
 	}
 	var w model.Webhook
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		w = model.Webhook{}
 		if s.engine == Postgres {
 			// Two servers starting at once must not both create the channel:

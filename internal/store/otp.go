@@ -45,7 +45,8 @@ type PendingLogin struct {
 // sealed in the pending login until a code confirms it. One pending login per
 // account: a new password step replaces the one before. Returns what Login
 // returns for the password.
-func (s *Store) BeginLogin(ctx context.Context, c Credentials, pol SessionPolicy) (LoginResult, error) {
+func (s *Store) BeginLogin(ctx context.Context, c Credentials, pol SessionPolicy) (_ LoginResult, err error) {
+	defer wrap(&err, "BeginLogin()")
 	a, who, err := s.passwordStep(ctx, c, pol)
 	if err != nil {
 		return LoginResult{}, err
@@ -114,7 +115,9 @@ func (s *Store) readPending(ctx context.Context, q queryer, token string) (pendi
 
 // GetPendingLogin returns the pending login of token, for the pages of its
 // second step. Returns EUnauthenticated when it is unknown or expired.
-func (s *Store) GetPendingLogin(ctx context.Context, token string) (PendingLogin, error) {
+func (s *Store) GetPendingLogin(ctx context.Context, token string) (_ PendingLogin, err error) {
+	defer wrap(&err, "GetPendingLogin()")
+	// unscoped: login: the pending login token is the credential.
 	p, err := s.readPending(ctx, s.write, token)
 	if err != nil {
 		return PendingLogin{}, err
@@ -132,9 +135,11 @@ func (s *Store) GetPendingLogin(ctx context.Context, token string) (PendingLogin
 // administrator who did not add the first one before leaving its page. The
 // key is shown once. Returns EUnauthenticated as GetPendingLogin, EConflict
 // when the pending login is not an enrolment.
-func (s *Store) NewEnrolmentKey(ctx context.Context, token string) (auth.TOTPKey, error) {
+func (s *Store) NewEnrolmentKey(ctx context.Context, token string) (_ auth.TOTPKey, err error) {
+	defer wrap(&err, "NewEnrolmentKey()")
+	// unscoped: login: the pending login token is the credential.
 	var key auth.TOTPKey
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.readPending(ctx, tx, token)
 		if err != nil {
 			return err
@@ -165,7 +170,9 @@ func (s *Store) NewEnrolmentKey(ctx context.Context, token string) (auth.TOTPKey
 // the pending login.
 // Returns EInvalid for an empty code, EOTPInvalid, ELocked, and
 // EUnauthenticated when the pending login is gone (start again).
-func (s *Store) CompleteLogin(ctx context.Context, token, code string, c Credentials, pol SessionPolicy) (string, *auth.Principal, error) {
+func (s *Store) CompleteLogin(ctx context.Context, token, code string, c Credentials, pol SessionPolicy) (_ string, _ *auth.Principal, err error) {
+	defer wrap(&err, "CompleteLogin()")
+	// unscoped: login: the pending login token is the credential.
 	p, err := s.readPending(ctx, s.write, token)
 	if err != nil {
 		return "", nil, err
@@ -249,7 +256,9 @@ func (s *Store) CompleteLogin(ctx context.Context, token, code string, c Credent
 // Returns EForbidden, ENotFound, EInvalid for one's own without a code,
 // EOTPInvalid or ELocked for a wrong one, EConflict for one's own when there
 // is no authenticator.
-func (s *Store) ResetOTP(ctx context.Context, id int64, code string, pol SessionPolicy) error {
+func (s *Store) ResetOTP(ctx context.Context, id int64, code string, pol SessionPolicy) (err error) {
+	defer wrap(&err, "ResetOTP(%d)", id)
+	// unscoped: secadmin's reset of another account's second factor is checked by role, the caller's own by code.
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -309,7 +318,9 @@ func (s *Store) ResetOTP(ctx context.Context, id int64, code string, pol Session
 // without a code: for the demo's administrators, whose keys are printed
 // beside their passwords, and for tests. Only the command-line system
 // principal may. Returns EForbidden, ENotFound, EInvalid for a malformed secret.
-func (s *Store) EnrolOTP(ctx context.Context, username, secret string) error {
+func (s *Store) EnrolOTP(ctx context.Context, username, secret string) (err error) {
+	defer wrap(&err, "EnrolOTP()")
+	// unscoped: the caller's own account.
 	pr := auth.FromContext(ctx)
 	if pr == nil || !pr.System {
 		return model.Errorf(model.EForbidden, "error.forbidden")
@@ -337,13 +348,15 @@ func (s *Store) EnrolOTP(ctx context.Context, username, secret string) error {
 // UserIDByUsername returns the id of an account, for the command line, which
 // names accounts by username. Only the system principal may.
 // Returns EForbidden, ENotFound.
-func (s *Store) UserIDByUsername(ctx context.Context, username string) (int64, error) {
+func (s *Store) UserIDByUsername(ctx context.Context, username string) (_ int64, err error) {
+	defer wrap(&err, "UserIDByUsername()")
+	// unscoped: the command line (houdun user reset-otp) on the server.
 	pr := auth.FromContext(ctx)
 	if pr == nil || !pr.System {
 		return 0, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var id int64
-	err := s.read.QueryRowContext(ctx, "SELECT id FROM users WHERE username = $1", username).Scan(&id)
+	err = s.read.QueryRowContext(ctx, "SELECT id FROM users WHERE username = $1", username).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, model.NotFound("user")
 	}

@@ -29,7 +29,7 @@ func scanPairing(row interface{ Scan(...any) error }, day string) (model.Pairing
 // getPairing reads a pairing whose person is in the caller's scope.
 func (s *Store) getPairing(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Pairing, error) {
 	var a args
-	cond := "pa.id = " + a.add(id) + " AND " + personScope(pr, "p", &a)
+	cond := "pa.id = " + a.add(id) + " AND " + scopeOf(pr).on("people", "p", &a)
 	pa, err := scanPairing(q.QueryRowContext(ctx, "SELECT "+pairingColumns+pairingFrom+"WHERE "+cond, a...), today(s.now()))
 	if err == sql.ErrNoRows {
 		return pa, model.NotFound("pairing")
@@ -42,7 +42,8 @@ func (s *Store) getPairing(ctx context.Context, q queryer, pr *auth.Principal, i
 
 // GetPairing returns a pairing whose person is in the caller's scope.
 // Returns EUnauthenticated, EForbidden without volunteer.manage, ENotFound.
-func (s *Store) GetPairing(ctx context.Context, id int64) (model.Pairing, error) {
+func (s *Store) GetPairing(ctx context.Context, id int64) (_ model.Pairing, err error) {
+	defer wrap(&err, "GetPairing(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Pairing{}, err
@@ -53,7 +54,8 @@ func (s *Store) GetPairing(ctx context.Context, id int64) (model.Pairing, error)
 // ListPairings returns the pairings of people in the caller's scope matching f,
 // newest first.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) ListPairings(ctx context.Context, f model.PairingFilter) (model.List[model.Pairing], error) {
+func (s *Store) ListPairings(ctx context.Context, f model.PairingFilter) (_ model.List[model.Pairing], err error) {
+	defer wrap(&err, "ListPairings()")
 	out := model.List[model.Pairing]{Items: []model.Pairing{}}
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
@@ -62,7 +64,7 @@ func (s *Store) ListPairings(ctx context.Context, f model.PairingFilter) (model.
 	page := clampPage(f.Page)
 	day := today(s.now())
 	var a args
-	cond := []string{personScope(pr, "p", &a)}
+	cond := []string{scopeOf(pr).on("people", "p", &a)}
 	if f.VolunteerID != 0 {
 		cond = append(cond, "pa.volunteer_id = "+a.add(f.VolunteerID))
 	}
@@ -134,7 +136,8 @@ func (s *Store) checkPairing(ctx context.Context, tx *sql.Tx, pr *auth.Principal
 // (volunteer_id, person_id, starts_on, ends_on, note), ENotFound for a person
 // missing or out of scope, EConflict when it overlaps a pairing of the same
 // volunteer and person.
-func (s *Store) CreatePairing(ctx context.Context, in model.PairingInput) (model.Pairing, error) {
+func (s *Store) CreatePairing(ctx context.Context, in model.PairingInput) (_ model.Pairing, err error) {
+	defer wrap(&err, "CreatePairing()")
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Pairing{}, err
@@ -167,7 +170,9 @@ func (s *Store) CreatePairing(ctx context.Context, in model.PairingInput) (model
 
 // UpdatePairing changes a pairing's period or note (ending a pairing sets ends_on).
 // Returns EUnauthenticated, EForbidden, ENotFound, EInvalid, EConflict, EStaleVersion.
-func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInput) (model.Pairing, error) {
+func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInput) (_ model.Pairing, err error) {
+	defer wrap(&err, "UpdatePairing(%d)", id)
+	// unscoped: the pairing is read in scope first (getPairing).
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Pairing{}, err
@@ -208,7 +213,9 @@ func (s *Store) UpdatePairing(ctx context.Context, id int64, in model.PairingInp
 
 // DeletePairing removes a pairing entered by mistake (end one by setting ends_on).
 // Returns EUnauthenticated, EForbidden, ENotFound, EStaleVersion.
-func (s *Store) DeletePairing(ctx context.Context, id int64, version *int64) error {
+func (s *Store) DeletePairing(ctx context.Context, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeletePairing(%d)", id)
+	// unscoped: the pairing is read in scope first (getPairing).
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return err

@@ -17,7 +17,9 @@ import (
 // whoever is guessing holds a session. Bad input changes nothing else.
 // Returns EUnauthenticated without a session, EInvalid with the fields
 // current_password and new_password, ELocked.
-func (s *Store) ChangePassword(ctx context.Context, in model.PasswordChange, pol SessionPolicy) error {
+func (s *Store) ChangePassword(ctx context.Context, in model.PasswordChange, pol SessionPolicy) (err error) {
+	defer wrap(&err, "ChangePassword()")
+	// unscoped: the caller's own account.
 	pr := auth.FromContext(ctx)
 	if pr == nil || pr.UserID == 0 {
 		return model.Errorf(model.EUnauthenticated, "error.unauthenticated")

@@ -59,7 +59,8 @@ func maskOptional(v string) string {
 }
 
 // ListPeople returns the people in the caller's scope matching f, masked.
-func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (model.List[model.Person], error) {
+func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (_ model.List[model.Person], err error) {
+	defer wrap(&err, "ListPeople()")
 	out := model.List[model.Person]{Items: []model.Person{}}
 	pr, err := principal(ctx, auth.PermPersonRead)
 	if err != nil {
@@ -93,7 +94,7 @@ func (s *Store) ListPeople(ctx context.Context, f model.PersonFilter) (model.Lis
 
 // personFilter builds the WHERE condition (scope first) for people alias p.
 func (s *Store) personFilter(pr *auth.Principal, f model.PersonFilter, a *args) string {
-	cond := []string{personScope(pr, "p", a)}
+	cond := []string{scopeOf(pr).on("people", "p", a)}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		cond = append(cond, "p.name LIKE "+a.add(likePattern(q))+` ESCAPE '\'`)
 	}
@@ -128,7 +129,8 @@ func (s *Store) personFilter(pr *auth.Principal, f model.PersonFilter, a *args) 
 // with reveal (and the permission for it) the full ID number and phone are
 // returned and the reveal is audited as such.
 // Returns ENotFound when missing or out of scope, EForbidden for a reveal the role may not make.
-func (s *Store) GetPerson(ctx context.Context, id int64, reveal bool) (model.Person, error) {
+func (s *Store) GetPerson(ctx context.Context, id int64, reveal bool) (_ model.Person, err error) {
+	defer wrap(&err, "GetPerson(%d)", id)
 	pr, err := principal(ctx, auth.PermPersonRead)
 	if err != nil {
 		return model.Person{}, err
@@ -149,7 +151,7 @@ func (s *Store) GetPerson(ctx context.Context, id int64, reveal bool) (model.Per
 
 func (s *Store) getPerson(ctx context.Context, q queryer, pr *auth.Principal, id int64, reveal bool) (model.Person, error) {
 	var a args
-	cond := "p.id = " + a.add(id) + " AND " + personScope(pr, "p", &a)
+	cond := "p.id = " + a.add(id) + " AND " + scopeOf(pr).on("people", "p", &a)
 	p, err := s.scanPerson(q.QueryRowContext(ctx, "SELECT "+personColumns+personFrom+"WHERE "+cond, a...), reveal)
 	if err == sql.ErrNoRows {
 		return p, model.NotFound("person")
@@ -171,7 +173,7 @@ func (s *Store) currentFields(p model.Person) model.PersonFields {
 func (s *Store) institutionRegion(ctx context.Context, q queryer, pr *auth.Principal, id int64) (string, error) {
 	var a args
 	var code string
-	err := q.QueryRowContext(ctx, "SELECT i.region_code FROM institutions i WHERE i.id = "+a.add(id)+" AND "+institutionScope(pr, "i", &a), a...).Scan(&code)
+	err := q.QueryRowContext(ctx, "SELECT i.region_code FROM institutions i WHERE i.id = "+a.add(id)+" AND "+scopeOf(pr).on("institutions", "i", &a), a...).Scan(&code)
 	if err == sql.ErrNoRows {
 		return "", model.FieldErrors{"institution_id": model.M("institution.unknown")}.Err()
 	}
@@ -188,7 +190,8 @@ func idNumberTaken(err error) error {
 
 // CreatePerson registers a person at an institution in the caller's scope.
 // Returns EInvalid for bad fields, EConflict when the ID number is registered already.
-func (s *Store) CreatePerson(ctx context.Context, in model.PersonInput) (model.Person, error) {
+func (s *Store) CreatePerson(ctx context.Context, in model.PersonInput) (_ model.Person, err error) {
+	defer wrap(&err, "CreatePerson()")
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.Person{}, err
@@ -232,6 +235,7 @@ func (s *Store) CreatePerson(ctx context.Context, in model.PersonInput) (model.P
 // linkRelativesTo links family members elsewhere whose ID number is this
 // person's, so the couple rule sees a relative who is a medical worker too.
 func (s *Store) linkRelativesTo(ctx context.Context, tx *sql.Tx, personID int64, idNumber string) error {
+	// unscoped: links relatives to a worker the caller has just written in scope, by ID-number hash.
 	_, err := tx.ExecContext(ctx, `UPDATE family_members SET medical_worker_person_id = $1
 		WHERE id_number_hash = $2 AND medical_worker_person_id IS NULL AND person_id <> $1`, personID, s.seal.Hash(hashIDNumber, idNumber))
 	if err != nil {
@@ -243,7 +247,9 @@ func (s *Store) linkRelativesTo(ctx context.Context, tx *sql.Tx, personID int64,
 // UpdatePerson changes the given fields of a person in scope. A stale version
 // answers EStaleVersion and changes nothing.
 // Returns ENotFound when missing or out of scope, EInvalid, EConflict.
-func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput) (model.Person, error) {
+func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput) (_ model.Person, err error) {
+	defer wrap(&err, "UpdatePerson(%d)", id)
+	// unscoped: the person is read in scope first (getPerson) in the same transaction.
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return model.Person{}, err
@@ -294,7 +300,9 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput
 // DeletePerson removes a person and their family members (a deletion request
 // under PIPL, or a record entered by mistake).
 // Returns ENotFound when missing or out of scope, EConflict when a user account is tied to the person.
-func (s *Store) DeletePerson(ctx context.Context, id int64, version *int64) error {
+func (s *Store) DeletePerson(ctx context.Context, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeletePerson(%d)", id)
+	// unscoped: the person is read in scope first (getPerson) in the same transaction.
 	pr, err := principal(ctx, auth.PermPersonWrite)
 	if err != nil {
 		return err

@@ -48,7 +48,8 @@ func (s *Store) loadNationalRegions(ctx context.Context) error {
 }
 
 // ListRegions returns the children of parent ("" lists provinces), sorted by code.
-func (s *Store) ListRegions(ctx context.Context, parent string) ([]model.Region, error) {
+func (s *Store) ListRegions(ctx context.Context, parent string) (_ []model.Region, err error) {
+	defer wrap(&err, "ListRegions()")
 	if _, err := principal(ctx, auth.PermRegionRead); err != nil {
 		return nil, err
 	}
@@ -74,12 +75,13 @@ func (s *Store) ListRegions(ctx context.Context, parent string) ([]model.Region,
 }
 
 // GetRegion returns one region. Returns ENotFound when the code is unknown.
-func (s *Store) GetRegion(ctx context.Context, code string) (model.Region, error) {
+func (s *Store) GetRegion(ctx context.Context, code string) (_ model.Region, err error) {
+	defer wrap(&err, "GetRegion()")
 	var r model.Region
 	if _, err := principal(ctx, auth.PermRegionRead); err != nil {
 		return r, err
 	}
-	err := s.read.QueryRowContext(ctx, "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE code = $1", code).
+	err = s.read.QueryRowContext(ctx, "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE code = $1", code).
 		Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level)
 	if err == sql.ErrNoRows {
 		return r, model.NotFound("region")
@@ -91,7 +93,8 @@ func (s *Store) GetRegion(ctx context.Context, code string) (model.Region, error
 }
 
 // RegionPath returns the region and its ancestors, the top first.
-func (s *Store) RegionPath(ctx context.Context, code string) ([]model.Region, error) {
+func (s *Store) RegionPath(ctx context.Context, code string) (_ []model.Region, err error) {
+	defer wrap(&err, "RegionPath()")
 	var path []model.Region
 	for c := code; c != ""; c = region.ParentOf(c) {
 		r, err := s.GetRegion(ctx, c)
@@ -107,12 +110,14 @@ func (s *Store) RegionPath(ctx context.Context, code string) ([]model.Region, er
 // inside the caller's region scope.
 // Returns EInvalid for a malformed code or name, ENotFound for an unknown or
 // out-of-scope parent, EConflict when the code exists.
-func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region, error) {
+func (s *Store) CreateRegion(ctx context.Context, r model.Region) (_ model.Region, err error) {
+	defer wrap(&err, "CreateRegion()")
 	pr, err := principal(ctx, auth.PermRegionWrite)
 	if err != nil {
 		return r, err
 	}
 	r.Name = strings.TrimSpace(r.Name)
+	r.Code = normalRegion(r.Code)
 	r.ParentCode = region.ParentOf(r.Code)
 	fe := model.FieldErrors{}
 	lvl := region.LevelOfCode(r.Code)
@@ -125,7 +130,7 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 	if err := fe.Err(); err != nil {
 		return r, err
 	}
-	if !inRegionScope(pr, r.ParentCode) {
+	if !scopeOf(pr).hasRegion(r.ParentCode) {
 		return r, model.NotFound("region")
 	}
 	r.Level = int(lvl)
@@ -150,4 +155,85 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 		return s.appendAudit(ctx, tx, auditRecord{Action: ActRegionCreate, ObjectType: "region", ObjectID: r.Code})
 	})
 	return r, err
+}
+
+// EnteredRegion turns a region code as a user entered it (field names the
+// parameter, form field or flag) into the stored form (region.Normalize:
+// 210900 as well as 2109) and checks that the region exists. A malformed
+// code and an unknown one are EInvalid with a message for the field naming
+// what was entered, so that a typo never reads as a region without cases.
+// Region codes and names are public knowledge: any signed-in caller may
+// ask, and the answer says nothing about the caller's scope, which the
+// queries decide. The API, the pages and the command line call it for every
+// region entered as a filter; inputs stored with a region (accounts,
+// institutions, volunteers, streets) go through normalRegion and the
+// existence check of their own write.
+// Returns EUnauthenticated, EInvalid, EInternal.
+func (s *Store) EnteredRegion(ctx context.Context, field, raw string) (_ string, err error) {
+	defer wrap(&err, "EnteredRegion(%q)", field)
+	if auth.FromContext(ctx) == nil {
+		return "", model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+	}
+	fe := model.FieldErrors{}
+	code, ok := region.Normalize(raw)
+	if !ok {
+		fe.Add(field, "region.code_malformed", strings.TrimSpace(raw))
+		return "", fe.Err()
+	}
+	var n int
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM regions WHERE code = $1", code).Scan(&n); err != nil {
+		return "", model.Internal(err)
+	}
+	if n == 0 {
+		fe.Add(field, "region.unknown_code", strings.TrimSpace(raw))
+		return "", fe.Err()
+	}
+	return code, nil
+}
+
+// RegionsWithin returns the regions of the caller's region scope: the scope's
+// own region and those below it, the higher levels first and by code
+// within a level, at most limit of them — what a region picker offers. A
+// caller scoped to an institution or a person gets their scope's region
+// only through other means: none here.
+// Returns EUnauthenticated, EForbidden without region.read, EInternal.
+func (s *Store) RegionsWithin(ctx context.Context, limit int) (_ []model.Region, err error) {
+	defer wrap(&err, "RegionsWithin(%d)", limit)
+	pr, err := principal(ctx, auth.PermRegionRead)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Region{}
+	if pr.InstitutionID != 0 || pr.PersonID != 0 {
+		return out, nil
+	}
+	var a args
+	q := "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE " + regionRange("code", pr.RegionCode, &a) +
+		" ORDER BY level, code LIMIT " + a.add(limit)
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r model.Region
+		if err := rows.Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level); err != nil {
+			return nil, model.Internal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	return out, nil
+}
+
+// normalRegion is a region code entered in an input (a JSON body, a form, a
+// flag) in the stored form (region.Normalize), or the text trimmed when it
+// is no code at all, for the validation to refuse.
+func normalRegion(s string) string {
+	if code, ok := region.Normalize(s); ok {
+		return code
+	}
+	return strings.TrimSpace(s)
 }

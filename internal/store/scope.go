@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"houdun/internal/auth"
 	"houdun/internal/model"
@@ -21,44 +22,192 @@ func principal(ctx context.Context, perm auth.Permission) (*auth.Principal, erro
 	return p, nil
 }
 
+// scopedTable names the columns of a scoped table that a scope is matched
+// on. An empty column means that a scope of that kind reaches no row of the
+// table (an institution or a person manages no volunteers and no accounts).
+type scopedTable struct {
+	region      string // the region code column, matched by prefix
+	institution string // the institution id column
+	person      string // the person id column
+	// personByInstitution: a person scope reaches the row of the person's own
+	// institution (institutions: the worker sees where they work).
+	personByInstitution bool
+	// category is the case category column that a counselor's scope narrows.
+	category string
+	// cases: the table holds cases, which a volunteer sees only when assigned
+	// to them and a family link only when reported through it.
+	cases bool
+}
+
+// scopedTables lists every table whose rows belong to a region, an
+// institution or a person, and the columns each scope is matched on. Every
+// query on one of them goes through scope.on (scope_test.go checks the
+// source), or says why not in an "// unscoped: why" comment.
+//
+// family_members and pairings carry only a person_id: their queries join
+// people and scope that.
+var scopedTables = map[string]scopedTable{
+	"institutions":   {region: "region_code", institution: "id", personByInstitution: true},
+	"people":         {region: "region_code", institution: "institution_id", person: "id"},
+	"family_members": {},
+	"pairings":       {},
+	"visits":         {region: "region_code", institution: "institution_id", person: "person_id"},
+	"needs":          {region: "region_code", institution: "institution_id", person: "person_id", category: "category", cases: true},
+	"volunteers":     {region: "region_code"},
+	"users":          {region: "scope_region_code"},
+	"settings":       {region: "region_code"},
+}
+
+// scopeKind is which one of its reaches a scope has.
+type scopeKind int
+
+const (
+	scopeNationwide  scopeKind = iota // the command line's system principal, or an account scoped to the whole country
+	scopeRegion                       // a region code prefix
+	scopeInstitution                  // one institution
+	scopePerson                       // one person (a worker, or a family link's person)
+)
+
+// scope is what a principal may reach, as data: exactly one of a region
+// prefix, an institution or a person (or nationwide), and the named
+// narrowings that apply to cases. Build it with scopeOf and add it to a
+// query with on.
+type scope struct {
+	kind          scopeKind
+	region        string
+	institutionID int64
+	personID      int64
+	// category narrows cases to one category: a counselor's are psychological.
+	category string
+	// assigned narrows cases to those assigned to account assignedUser,
+	// directly or through its volunteer record: a volunteer's own cases (none
+	// without an account).
+	assigned     bool
+	assignedUser int64
+	// familyLink narrows cases to those reported through one self-service
+	// link: the relative familyMemberID, created by no account under username.
+	familyLink     bool
+	familyMemberID int64
+	username       string
+}
+
+// scopeOf turns the principal into its scope. This is the only place that
+// reads a principal's region, institution, person or role for scope.
+func scopeOf(pr *auth.Principal) scope {
+	var sc scope
+	switch {
+	case pr.System:
+		return scope{kind: scopeNationwide}
+	case pr.PersonID != 0:
+		sc = scope{kind: scopePerson, personID: pr.PersonID}
+	case pr.InstitutionID != 0:
+		sc = scope{kind: scopeInstitution, institutionID: pr.InstitutionID}
+	case pr.RegionCode != "":
+		sc = scope{kind: scopeRegion, region: pr.RegionCode}
+	}
+	if pr.FamilyLinkID != 0 {
+		sc.familyLink, sc.familyMemberID, sc.username = true, pr.FamilyMemberID, pr.Username
+	}
+	if pr.Role == auth.RoleCounselor {
+		sc.category = string(model.CategoryPsychological)
+	}
+	if pr.Role == auth.RoleVolunteer {
+		sc.assigned, sc.assignedUser = true, pr.UserID
+	}
+	return sc
+}
+
+// reach is the scope without a volunteer's narrowing to their assigned
+// cases: the cases a volunteer could be assigned (their region range), and
+// what the case ledger counts.
+func (sc scope) reach() scope {
+	sc.assigned, sc.assignedUser = false, 0
+	return sc
+}
+
+// on is the condition on table (under alias; "" for bare column names) that
+// keeps a query inside the scope. It panics on a table missing from
+// scopedTables, so a new scoped table cannot be queried before it is listed.
+func (sc scope) on(table, alias string, a *args) string {
+	// unscoped: the scope clause itself.
+	t, ok := scopedTables[table]
+	if !ok || (t.region == "" && t.institution == "" && t.person == "" && !t.personByInstitution) {
+		panic("store: no scope columns for table " + table)
+	}
+	col := func(c string) string {
+		if alias == "" {
+			return c
+		}
+		return alias + "." + c
+	}
+	if t.cases && sc.familyLink {
+		return "(" + col(t.person) + " = " + a.add(sc.personID) + " AND " + col("family_member_id") + " = " + a.add(sc.familyMemberID) +
+			" AND " + col("created_by") + " IS NULL AND " + col("created_by_name") + " = " + a.add(sc.username) + ")"
+	}
+	if t.cases && sc.assigned {
+		if sc.assignedUser == 0 {
+			return "FALSE"
+		}
+		return assignedTo(alias, sc.assignedUser, a)
+	}
+	c := "FALSE"
+	switch sc.kind {
+	case scopeNationwide:
+		c = "TRUE"
+	case scopePerson:
+		switch {
+		case t.personByInstitution:
+			c = col(t.institution) + " = (SELECT institution_id FROM people WHERE id = " + a.add(sc.personID) + ")"
+		case t.person != "":
+			c = col(t.person) + " = " + a.add(sc.personID)
+		}
+	case scopeInstitution:
+		if t.institution != "" {
+			c = col(t.institution) + " = " + a.add(sc.institutionID)
+		}
+	case scopeRegion:
+		if t.region != "" {
+			c = regionRange(col(t.region), sc.region, a)
+		}
+	}
+	if sc.category != "" && t.category != "" {
+		// A literal, not a parameter: the category is the code's own constant.
+		c = "(" + c + " AND " + col(t.category) + " = '" + sc.category + "')"
+	}
+	return c
+}
+
+// hasRegion reports whether a region code lies inside a region scope; an
+// institution or a person scope holds no region.
+func (sc scope) hasRegion(code string) bool {
+	switch sc.kind {
+	case scopeNationwide:
+		return true
+	case scopeRegion:
+		return strings.HasPrefix(code, sc.region)
+	}
+	return false
+}
+
+// hasPerson is on("people") evaluated in Go, for rows already loaded.
+func (sc scope) hasPerson(personID, institutionID int64, regionCode string) bool {
+	switch sc.kind {
+	case scopeNationwide:
+		return true
+	case scopePerson:
+		return personID == sc.personID
+	case scopeInstitution:
+		return institutionID == sc.institutionID
+	case scopeRegion:
+		return strings.HasPrefix(regionCode, sc.region)
+	}
+	return false
+}
+
 // regionRange is the indexable condition "col starts with prefix".
 func regionRange(col, prefix string, a *args) string {
 	if prefix == "" {
 		return "TRUE"
 	}
 	return "(" + col + " >= " + a.add(prefix) + " AND " + col + " < " + a.add(region.PrefixUpperBound(prefix)) + ")"
-}
-
-// personScope is the condition on people alias p that keeps the caller inside
-// their scope. A principal with no scope at all is the nationwide system user
-// of the command line; every user account has exactly one scope.
-func personScope(pr *auth.Principal, p string, a *args) string {
-	switch {
-	case pr.PersonID != 0:
-		return p + ".id = " + a.add(pr.PersonID)
-	case pr.InstitutionID != 0:
-		return p + ".institution_id = " + a.add(pr.InstitutionID)
-	default:
-		return regionRange(p+".region_code", pr.RegionCode, a)
-	}
-}
-
-// institutionScope is the condition on institutions alias i.
-func institutionScope(pr *auth.Principal, i string, a *args) string {
-	switch {
-	case pr.PersonID != 0:
-		return i + ".id = (SELECT institution_id FROM people WHERE id = " + a.add(pr.PersonID) + ")"
-	case pr.InstitutionID != 0:
-		return i + ".id = " + a.add(pr.InstitutionID)
-	default:
-		return regionRange(i+".region_code", pr.RegionCode, a)
-	}
-}
-
-// inRegionScope reports whether a region code lies inside the caller's region scope.
-func inRegionScope(pr *auth.Principal, code string) bool {
-	if pr.PersonID != 0 || pr.InstitutionID != 0 {
-		return false
-	}
-	return len(code) >= len(pr.RegionCode) && code[:len(pr.RegionCode)] == pr.RegionCode
 }

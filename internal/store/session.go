@@ -67,6 +67,7 @@ func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extr
 
 // readLoginAccount reads the account whose column col (username or id) is v.
 func (s *Store) readLoginAccount(ctx context.Context, q queryer, col string, v any) (loginAccount, error) {
+	// unscoped: login: no principal exists yet.
 	var a loginAccount
 	row := q.QueryRowContext(ctx, "SELECT "+userColumns+", u.password_hash, u.totp_secret_enc, u.totp_last_step FROM users u WHERE u."+col+" = $1", v)
 	u, err := scanUser(rowWith{row, []any{&a.hash, &a.totpSecret, &a.totpLast}})
@@ -140,6 +141,7 @@ type failure struct {
 // ends its pending logins. It returns ELocked when this failure locked the
 // account, f.answer otherwise.
 func (s *Store) loginFailed(who context.Context, id int64, f failure, pol SessionPolicy) error {
+	// unscoped: login: no principal exists yet.
 	now := s.now()
 	locked := false
 	err := s.tx(who, func(tx *sql.Tx) error {
@@ -183,7 +185,8 @@ func (s *Store) loginFailed(who context.Context, id int64, f failure, pol Sessio
 // EOTPInvalid for a wrong or reused code (counted like a wrong password), and
 // EOTPEnrol when no authenticator is set up yet (that happens in the web
 // login, BeginLogin).
-func (s *Store) Login(ctx context.Context, c Credentials, pol SessionPolicy) (string, *auth.Principal, error) {
+func (s *Store) Login(ctx context.Context, c Credentials, pol SessionPolicy) (_ string, _ *auth.Principal, err error) {
+	defer wrap(&err, "Login()")
 	a, who, err := s.passwordStep(ctx, c, pol)
 	if err != nil {
 		return "", nil, err
@@ -228,6 +231,7 @@ func (s *Store) checkCode(who context.Context, a loginAccount, sealed []byte, co
 // becomes the account's last step in the same transaction, and a code whose
 // step is no longer after it (another login used it meanwhile) is refused.
 func (s *Store) openSession(who context.Context, id, step int64, c Credentials, pol SessionPolicy) (string, *auth.Principal, error) {
+	// unscoped: login: no principal exists yet.
 	token := auth.NewToken()
 	errReplay := errors.New("code used meanwhile")
 	err := s.tx(who, func(tx *sql.Tx) error {
@@ -254,6 +258,7 @@ func (s *Store) openSession(who context.Context, id, step int64, c Credentials, 
 
 // insertSession records a new session and the login that opened it, inside tx.
 func (s *Store) insertSession(who context.Context, tx *sql.Tx, id int64, token string, c Credentials, pol SessionPolicy) error {
+	// unscoped: login: no principal exists yet.
 	now := s.now()
 	if _, err := tx.ExecContext(who, "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = $1 WHERE id = $2", ms(now), id); err != nil {
 		return model.Internal(err)
@@ -274,7 +279,9 @@ func truncate(s string, n int) string {
 
 // Authenticate returns the principal of a session token, sliding its idle timeout.
 // Returns EUnauthenticated for an unknown, expired or idle token or a disabled account.
-func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionPolicy) (*auth.Principal, error) {
+func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionPolicy) (_ *auth.Principal, err error) {
+	defer wrap(&err, "Authenticate()")
+	// unscoped: the session token is the credential.
 	if token == "" {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
@@ -318,7 +325,8 @@ func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionP
 }
 
 // Logout ends the caller's session.
-func (s *Store) Logout(ctx context.Context) error {
+func (s *Store) Logout(ctx context.Context) (err error) {
+	defer wrap(&err, "Logout()")
 	pr := auth.FromContext(ctx)
 	if pr == nil || pr.SessionID == "" {
 		return nil
@@ -334,7 +342,8 @@ func (s *Store) Logout(ctx context.Context) error {
 // DeleteExpiredSessions removes sessions past their end, and pending logins
 // whose second step was never done; the server runs it periodically. It
 // counts the sessions.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, pol SessionPolicy) (int64, error) {
+func (s *Store) DeleteExpiredSessions(ctx context.Context, pol SessionPolicy) (_ int64, err error) {
+	defer wrap(&err, "DeleteExpiredSessions()")
 	now := s.now()
 	if _, err := s.write.ExecContext(ctx, "DELETE FROM pending_logins WHERE expires_at <= $1", ms(now)); err != nil {
 		return 0, model.Internal(err)

@@ -28,6 +28,7 @@ func settingChain(code string) []string {
 // effectiveSettings returns, for each setting set on the region or an
 // ancestor, the most specific value and the region that set it.
 func effectiveSettings(ctx context.Context, q queryer, code string) (map[string]model.EffectiveSetting, error) {
+	// unscoped: the settings in force at one region, which every caller acting there needs.
 	chain := settingChain(code)
 	var a args
 	ph := make([]string, len(chain))
@@ -100,7 +101,8 @@ func canReadSettings(pr *auth.Principal) bool {
 // to a region ("" for the nationwide values): the value, and the region that
 // set it or the built-in default.
 // Returns EUnauthenticated, EForbidden, ENotFound for an unknown region.
-func (s *Store) EffectiveSettings(ctx context.Context, regionCode string) ([]model.EffectiveSetting, error) {
+func (s *Store) EffectiveSettings(ctx context.Context, regionCode string) (_ []model.EffectiveSetting, err error) {
+	defer wrap(&err, "EffectiveSettings()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -148,7 +150,8 @@ func (s *Store) regionExists(ctx context.Context, q queryer, code string) error 
 // ListSettings returns the values set on a region and the regions below it,
 // within the caller's region scope, ordered by region and name.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) ListSettings(ctx context.Context, regionCode string) ([]model.Setting, error) {
+func (s *Store) ListSettings(ctx context.Context, regionCode string) (_ []model.Setting, err error) {
+	defer wrap(&err, "ListSettings()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return nil, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -157,11 +160,8 @@ func (s *Store) ListSettings(ctx context.Context, regionCode string) ([]model.Se
 		return nil, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var a args
-	cond := regionRange("region_code", regionCode, &a)
-	if pr.InstitutionID != 0 || pr.PersonID != 0 {
-		return []model.Setting{}, nil
-	}
-	cond += " AND " + regionRange("region_code", pr.RegionCode, &a)
+	// An institution or a person scope holds no region: no settings.
+	cond := regionRange("region_code", regionCode, &a) + " AND " + scopeOf(pr).on("settings", "", &a)
 	rows, err := s.read.QueryContext(ctx, "SELECT region_code, name, value, updated_at, updated_by FROM settings WHERE "+cond+" ORDER BY region_code, name", a...)
 	if err != nil {
 		return nil, model.Internal(err)
@@ -186,7 +186,8 @@ func (s *Store) ListSettings(ctx context.Context, regionCode string) ([]model.Se
 // regions below it that set none of their own.
 // Returns EUnauthenticated, EForbidden without setting.write, ENotFound for an
 // unknown or out-of-scope region, EInvalid (fields name, value).
-func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) (model.Setting, error) {
+func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) (_ model.Setting, err error) {
+	defer wrap(&err, "SetSetting()")
 	pr, err := principal(ctx, auth.PermSettingWrite)
 	if err != nil {
 		return model.Setting{}, err
@@ -199,7 +200,7 @@ func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) 
 		}
 		return model.Setting{}, model.FieldErrors{field: model.M(key)}.Err()
 	}
-	if !pr.System && !inRegionScope(pr, regionCode) {
+	if !scopeOf(pr).hasRegion(regionCode) {
 		return model.Setting{}, model.NotFound("region")
 	}
 	st := model.Setting{RegionCode: regionCode, Name: name, Value: v, UpdatedAt: fromMS(ms(s.now())), UpdatedBy: pr.Username}
@@ -220,12 +221,13 @@ func (s *Store) SetSetting(ctx context.Context, regionCode, name, value string) 
 // DeleteSetting removes a region's own value, so that its ancestors' (or the
 // default) applies again.
 // Returns EUnauthenticated, EForbidden, ENotFound when the region sets no such value or is out of scope.
-func (s *Store) DeleteSetting(ctx context.Context, regionCode, name string) error {
+func (s *Store) DeleteSetting(ctx context.Context, regionCode, name string) (err error) {
+	defer wrap(&err, "DeleteSetting()")
 	pr, err := principal(ctx, auth.PermSettingWrite)
 	if err != nil {
 		return err
 	}
-	if !pr.System && !inRegionScope(pr, regionCode) {
+	if !scopeOf(pr).hasRegion(regionCode) {
 		return model.NotFound("setting")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {

@@ -184,9 +184,9 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Now() time.Time { return s.now() }
 
 // Close closes both pools.
-func (s *Store) Close() error {
+func (s *Store) Close() (err error) {
+	defer wrap(&err, "Close()")
 	s.stopCheckpointer()
-	var err error
 	if s.ckpt != nil {
 		err = s.ckpt.Close()
 	}
@@ -203,7 +203,8 @@ func (s *Store) Close() error {
 }
 
 // Ping reports whether the database answers; /healthz uses it.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer wrap(&err, "Ping()")
 	var one int
 	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
@@ -223,7 +224,8 @@ func (s *Store) Health(ctx context.Context) error {
 
 // Migrate brings the schema up to date and loads the national region list
 // into an empty regions table.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer wrap(&err, "Migrate()")
 	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
 	if s.engine == Postgres {
 		dir, dialect = "migrations/postgres", goose.DialectPostgres
@@ -253,8 +255,12 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
+// txRetryWait is the wait before retry attempt+1 of a write transaction.
+var txRetryWait = func(attempt int) time.Duration { return time.Duration(10*(attempt+1)) * time.Millisecond }
+
 // tx runs fn in a write transaction, committing when it returns nil. On
-// PostgreSQL a serialisation failure or deadlock is retried a few times.
+// PostgreSQL a serialisation failure or deadlock is retried a few times;
+// the wait between attempts ends when ctx does, with the last failure.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := s.tryTx(ctx, fn)
@@ -265,7 +271,13 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		if attempt >= 4 || !retryable(err) {
 			return s.classify(err)
 		}
-		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+		t := time.NewTimer(txRetryWait(attempt))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
 	}
 }
 

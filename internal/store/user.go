@@ -47,7 +47,8 @@ var usernamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._@-]{2,63}$`)
 var PasswordPolicy = auth.DefaultPasswordPolicy
 
 // ListUsers returns the accounts whose scope lies in the caller's region scope.
-func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[model.User], error) {
+func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (_ model.List[model.User], err error) {
+	defer wrap(&err, "ListUsers()")
 	out := model.List[model.User]{Items: []model.User{}}
 	pr, err := principal(ctx, auth.PermUserRead)
 	if err != nil {
@@ -55,7 +56,7 @@ func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[m
 	}
 	page := clampPage(f.Page)
 	var a args
-	cond := userScope(pr, &a)
+	cond := scopeOf(pr).on("users", "u", &a)
 	if f.Q != "" {
 		p := likePattern(f.Q)
 		cond += " AND (u.username LIKE " + a.add(p) + ` ESCAPE '\' OR u.display_name LIKE ` + a.add(p) + ` ESCAPE '\')`
@@ -82,17 +83,10 @@ func (s *Store) ListUsers(ctx context.Context, f model.UserFilter) (model.List[m
 	return out, rows.Err()
 }
 
-// userScope: administrators see the accounts scoped inside their own region.
-func userScope(pr *auth.Principal, a *args) string {
-	if pr.InstitutionID != 0 || pr.PersonID != 0 {
-		return "FALSE"
-	}
-	return regionRange("u.scope_region_code", pr.RegionCode, a)
-}
-
 // GetUser returns one account in the caller's scope.
 // Returns ENotFound when missing or out of scope.
-func (s *Store) GetUser(ctx context.Context, id int64) (model.User, error) {
+func (s *Store) GetUser(ctx context.Context, id int64) (_ model.User, err error) {
+	defer wrap(&err, "GetUser(%d)", id)
 	pr, err := principal(ctx, auth.PermUserRead)
 	if err != nil {
 		return model.User{}, err
@@ -102,7 +96,7 @@ func (s *Store) GetUser(ctx context.Context, id int64) (model.User, error) {
 
 func (s *Store) getUser(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.User, error) {
 	var a args
-	cond := "u.id = " + a.add(id) + " AND " + userScope(pr, &a)
+	cond := "u.id = " + a.add(id) + " AND " + scopeOf(pr).on("users", "u", &a)
 	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return u, model.NotFound("user")
@@ -178,7 +172,7 @@ func (s *Store) userScopeRegion(ctx context.Context, q queryer, pr *auth.Princip
 		fe.Add("region_code", "error.internal")
 		return ""
 	}
-	if !pr.System && (pr.InstitutionID != 0 || pr.PersonID != 0 || !inRegionScope(pr, code)) {
+	if !scopeOf(pr).hasRegion(code) {
 		// An institution or person outside the caller's scope reads as unknown,
 		// so that ids cannot be probed; regions are public.
 		switch scopeField(u) {
@@ -205,7 +199,8 @@ func scopeField(u *model.User) string {
 
 // CreateUser adds an account.
 // Returns EForbidden for a role the caller may not grant, EInvalid, EConflict for a taken username.
-func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User, error) {
+func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (_ model.User, err error) {
+	defer wrap(&err, "CreateUser()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.User{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -215,6 +210,7 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User,
 	set(&u.DisplayName, in.DisplayName)
 	set(&u.Role, in.Role)
 	set(&u.RegionCode, in.RegionCode)
+	u.RegionCode = normalRegion(u.RegionCode)
 	u.InstitutionID, u.PersonID = in.InstitutionID, in.PersonID
 	if !pr.Can(auth.PermUserWrite) && !pr.Can(auth.PermUserGrant) {
 		return u, model.Errorf(model.EForbidden, "error.forbidden")
@@ -278,7 +274,8 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User,
 // and, for the roles that may grant them, role and scope. Disabling an account
 // or resetting its password ends its sessions.
 // Returns ENotFound, EForbidden, EInvalid, EStaleVersion.
-func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (model.User, error) {
+func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (_ model.User, err error) {
+	defer wrap(&err, "UpdateUser(%d)", id)
 	pr := auth.FromContext(ctx)
 	if pr == nil {
 		return model.User{}, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
@@ -287,7 +284,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (m
 		return model.User{}, model.Errorf(model.EForbidden, "error.forbidden")
 	}
 	var u model.User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.getUser(ctx, tx, pr, id)
 		if err != nil {
 			return err
@@ -324,6 +321,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (m
 			if in.RegionCode != nil || in.InstitutionID != nil || in.PersonID != nil {
 				next.RegionCode, next.InstitutionID, next.PersonID = "", in.InstitutionID, in.PersonID
 				set(&next.RegionCode, in.RegionCode)
+				next.RegionCode = normalRegion(next.RegionCode)
 			}
 			if !auth.ValidRole(next.Role) {
 				fe.Add("role", "field.choice")

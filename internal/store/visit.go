@@ -27,22 +27,9 @@ func scanVisit(row interface{ Scan(...any) error }) (model.Visit, error) {
 	return v, nil
 }
 
-// visitScope is the condition on visits alias vi: the people's scope, on the
-// region and institution the visit carries.
-func visitScope(pr *auth.Principal, vi string, a *args) string {
-	switch {
-	case pr.PersonID != 0:
-		return vi + ".person_id = " + a.add(pr.PersonID)
-	case pr.InstitutionID != 0:
-		return vi + ".institution_id = " + a.add(pr.InstitutionID)
-	default:
-		return regionRange(vi+".region_code", pr.RegionCode, a)
-	}
-}
-
 func (s *Store) getVisit(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Visit, error) {
 	var a args
-	cond := "vi.id = " + a.add(id) + " AND " + visitScope(pr, "vi", &a)
+	cond := "vi.id = " + a.add(id) + " AND " + scopeOf(pr).on("visits", "vi", &a)
 	v, err := scanVisit(q.QueryRowContext(ctx, "SELECT "+visitColumns+visitFrom+"WHERE "+cond, a...))
 	if err == sql.ErrNoRows {
 		return v, model.NotFound("visit")
@@ -60,7 +47,9 @@ func (s *Store) getVisit(ctx context.Context, q queryer, pr *auth.Principal, id 
 // Returns EUnauthenticated, EForbidden without visit.write (or need.write for
 // needs), EInvalid (person_id, target, channel, visited_at in the future,
 // notes, needs[i].field), ENotFound for a person missing or out of scope.
-func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (model.Visit, error) {
+func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (_ model.Visit, err error) {
+	defer wrap(&err, "CreateVisit()")
+	// unscoped: the person is read in scope first (getPerson) in the same transaction.
 	pr, err := principal(ctx, auth.PermVisitWrite)
 	if err != nil {
 		return model.Visit{}, err
@@ -118,7 +107,8 @@ func (s *Store) CreateVisit(ctx context.Context, in model.VisitInput) (model.Vis
 
 // GetVisit returns a visit in the caller's scope with the needs recorded during it.
 // Returns EUnauthenticated, EForbidden without visit.read, ENotFound.
-func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
+func (s *Store) GetVisit(ctx context.Context, id int64) (_ model.Visit, err error) {
+	defer wrap(&err, "GetVisit(%d)", id)
 	pr, err := principal(ctx, auth.PermVisitRead)
 	if err != nil {
 		return model.Visit{}, err
@@ -129,7 +119,7 @@ func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
 	}
 	if pr.Can(auth.PermNeedRead) {
 		var a args
-		ids, err := queryIDs(ctx, s.read, "SELECT n.id FROM needs n WHERE n.visit_id = "+a.add(id)+" AND "+needScope(pr, "n", &a)+" ORDER BY n.id", a...)
+		ids, err := queryIDs(ctx, s.read, "SELECT n.id FROM needs n WHERE n.visit_id = "+a.add(id)+" AND "+scopeOf(pr).on("needs", "n", &a)+" ORDER BY n.id", a...)
 		if err != nil {
 			return v, err
 		}
@@ -151,7 +141,8 @@ func (s *Store) GetVisit(ctx context.Context, id int64) (model.Visit, error) {
 
 // ListVisits returns the visits in the caller's scope matching f, latest first.
 // Returns EUnauthenticated, EForbidden without visit.read.
-func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (model.List[model.Visit], error) {
+func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (_ model.List[model.Visit], err error) {
+	defer wrap(&err, "ListVisits()")
 	out := model.List[model.Visit]{Items: []model.Visit{}}
 	pr, err := principal(ctx, auth.PermVisitRead)
 	if err != nil {
@@ -159,7 +150,7 @@ func (s *Store) ListVisits(ctx context.Context, f model.VisitFilter) (model.List
 	}
 	page := clampPage(f.Page)
 	var a args
-	cond := []string{visitScope(pr, "vi", &a)}
+	cond := []string{scopeOf(pr).on("visits", "vi", &a)}
 	if f.PersonID != 0 {
 		cond = append(cond, "vi.person_id = "+a.add(f.PersonID))
 	}

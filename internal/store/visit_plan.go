@@ -25,7 +25,8 @@ import (
 // (visitPlanSQL) while the counts per institution are taken side by side;
 // only the page's people are then read by name.
 // Returns EUnauthenticated, EForbidden without visit.read.
-func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (model.VisitPlan, error) {
+func (s *Store) VisitsDue(ctx context.Context, f model.VisitDueFilter) (_ model.VisitPlan, err error) {
+	defer wrap(&err, "VisitsDue()")
 	out := model.VisitPlan{Items: []model.VisitDue{}, Institutions: []model.VisitInstitutionCount{}}
 	pr, err := principal(ctx, auth.PermVisitRead)
 	if err != nil {
@@ -184,7 +185,7 @@ const (
 // and only those in between are looked up. The sum is the same; what it
 // costs depends on how many were visited in between.
 func visitPlanSQL(pr *auth.Principal, f model.VisitDueFilter, ivs visitIntervals, what int, now time.Time, a *args) string {
-	cond := []string{personScope(pr, "p", a), "p.frontline = " + a.add(true)}
+	cond := []string{scopeOf(pr).on("people", "p", a), "p.frontline = " + a.add(true)}
 	if f.RegionCode != "" {
 		cond = append(cond, regionRange("p.region_code", f.RegionCode, a))
 	}
@@ -228,6 +229,7 @@ const dayMS = "86400000"
 // careSQL is the condition "the family of person alias p has elderly, minor
 // or disabled members to care for" (casework.CareCadence).
 func careSQL(p string, a *args) string {
+	// unscoped: part of a condition on people already in scope.
 	var care []string
 	for _, c := range casework.CareCadenceNeeds() {
 		care = append(care, "(',' || fm.care_needs || ',') LIKE "+a.add("%,"+c+",%"))
@@ -238,6 +240,7 @@ func careSQL(p string, a *args) string {
 // visitDueRows reads the people of a page of the plan, in the order given,
 // with their last contact, care and interval.
 func (s *Store) visitDueRows(ctx context.Context, ids []int64, ivs visitIntervals) ([]model.VisitDue, error) {
+	// unscoped: by id, of people the plan selected in scope.
 	out := []model.VisitDue{}
 	if len(ids) == 0 {
 		return out, nil
@@ -340,6 +343,7 @@ func (v visitIntervals) sql(p string, a *args, pick func(visitRule) int) string 
 // person's region code: people carry their institution's region, a code of
 // the region list, whose ancestors are its prefixes at the level lengths.
 func (s *Store) visitIntervals(ctx context.Context, pr *auth.Principal, regionFilter string) (visitIntervals, error) {
+	// unscoped: the visit intervals set per region, which every caller needs.
 	// Every region of the selection starts with prefix: the settings of its
 	// ancestors apply to all of it; those inside it to a part.
 	prefix := regionFilter

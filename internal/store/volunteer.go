@@ -24,27 +24,15 @@ func today(t time.Time) string { return t.In(chinaDay).Format(time.DateOnly) }
 // so that one number finds both.
 const hashVolunteerPhone = hashPhone
 
-// volunteerScope is the condition on volunteers alias v that a caller manages:
-// the volunteers registered in their region range. Institution- and
-// person-scoped callers manage none.
-func volunteerScope(pr *auth.Principal, v string, a *args) string {
-	switch {
-	case pr.System:
-		return "TRUE"
-	case pr.InstitutionID != 0 || pr.PersonID != 0:
-		return "FALSE"
-	}
-	return regionRange(v+".region_code", pr.RegionCode, a)
-}
-
 // volunteerReach is what a caller may use (list, propose, assign): the
 // volunteers of their region range and those registered at the regions above
 // it (a city's volunteers serve its districts).
 func volunteerReach(pr *auth.Principal, v string, a *args) string {
-	if pr.System || pr.InstitutionID != 0 || pr.PersonID != 0 || pr.RegionCode == "" {
-		return volunteerScope(pr, v, a)
+	sc := scopeOf(pr)
+	if sc.kind != scopeRegion {
+		return sc.on("volunteers", v, a)
 	}
-	return "(" + volunteerScope(pr, v, a) + " OR " + v + ".region_code IN (" + ancestorList(pr.RegionCode, a) + "))"
+	return "(" + sc.on("volunteers", v, a) + " OR " + v + ".region_code IN (" + ancestorList(sc.region, a) + "))"
 }
 
 // ancestorList is the placeholders of the strict ancestors of a region code.
@@ -92,6 +80,7 @@ func (s *Store) scanVolunteer(row interface{ Scan(...any) error }, reveal bool) 
 }
 
 func (s *Store) getVolunteer(ctx context.Context, q queryer, cond func(a *args) string, id int64, reveal bool) (model.Volunteer, error) {
+	// unscoped: cond is the caller's scope clause (volunteerReach or scopeOf(pr).on).
 	var a args
 	where := "v.id = " + a.add(id) + " AND " + cond(&a)
 	v, err := s.scanVolunteer(q.QueryRowContext(ctx, "SELECT "+volunteerColumns+volunteerFrom+"WHERE "+where, a...), reveal)
@@ -108,7 +97,8 @@ func (s *Store) getVolunteer(ctx context.Context, q queryer, cond func(a *args) 
 // person.reveal) the full phone, audited as volunteer.reveal.
 // Returns EUnauthenticated, EForbidden without volunteer.manage or for a reveal
 // the role may not make, ENotFound.
-func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (model.Volunteer, error) {
+func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (_ model.Volunteer, err error) {
+	defer wrap(&err, "GetVolunteer(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Volunteer{}, err
@@ -125,7 +115,8 @@ func (s *Store) GetVolunteer(ctx context.Context, id int64, reveal bool) (model.
 
 // ListVolunteers returns the volunteers the caller may use matching f, masked.
 // Returns EUnauthenticated, EForbidden.
-func (s *Store) ListVolunteers(ctx context.Context, f model.VolunteerFilter) (model.List[model.Volunteer], error) {
+func (s *Store) ListVolunteers(ctx context.Context, f model.VolunteerFilter) (_ model.List[model.Volunteer], err error) {
+	defer wrap(&err, "ListVolunteers()")
 	out := model.List[model.Volunteer]{Items: []model.Volunteer{}}
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
@@ -182,7 +173,7 @@ func (s *Store) volunteerRefs(ctx context.Context, tx *sql.Tx, pr *auth.Principa
 		fe.Add("region_code", "region.unknown")
 	case err != nil:
 		return nil, model.Internal(err)
-	case !pr.System && !inRegionScope(pr, f.RegionCode):
+	case !scopeOf(pr).hasRegion(f.RegionCode):
 		fe.Add("region_code", "region.out_of_scope")
 	}
 	var uid any
@@ -212,7 +203,8 @@ func volunteerUserTaken(err error) error {
 // Returns EUnauthenticated, EForbidden without volunteer.manage, EInvalid
 // (name, phone, region_code, skills, username), EConflict when the account is
 // linked to another volunteer.
-func (s *Store) CreateVolunteer(ctx context.Context, in model.VolunteerInput) (model.Volunteer, error) {
+func (s *Store) CreateVolunteer(ctx context.Context, in model.VolunteerInput) (_ model.Volunteer, err error) {
+	defer wrap(&err, "CreateVolunteer()")
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Volunteer{}, err
@@ -250,14 +242,15 @@ func (s *Store) CreateVolunteer(ctx context.Context, in model.VolunteerInput) (m
 
 // UpdateVolunteer changes the given fields of a volunteer the caller manages.
 // Returns EUnauthenticated, EForbidden, ENotFound, EInvalid, EConflict, EStaleVersion.
-func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.VolunteerInput) (model.Volunteer, error) {
+func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.VolunteerInput) (_ model.Volunteer, err error) {
+	defer wrap(&err, "UpdateVolunteer(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return model.Volunteer{}, err
 	}
 	var v model.Volunteer
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return volunteerScope(pr, "v", a) }, id, true)
+		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return scopeOf(pr).on("volunteers", "v", a) }, id, true)
 		if err != nil {
 			return err
 		}
@@ -299,13 +292,14 @@ func (s *Store) UpdateVolunteer(ctx context.Context, id int64, in model.Voluntee
 // DeleteVolunteer removes a volunteer entered by mistake. One who has cases
 // or pairings is kept (set active to false instead).
 // Returns EUnauthenticated, EForbidden, ENotFound, EStaleVersion, EConflict when in use.
-func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) error {
+func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) (err error) {
+	defer wrap(&err, "DeleteVolunteer(%d)", id)
 	pr, err := principal(ctx, auth.PermVolunteerManage)
 	if err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return volunteerScope(pr, "v", a) }, id, false)
+		cur, err := s.getVolunteer(ctx, tx, func(a *args) string { return scopeOf(pr).on("volunteers", "v", a) }, id, false)
 		if err != nil {
 			return err
 		}
@@ -336,7 +330,8 @@ func (s *Store) DeleteVolunteer(ctx context.Context, id int64, version *int64) e
 // available volunteers of the case's region (its own range and the regions
 // above it) whose skills match the need, most matching skills first; at most 20.
 // Returns EUnauthenticated, EForbidden without need.assign, ENotFound.
-func (s *Store) ProposedVolunteers(ctx context.Context, needID int64) ([]model.VolunteerProposal, error) {
+func (s *Store) ProposedVolunteers(ctx context.Context, needID int64) (_ []model.VolunteerProposal, err error) {
+	defer wrap(&err, "ProposedVolunteers(%d)", needID)
 	pr, n, err := s.caseToAssign(ctx, needID)
 	if err != nil {
 		return nil, err

@@ -115,10 +115,9 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 	v.Back = caseURL(id)
 	v.CanSeePerson = p.Can(auth.PermPersonRead)
 	v.Steps = map[string]bool{}
-	for _, a := range casework.Allowed(n.Status) {
-		if mayTake(p, a, n) {
-			v.Steps[string(a)] = true
-		}
+	// The page offers exactly the steps the store would take (casework.MayStep).
+	for _, a := range casework.Offered(p.Can, n.Status, n.AssignedToViewer) {
+		v.Steps[string(a)] = true
 	}
 	if v.Posted != "" && !v.Steps[v.Posted] {
 		v.Lost = v.LostText() != ""
@@ -137,26 +136,6 @@ func (h *handlers) needShowPage(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	h.render(w, r, status, "need_show", v)
 	return nil
-}
-
-// mayTake mirrors the store's function rights so that the page offers only
-// the forms the viewer can use: assigning needs need.assign; starting and
-// resolving need.write, or need.progress on one's own case; the rest need.write.
-func mayTake(p *auth.Principal, a casework.Action, n model.Need) bool {
-	switch a {
-	case casework.Assign:
-		return p.Can(auth.PermNeedAssign)
-	case casework.Start, casework.Resolve:
-		if p.Can(auth.PermNeedWrite) {
-			return true
-		}
-		if !p.Can(auth.PermNeedProgress) || n.Assignee == nil {
-			return false
-		}
-		// A volunteer sees only the cases assigned to them.
-		return p.Role == auth.RoleVolunteer || (n.Assignee.UserID != nil && *n.Assignee.UserID == p.UserID)
-	}
-	return p.Can(auth.PermNeedWrite)
 }
 
 // assigneeGroups is the select of the assign form, as store.Assignees

@@ -63,10 +63,7 @@ func (h *handlers) takeStep(r *http.Request, id int64, act casework.Action, f st
 		return model.Errorf(model.EStaleVersion, "error.stale_version")
 	}
 	ctx := r.Context()
-	step := model.NeedStep{Note: f.Note, Version: version}
-	var err error
-	switch act {
-	case casework.Assign:
+	if act == casework.Assign {
 		in := model.NeedAssign{Note: f.Note, Version: version}
 		kind, raw, _ := strings.Cut(f.Assignee, ":")
 		aid, ok := parseID(raw)
@@ -80,26 +77,18 @@ func (h *handlers) takeStep(r *http.Request, id int64, act casework.Action, f st
 		default:
 			in.VolunteerID = &aid
 		}
-		_, err = h.Store.AssignNeed(ctx, id, in)
-	case casework.Start:
-		_, err = h.Store.StartNeed(ctx, id, step)
-	case casework.Resolve:
-		step.Resolution = f.Resolution
-		_, err = h.Store.ResolveNeed(ctx, id, step)
-	case casework.Close:
-		if f.Satisfaction != "" {
-			n, convErr := strconv.Atoi(f.Satisfaction)
-			if convErr != nil {
-				return model.FieldErrors{"satisfaction": model.M("need.satisfaction_range", model.SatisfactionMin, model.SatisfactionMax)}.Err()
-			}
-			step.Satisfaction = &n
-		}
-		_, err = h.Store.CloseNeed(ctx, id, step)
-	case casework.Reject:
-		step.Reason = f.Reason
-		_, err = h.Store.RejectNeed(ctx, id, step)
-	case casework.Reopen:
-		_, err = h.Store.ReopenNeed(ctx, id, step)
+		_, err := h.Store.AssignNeed(ctx, id, in)
+		return err
 	}
+	// Each step reads only its own fields (model.NeedStep.NormalizeFor).
+	step := model.NeedStep{Note: f.Note, Resolution: f.Resolution, Reason: f.Reason, Version: version}
+	if act == casework.Close && f.Satisfaction != "" {
+		n, err := strconv.Atoi(f.Satisfaction)
+		if err != nil {
+			return model.FieldErrors{"satisfaction": model.M("need.satisfaction_range", model.SatisfactionMin, model.SatisfactionMax)}.Err()
+		}
+		step.Satisfaction = &n
+	}
+	_, err := h.Store.StepNeed(ctx, id, act, step)
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"houdun/internal/auth"
-	"houdun/internal/casework"
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 )
@@ -184,34 +183,6 @@ func TestProgressMarksThePassedStages(t *testing.T) {
 	rejected := progressOf(p, model.NeedRejected)
 	if last := rejected[len(rejected)-1]; !last.Current || last.Text != "Rejected" {
 		t.Errorf("rejected: %+v", rejected)
-	}
-}
-
-func TestStepFormsFollowTheRoleAndTheAssignment(t *testing.T) {
-	me, other := int64(7), int64(8)
-	caseworker := &auth.Principal{UserID: 7, Role: auth.RoleCaseworker}
-	volunteer := &auth.Principal{UserID: 9, Role: auth.RoleVolunteer}
-	counselor := &auth.Principal{UserID: 7, Role: auth.RoleCounselor}
-	mine := model.Need{Assignee: &model.NeedAssignee{Kind: model.AssigneeUser, UserID: &me}}
-	theirs := model.Need{Assignee: &model.NeedAssignee{Kind: model.AssigneeUser, UserID: &other}}
-	for _, tc := range []struct {
-		name string
-		p    *auth.Principal
-		n    model.Need
-		a    string
-		want bool
-	}{
-		{"a case worker assigns", caseworker, theirs, "assign", true},
-		{"a case worker closes", caseworker, theirs, "close", true},
-		{"a volunteer starts their case", volunteer, theirs, "start", true},
-		{"a volunteer does not assign", volunteer, theirs, "assign", false},
-		{"a volunteer does not close", volunteer, theirs, "close", false},
-		{"a counselor resolves their own case", counselor, mine, "resolve", true},
-		{"a counselor does not resolve another's case", counselor, theirs, "resolve", false},
-	} {
-		if got := mayTake(tc.p, casework.Action(tc.a), tc.n); got != tc.want {
-			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-		}
 	}
 }
 
