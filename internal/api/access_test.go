@@ -70,6 +70,11 @@ var access = []string{
 	"GET    /api/v1/imports/families/template.xlsx           200      200      200     200        200        200       200     200       200     200     200",
 	"GET    /api/v1/exports/people.xlsx                      403      403      403     200        200        403       200     403       403     403     200",
 	"GET    /api/v1/exports/people.csv                       403      403      403     200        200        403       200     403       403     403     200",
+	// The working lists' exports: the list's read permission and person.export,
+	// so no volunteer, worker or leader gets a file of individual rows.
+	"GET    /api/v1/exports/needs.xlsx                       403      403      403     200        200        403       403     403       403     403     200",
+	"GET    /api/v1/exports/visits-due.xlsx                  403      403      403     200        200        403       403     403       403     403     200",
+	"GET    /api/v1/exports/volunteers.xlsx                  403      403      403     200        403        403       403     403       403     403     200",
 
 	"GET    /api/v1/users                                    200      200      403     403        403        403       403     403       403     403     403",
 	"POST   /api/v1/users                                    201/400  403      403     403        403        403       403     403       403     403     403",
@@ -296,6 +301,7 @@ func probes() map[string]probe {
 	}
 	maps.Copy(ps, needProbes())
 	maps.Copy(ps, familyLinkProbes())
+	maps.Copy(ps, listExportProbes())
 	return ps
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"houdun/internal/casework"
 	"houdun/internal/httpx"
@@ -59,6 +60,11 @@ var chinaTime = time.FixedZone("UTC+8", 8*3600)
 // (YYYY-MM-DD, China time) where to includes its whole day. The period is
 // [from, to); zero ends are open.
 func queryPeriod(r *http.Request) (from, to time.Time, err error) {
+	return queryPeriodOf(r, "from", "to")
+}
+
+// queryPeriodOf is queryPeriod for parameters named fromName and toName.
+func queryPeriodOf(r *http.Request, fromName, toName string) (from, to time.Time, err error) {
 	parse := func(name string, endOfDay bool) (time.Time, error) {
 		v := strings.TrimSpace(r.URL.Query().Get(name))
 		if v == "" {
@@ -76,20 +82,21 @@ func queryPeriod(r *http.Request) (from, to time.Time, err error) {
 		}
 		return d, nil
 	}
-	if from, err = parse("from", false); err != nil {
+	if from, err = parse(fromName, false); err != nil {
 		return
 	}
-	if to, err = parse("to", true); err != nil {
+	if to, err = parse(toName, true); err != nil {
 		return
 	}
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return from, to, model.Errorf(model.EInvalid, "error.bad_query", "to")
+		return from, to, model.Errorf(model.EInvalid, "error.bad_query", toName)
 	}
 	return from, to, nil
 }
 
 // needSorts maps the sort parameter to the store's orders.
-var needSorts = map[string]string{"": model.NeedSortUrgency, "urgency": model.NeedSortUrgency, "due_at": model.NeedSortDueAt, "created": model.NeedSortNewest}
+var needSorts = map[string]string{"": model.NeedSortUrgency, "urgency": model.NeedSortUrgency, "due_at": model.NeedSortDueAt, "created": model.NeedSortNewest,
+	"status": model.NeedSortStatus}
 
 // needFilterOf reads the case list's query parameters:
 //
@@ -100,7 +107,11 @@ var needSorts = map[string]string{"": model.NeedSortUrgency, "urgency": model.Ne
 //	assignee    "me" (the caller, directly or as a volunteer), "none" (unassigned),
 //	            "user:ID", "volunteer:ID", or a bare user id
 //	overdue     true: active and past the deadline; escalated: true
-//	sort        urgency (default: urgency, then deadline), due_at, created (newest first)
+//	q           a case number (123 or #123), or words of the person's name or the
+//	            description, looked for among the newest model.NeedSearchLimit cases selected
+//	created_from, created_to  recorded in [from, to]: dates (China time, to's whole day) or RFC 3339
+//	sort        urgency (default: urgency, then deadline), due_at, created (newest first),
+//	            status (open first); order: asc or desc turns the key round (ties: case number)
 //	limit, offset
 func needFilterOf(r *http.Request, st *store.Store) (model.NeedFilter, error) {
 	q := r.URL.Query()
@@ -142,6 +153,15 @@ func needFilterOf(r *http.Request, st *store.Store) (model.NeedFilter, error) {
 	}
 	if f.Sort, ok = needSorts[strings.TrimSpace(q.Get("sort"))]; !ok {
 		return f, model.Errorf(model.EInvalid, "error.bad_query", "sort")
+	}
+	if f.Order, err = queryChoice(r, "order", []string{model.SortAsc, model.SortDesc}); err != nil {
+		return f, err
+	}
+	if f.Query = strings.TrimSpace(q.Get("q")); utf8.RuneCountInString(f.Query) > model.NeedQueryMax {
+		return f, model.Errorf(model.EInvalid, "error.bad_query", "q")
+	}
+	if f.CreatedFrom, f.CreatedTo, err = queryPeriodOf(r, "created_from", "created_to"); err != nil {
+		return f, err
 	}
 	f.Page, err = httpx.Page(r)
 	return f, err

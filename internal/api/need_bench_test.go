@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -356,6 +357,16 @@ func BenchmarkNeedsHTTP(b *testing.B) {
 		{"district active by deadline", district, "/api/v1/needs?status=active&sort=due_at"},
 		{"city open by deadline", city, "/api/v1/needs?status=open&sort=due_at"},
 		{"city overdue", city, "/api/v1/needs?overdue=true"},
+		{"district search case number", district, "/api/v1/needs?q=%23500000"},
+		{"district search words active", district, "/api/v1/needs?status=active&q=%E9%80%81%E9%A4%90"}, // 送餐: no match
+		{"district search words all", district, "/api/v1/needs?q=%E9%80%81%E9%A4%90"},                  // every status
+		{"district search name active", district, "/api/v1/needs?status=active&q=%E7%8E%8B%E6%9F%901"}, // 王某1: 1,600 people
+		{"district search full name", district, "/api/v1/needs?q=%E7%8E%8B%E6%9F%90123410"},            // 王某123410: one person
+		{"district recorded last 30 days", district, "/api/v1/needs?" + strings.NewReplacer("from", "created_from", "to", "created_to").Replace(lastDays(30))},
+		{"district active by status", district, "/api/v1/needs?status=active&sort=status"},
+		{"district all by status", district, "/api/v1/needs?sort=status"},
+		{"district all latest deadline first", district, "/api/v1/needs?sort=due_at&order=desc"},
+		{"district open oldest first", district, "/api/v1/needs?status=open&sort=created&order=asc"},
 		{"district stats", district, "/api/v1/needs/stats"},
 		{"district stats of the last 30 days", district, "/api/v1/needs/stats?" + lastDays(30)},
 		{"city stats", city, "/api/v1/needs/stats"},

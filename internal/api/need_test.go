@@ -465,6 +465,11 @@ func TestNeedBadInput(t *testing.T) {
 
 			{"an unknown status filter", cw, "GET", "/api/v1/needs?status=open,lost", nil, 400, ""},
 			{"an unknown sort", cw, "GET", "/api/v1/needs?sort=name", nil, 400, ""},
+			{"a sort by SQL", cw, "GET", "/api/v1/needs?sort=n.id%3BDROP%20TABLE%20needs", nil, 400, ""},
+			{"an unknown order", cw, "GET", "/api/v1/needs?sort=due_at&order=up", nil, 400, ""},
+			{"a search over 100 characters", cw, "GET", "/api/v1/needs?q=" + strings.Repeat("难", 101), nil, 400, ""},
+			{"a malformed recording date", cw, "GET", "/api/v1/needs?created_from=yesterday", nil, 400, ""},
+			{"recorded until before from", cw, "GET", "/api/v1/needs?created_from=2026-03-02&created_to=2026-03-01", nil, 400, ""},
 			{"a malformed assignee", cw, "GET", "/api/v1/needs?assignee=user:x", nil, 400, ""},
 			{"a malformed overdue", cw, "GET", "/api/v1/needs?overdue=perhaps", nil, 400, ""},
 			{"a period ending before it starts", cw, "GET", "/api/v1/needs/stats?from=2026-03-02&to=2026-03-01", nil, 400, ""},

@@ -64,6 +64,10 @@ func (h *handlers) routes() []route {
 		{Method: "GET", Path: "/api/v1/imports/families/template.xlsx", Handler: h.familiesTemplate},
 		{Method: "GET", Path: "/api/v1/exports/people.xlsx", Handler: h.exportPeopleXLSX, Perm: perms(auth.PermPersonExport)},
 		{Method: "GET", Path: "/api/v1/exports/people.csv", Handler: h.exportPeopleCSV, Perm: perms(auth.PermPersonExport)},
+		// The working lists' exports: the store checks the list's own read right as well.
+		{Method: "GET", Path: "/api/v1/exports/needs.xlsx", Handler: h.exportNeedsXLSX, Perm: perms(auth.PermPersonExport)},
+		{Method: "GET", Path: "/api/v1/exports/visits-due.xlsx", Handler: h.exportVisitsDueXLSX, Perm: perms(auth.PermPersonExport)},
+		{Method: "GET", Path: "/api/v1/exports/volunteers.xlsx", Handler: h.exportVolunteersXLSX, Perm: perms(auth.PermPersonExport)},
 
 		{Method: "GET", Path: "/api/v1/users", Handler: h.listUsers, Perm: perms(auth.PermUserRead)},
 		{Method: "POST", Path: "/api/v1/users", Handler: h.createUser, Perm: perms(auth.PermUserWrite, auth.PermUserGrant)},

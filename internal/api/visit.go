@@ -6,6 +6,7 @@ import (
 
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // Visits (走访慰问) with the needs heard during them, and the visit plan.
@@ -65,16 +66,25 @@ func (h *handlers) getVisit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // visitsDue is the visit plan: region, institution, status (due or overdue) and paging.
-func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
+// visitDueFilterOf reads the visit plan's query: region, institution, status (due, overdue).
+func visitDueFilterOf(r *http.Request, st *store.Store) (model.VisitDueFilter, error) {
 	var f model.VisitDueFilter
 	var err error
-	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
-		return err
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
 	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
-		return err
+		return f, err
 	}
 	if f.Status, err = queryChoice(r, "status", []string{model.VisitPlanDue, model.VisitPlanOverdue}); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
+	f, err := visitDueFilterOf(r, h.Store)
+	if err != nil {
 		return err
 	}
 	if f.Page, err = httpx.Page(r); err != nil {

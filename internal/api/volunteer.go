@@ -7,6 +7,7 @@ import (
 
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // The volunteer registry (志愿者). Phones are masked; ?reveal=true on one
@@ -21,21 +22,29 @@ func optionalBool(r *http.Request, name string) (*bool, error) {
 	return &b, err
 }
 
-// listVolunteers reads q (name), region, skill, available, active and paging.
-func (h *handlers) listVolunteers(w http.ResponseWriter, r *http.Request) error {
+// volunteerFilterOf reads the volunteer list's query: q (name), region, skill, available, active.
+func volunteerFilterOf(r *http.Request, st *store.Store) (model.VolunteerFilter, error) {
 	q := r.URL.Query()
 	f := model.VolunteerFilter{Q: q.Get("q")}
 	var err error
-	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
-		return err
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
 	}
 	if f.Skill, err = queryChoice(r, "skill", model.VolunteerSkills); err != nil {
-		return err
+		return f, err
 	}
 	if f.Available, err = optionalBool(r, "available"); err != nil {
-		return err
+		return f, err
 	}
 	if f.Active, err = optionalBool(r, "active"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (h *handlers) listVolunteers(w http.ResponseWriter, r *http.Request) error {
+	f, err := volunteerFilterOf(r, h.Store)
+	if err != nil {
 		return err
 	}
 	if f.Page, err = httpx.Page(r); err != nil {

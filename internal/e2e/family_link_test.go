@@ -51,6 +51,17 @@ func TestARelativeReportsANeedThroughTheWorkersLink(t *testing.T) {
 	wantContains(t, text(t, ctx, "section.link-ready"), "赵秀兰")
 	wantContains(t, text(t, ctx, "ul.link-list"), "赵秀兰（父母）")
 	fits("the links page")
+	// The QR code is big enough to scan from the phone's screen, and the copy
+	// button (shown once its script runs) copies the link and says so.
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("section.link-ready svg.qr").getBoundingClientRect().width`)); err != nil || w < 150 || w > 375 {
+		t.Errorf("the QR code is %.0f px wide on the phone (%v)", w, err)
+	}
+	do(t, ctx, "copy the link",
+		chromedp.WaitVisible(chromedp.CSS(`button[data-copy="f-new-link"]`)),
+		chromedp.Click(chromedp.CSS(`button[data-copy="f-new-link"]`)),
+		chromedp.WaitVisible(chromedp.ID("copy-status")),
+	)
+	wantContains(t, text(t, ctx, "#copy-status"), "已复制")
 	screenshot(t, ctx, "/tmp/houdun-family-links-phone.png")
 
 	// The mother's phone: a browser of her own, with no session.

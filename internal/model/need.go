@@ -369,12 +369,71 @@ func (in *NeedStep) NormalizeFor(action string) FieldErrors {
 	return fe
 }
 
-// Sort orders of a case list.
+// Sort orders of a case list. Each key has its own natural direction; the
+// order "asc" or "desc" of a filter may turn it round. Ties are broken by
+// the case number (id), so pages never overlap.
 const (
-	NeedSortUrgency = ""        // urgency, then deadline (default)
-	NeedSortDueAt   = "due_at"  // deadline
-	NeedSortNewest  = "created" // newest first
+	NeedSortUrgency = ""        // urgency, then deadline (default): most urgent first
+	NeedSortDueAt   = "due_at"  // deadline: earliest first
+	NeedSortNewest  = "created" // recorded: newest first
+	NeedSortStatus  = "status"  // status in the order of NeedStatuses, newest first within one
 )
+
+// NeedSortKeys are the sort keys a list accepts (the API's and the page's
+// names; urgency is the default order).
+var NeedSortKeys = []string{"urgency", NeedSortDueAt, NeedSortNewest, NeedSortStatus}
+
+// Directions of a sort; "" is the key's natural one.
+const (
+	SortAsc  = "asc"
+	SortDesc = "desc"
+)
+
+// NeedSortNatural is the natural direction of a sort key: newest first for
+// created, ascending (most urgent, earliest, open first) for the others.
+func NeedSortNatural(key string) string {
+	if key == NeedSortNewest {
+		return SortDesc
+	}
+	return SortAsc
+}
+
+// NeedSearchLimit bounds the text search of a case list: words are looked
+// for in the names and descriptions of the newest NeedSearchLimit cases the
+// other filters select, so that a search costs the same at a million cases
+// as at ten thousand. Narrow the other filters (status, dates) to reach older cases.
+const NeedSearchLimit = 5000
+
+// NeedSearchCountMax bounds the matches of a search that are counted and
+// paged through (the description's are at most NeedSearchLimit; a name
+// common in a city's scope may match more).
+const NeedSearchCountMax = 20000
+
+// NeedQueryMax bounds the search box in characters.
+const NeedQueryMax = 100
+
+// NeedQuery is a case list's search, parsed: a case number ("#123" or
+// "123") or words of the person's name or the description.
+type NeedQuery struct {
+	CaseID int64
+	Text   string
+}
+
+// ParseNeedQuery reads a case list's search box.
+func ParseNeedQuery(q string) NeedQuery {
+	q = strings.TrimSpace(q)
+	num := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(q, "#"), "＃"))
+	if num != "" && strings.IndexFunc(num, func(r rune) bool { return r < '0' || r > '9' }) < 0 && len(num) <= 18 {
+		var id int64
+		for _, r := range num {
+			id = id*10 + int64(r-'0')
+		}
+		if id > 0 {
+			return NeedQuery{CaseID: id}
+		}
+	}
+	return NeedQuery{Text: q}
+}
 
 // NeedFilter selects cases for a list; zero fields do not filter.
 type NeedFilter struct {
@@ -393,8 +452,14 @@ type NeedFilter struct {
 	Unassigned          bool
 	Overdue             bool // active and past the deadline
 	Escalated           bool // escalation level above 0
-	Sort                string
-	Page                Page
+	// Query is the search box: a case number, or words of the person's name
+	// or the description (among the newest NeedSearchLimit cases selected).
+	Query string
+	// CreatedFrom and CreatedTo bound when the case was recorded: [from, to).
+	CreatedFrom, CreatedTo time.Time
+	Sort                   string
+	Order                  string // SortAsc, SortDesc or "" for the key's natural direction
+	Page                   Page
 }
 
 // ParseNeedStatuses splits "open,assigned" into statuses; it reports false for an unknown one.

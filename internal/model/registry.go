@@ -162,6 +162,11 @@ type FamilyMemberInput struct {
 	Version               *int64    `json:"version"`
 }
 
+// ListExportMax bounds the rows of one export of a working list (the case
+// list, the visit plan, the volunteers): the lists page by offset, and a
+// city's whole history is the ledger's job, not a working list's.
+const ListExportMax = 20000
+
 // Page is a window of a list. Limit is capped by the store.
 type Page struct {
 	Limit  int

@@ -35,12 +35,17 @@ const (
 	ActImportPeople   = "import.people"
 	ActImportFamilies = "import.families"
 	ActExportPeople   = "export.people"
-	ActUserCreate     = "user.create"
-	ActUserUpdate     = "user.update"
-	ActAuditRead      = "audit.read"
-	ActAuditVerify    = "audit.verify" // a check of the chain: its result, rows checked and the first broken row
-	ActAuditRekey     = "audit.rekey"  // the one-time keying of rows chained with plain SHA-256
-	ActAuditExport    = "export.audit"
+	// The exports of the working lists (report/lists.go): one row each,
+	// naming the filter and the rows written.
+	ActNeedExport      = "export.needs"
+	ActVisitExport     = "export.visits"
+	ActVolunteerExport = "export.volunteers"
+	ActUserCreate      = "user.create"
+	ActUserUpdate      = "user.update"
+	ActAuditRead       = "audit.read"
+	ActAuditVerify     = "audit.verify" // a check of the chain: its result, rows checked and the first broken row
+	ActAuditRekey      = "audit.rekey"  // the one-time keying of rows chained with plain SHA-256
+	ActAuditExport     = "export.audit"
 )
 
 // auditRecord is what a store method says about its own action.

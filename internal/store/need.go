@@ -279,21 +279,44 @@ func (s *Store) listNeedEvents(ctx context.Context, q queryer, needID int64) ([]
 	return out, nil
 }
 
-// needOrder is the ORDER BY of a case list.
-func needOrder(sort string) string {
-	switch sort {
-	case model.NeedSortDueAt:
-		return "n.due_at, n.id"
-	case model.NeedSortNewest:
-		return "n.id DESC"
-	}
-	return "CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, n.due_at, n.id"
+// needOrders are the ORDER BY texts of a case list's sort keys in their
+// natural direction; needOrder turns one round when asked. Only these
+// fixed texts ever reach the query, and each ends with the case number so
+// that equal keys keep one order from page to page.
+var needOrders = map[string][]string{
+	model.NeedSortUrgency: {"CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", "n.due_at", "n.id"},
+	"urgency":             {"CASE n.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", "n.due_at", "n.id"},
+	model.NeedSortDueAt:   {"n.due_at", "n.id"},
+	model.NeedSortNewest:  {"n.id DESC"},
+	model.NeedSortStatus: {"CASE n.status WHEN 'open' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'resolved' THEN 3 " +
+		"WHEN 'closed' THEN 4 ELSE 5 END", "n.id DESC"},
 }
 
-// needFilter builds the WHERE condition (scope first) for needs alias n. The
+// needOrder is the ORDER BY of a case list; an unknown key is the default order.
+func needOrder(sort, order string) string {
+	terms, ok := needOrders[sort]
+	if !ok {
+		sort, terms = model.NeedSortUrgency, needOrders[model.NeedSortUrgency]
+	}
+	if order == "" || order == model.NeedSortNatural(sort) {
+		return strings.Join(terms, ", ")
+	}
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		if d, found := strings.CutSuffix(t, " DESC"); found {
+			out[i] = d
+		} else {
+			out[i] = t + " DESC"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// needBase builds the WHERE condition (scope first) for needs alias n of
+// every filter but words to search. The
 // status condition is always present, so that the list index (status first)
 // serves every list: without a status filter it is the list of all statuses.
-func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
+func needBase(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
 	cond := []string{scopeOf(pr).on("needs", "n", a)}
 	statuses := f.Status
 	if len(statuses) == 0 {
@@ -354,12 +377,46 @@ func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) 
 	if f.Escalated {
 		cond = append(cond, "n.escalation_level > 0")
 	}
+	if !f.CreatedFrom.IsZero() {
+		cond = append(cond, "n.created_at >= "+a.add(ms(f.CreatedFrom)))
+	}
+	if !f.CreatedTo.IsZero() {
+		cond = append(cond, "n.created_at < "+a.add(ms(f.CreatedTo)))
+	}
+	if q := model.ParseNeedQuery(f.Query); q.CaseID != 0 {
+		cond = append(cond, "n.id = "+a.add(q.CaseID))
+	}
 	return strings.Join(cond, " AND ")
+}
+
+// needFilter builds the WHERE condition (scope first) for needs alias n:
+// needBase, and the words of f.Query when it is not a case number. They
+// are looked for two ways, each bounded: in the descriptions of the newest
+// model.NeedSearchLimit cases needBase selects (a page of ids on the list
+// index, then that many rows read), and in the names of the people in the
+// caller's scope (their covering index), whose cases are found by person.
+func needFilter(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) string {
+	where := needBase(pr, f, now, a)
+	q := model.ParseNeedQuery(f.Query)
+	if q.Text == "" || where == "FALSE" {
+		return where
+	}
+	like := a.add(likePattern(q.Text))
+	in := "SELECT c.id FROM (SELECT n.id FROM needs n WHERE " + needBase(pr, f, now, a) + " ORDER BY n.id DESC LIMIT " + a.add(model.NeedSearchLimit) +
+		") c JOIN needs d ON d.id = c.id WHERE d.description LIKE " + like + ` ESCAPE '\'`
+	if pr.Role != auth.RoleVolunteer || pr.System {
+		// A volunteer sees the surname only: a search by the whole name
+		// would tell them the rest of it.
+		in += " UNION SELECT n.id FROM needs n WHERE n.person_id IN (SELECT p.id FROM people p WHERE " + scopeOf(pr).reach().on("people", "p", a) +
+			" AND p.name LIKE " + like + ` ESCAPE '\')`
+	}
+	return where + " AND n.id IN (" + in + ")"
 }
 
 // ListNeeds returns a page of the cases in the caller's scope matching f, as
 // the caller may see them (without history), sorted by urgency then deadline
-// unless f.Sort says otherwise; Total counts the whole selection.
+// unless f.Sort and f.Order say otherwise; Total counts the whole selection
+// (with words to search, the matches among the newest model.NeedSearchLimit).
 // Returns EUnauthenticated, EForbidden without need.read.
 func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (_ model.List[model.Need], err error) {
 	defer wrap(&err, "ListNeeds()")
@@ -374,11 +431,25 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (_ model.List
 	var a args
 	cond := needFilter(pr, f, now, &a)
 	// The page of ids is chosen on the index first; only its rows are joined.
-	q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort) +
-		" LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
-	ids, err := queryIDs(ctx, s.read, q, a...)
-	if err != nil {
-		return out, err
+	var ids []int64
+	search := model.ParseNeedQuery(f.Query).Text != ""
+	if search {
+		// A search reads rows for the words; it is run once for the page
+		// and the total alike, every match in order (at most NeedSearchCountMax).
+		q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort, f.Order) + " LIMIT " + a.add(model.NeedSearchCountMax)
+		all, err := queryIDs(ctx, s.read, q, a...)
+		if err != nil {
+			return out, err
+		}
+		out.Total = len(all)
+		ids = all[min(page.Offset, len(all)):min(page.Offset+page.Limit, len(all))]
+	} else {
+		q := "SELECT n.id FROM needs n WHERE " + cond + " ORDER BY " + needOrder(f.Sort, f.Order) +
+			" LIMIT " + a.add(page.Limit) + " OFFSET " + a.add(page.Offset)
+		var err error
+		if ids, err = queryIDs(ctx, s.read, q, a...); err != nil {
+			return out, err
+		}
 	}
 	rows, err := s.needsByID(ctx, s.read, ids)
 	if err != nil {
@@ -400,6 +471,9 @@ func (s *Store) ListNeeds(ctx context.Context, f model.NeedFilter) (_ model.List
 		if err := s.Audit(ctx, ActNeedRead, "need", strings.Join(whole, ","), model.OutcomeOK, "contact=full"); err != nil {
 			return out, err
 		}
+	}
+	if search {
+		return out, nil
 	}
 	if len(ids) < page.Limit && (page.Offset == 0 || len(ids) > 0) {
 		out.Total = page.Offset + len(ids)

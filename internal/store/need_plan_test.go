@@ -63,10 +63,12 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 		{"open by urgency", model.NeedFilter{Status: []string{"open"}}},
 		{"overdue", model.NeedFilter{Overdue: true}},
 		{"active psychological", model.NeedFilter{Status: model.NeedActiveStatuses, Category: "psychological"}},
+		{"recorded in a period", model.NeedFilter{CreatedFrom: now.AddDate(0, 0, -30), CreatedTo: now}},
+		{"active by status", model.NeedFilter{Status: model.NeedActiveStatuses, Sort: model.NeedSortStatus, Order: model.SortDesc}},
 	}
 	for _, c := range lists {
 		var a args
-		q := "SELECT n.id FROM needs n WHERE " + needFilter(district, c.f, now, &a) + " ORDER BY " + needOrder(c.f.Sort) + " LIMIT 50"
+		q := "SELECT n.id FROM needs n WHERE " + needFilter(district, c.f, now, &a) + " ORDER BY " + needOrder(c.f.Sort, c.f.Order) + " LIMIT 50"
 		if p := s.plan(t, q, a...); !strings.Contains(p, "COVERING INDEX needs_list (status=? AND region_code>? AND region_code<?") {
 			t.Errorf("%s:\n%s", c.name, p)
 		}
@@ -74,6 +76,20 @@ func TestNeedQueriesUseTheirIndexes(t *testing.T) {
 		q = "SELECT COUNT(*) FROM needs n WHERE " + needFilter(district, c.f, now, &b)
 		if p := s.plan(t, q, b...); !strings.Contains(p, "COVERING INDEX needs_list") {
 			t.Errorf("%s count:\n%s", c.name, p)
+		}
+	}
+	// Words to search: the newest cases on the list index, their rows by id,
+	// and the people's names on their covering index, their cases by person;
+	// never a scan of the table.
+	for _, f := range []model.NeedFilter{{Query: "送餐"}, {Query: "张伟", Status: model.NeedActiveStatuses, Sort: model.NeedSortStatus}} {
+		var a args
+		q := "SELECT n.id FROM needs n WHERE " + needFilter(district, f, now, &a) + " ORDER BY " + needOrder(f.Sort, f.Order) + " LIMIT 50"
+		p := s.plan(t, q, a...)
+		for _, want := range []string{"COVERING INDEX needs_list (status=? AND region_code>? AND region_code<?)", "SEARCH d USING INTEGER PRIMARY KEY",
+			"INDEX needs_person (person_id=?)", "COVERING INDEX people_region (region_code>? AND region_code<?)"} {
+			if !strings.Contains(p, want) || strings.Contains(p, "SCAN n") || strings.Contains(p, "SCAN p") {
+				t.Errorf("search %q lacks %s:\n%s", f.Query, want, p)
+			}
 		}
 	}
 	queues := map[string]string{

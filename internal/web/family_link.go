@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,6 +58,9 @@ type familyLinkRow struct {
 	LastUsed  string
 	RevokeURL string
 	URL       string // only for the link just made
+	// QR is the link just made as a QR code (inline SVG), for a relative to
+	// scan from the worker's phone; like the URL it is shown this once.
+	QR template.HTML
 }
 
 // familyLinkForm is the new-link form as typed.
@@ -165,6 +169,9 @@ func (h *handlers) familyLinkCreate(w http.ResponseWriter, r *http.Request) erro
 	// redirected to, and (as every page) is never cached.
 	row := newFamilyLinkRow(v.Page, link)
 	row.URL = siteURL(r, h.Config.SecureCookies) + link.Path
+	if row.QR, err = qrSVG(row.URL, v.T("web.family_links.qr_label", row.Member)); err != nil {
+		return model.Internal(err)
+	}
 	v.New = &row
 	v.Form = familyLinkForm{Days: strconv.Itoa(model.FamilyLinkDefaultDays)}
 	return h.familyLinksPage(w, r, http.StatusOK, personID, v)

@@ -21,6 +21,8 @@ type linkSite struct {
 	*ledgerSite
 	mother model.FamilyMember
 	liSon  model.FamilyMember
+	// lastBody is the page makeLink got: the only one showing the new link.
+	lastBody string
 }
 
 func newLinkSite(t *testing.T, st *store.Store, clock *testutil.Clock) *linkSite {
@@ -47,6 +49,7 @@ func (s *linkSite) makeLink(b *browser, base string, member int64) (path, token 
 	if r.status != http.StatusOK {
 		s.t.Fatalf("make a link: %d %v", r.status, fieldErrors(r.body))
 	}
+	s.lastBody = r.body
 	m := linkInPage.FindStringSubmatch(r.body)
 	if m == nil {
 		s.t.Fatalf("the page shows no link:\n%s", r.body)
@@ -90,9 +93,21 @@ func TestAWorkerHandsOutALinkAndTheRelativeReportsThroughIt(t *testing.T) {
 		}
 
 		path, token := s.makeLink(worker, "/me/family-links", s.mother.ID)
+		// The answer that shows the link also shows it as a QR code and
+		// offers a copy button (a static script, as the page's CSP wants);
+		// the list shown afterwards has neither, the token being gone.
+		made := s.lastBody
+		for _, want := range []string{`<svg class="qr"`, `aria-label="赵秀兰（父母）的自助链接二维码"`, `data-copy="f-new-link"`, `<script src="/static/copy.js?v=`} {
+			if !strings.Contains(made, want) {
+				t.Errorf("the new link's page lacks %s", want)
+			}
+		}
+		if js := worker.get("/static/copy.js"); js.status != http.StatusOK || !strings.Contains(js.header.Get("Content-Type"), "javascript") {
+			t.Errorf("copy.js: %d %s", js.status, js.header.Get("Content-Type"))
+		}
 		listed := worker.get("/me/family-links")
 		contains(t, listed, "有效的链接", "赵秀兰（父母）", "worker_zhang", "未使用", "停用")
-		lacks(t, listed, token)
+		lacks(t, listed, token, `<svg class="qr"`)
 
 		// The relative opens it on her phone, without an account.
 		mother := s.browser()

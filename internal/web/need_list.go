@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"houdun/internal/auth"
@@ -77,6 +78,13 @@ type needFilterForm struct {
 	Institution string
 	Assignee    string // "" all, "me", "unassigned"
 	Overdue     bool
+	Q           string // case number, or words of the name or description
+	From, To    string // recorded from, to (dates YYYY-MM-DD, China time; To's whole day)
+	Sort        string // one of model.NeedSortKeys, "" for urgency
+	Order       string // model.SortAsc, model.SortDesc, "" for the key's natural one
+	// BadDates is set when From or To was not a date or To came before From;
+	// both are then left out of the filter.
+	BadDates bool
 }
 
 // Status filter values beyond the statuses themselves.
@@ -110,7 +118,87 @@ func newNeedFilterForm(r *http.Request) needFilterForm {
 	if f.Assignee != assigneeMe && f.Assignee != assigneeUnassigned {
 		f.Assignee = ""
 	}
+	f.Q = strings.TrimSpace(q.Get("q"))
+	if r := []rune(f.Q); len(r) > model.NeedQueryMax {
+		f.Q = string(r[:model.NeedQueryMax])
+	}
+	f.From, f.To = strings.TrimSpace(q.Get("created_from")), strings.TrimSpace(q.Get("created_to"))
+	if from, to, ok := f.period(); !ok || (!from.IsZero() && !to.IsZero() && !from.Before(to)) {
+		f.From, f.To, f.BadDates = "", "", true
+	}
+	f.Sort, f.Order = q.Get("sort"), q.Get("order")
+	if !model.Contains(model.NeedSortKeys, f.Sort) {
+		f.Sort = ""
+	}
+	if f.Order != model.SortAsc && f.Order != model.SortDesc {
+		f.Order = ""
+	}
 	return f
+}
+
+// period is the recording period of the filter, [from, to); ok is false
+// when a date is malformed.
+func (f needFilterForm) period() (from, to time.Time, ok bool) {
+	var err error
+	if f.From != "" {
+		if from, err = time.ParseInLocation(time.DateOnly, f.From, chinaTime); err != nil {
+			return from, to, false
+		}
+	}
+	if f.To != "" {
+		if to, err = time.ParseInLocation(time.DateOnly, f.To, chinaTime); err != nil {
+			return from, to, false
+		}
+		to = to.AddDate(0, 0, 1)
+	}
+	return from, to, true
+}
+
+// sortKey is the effective sort key of the list.
+func (f needFilterForm) sortKey() string {
+	if f.Sort == "" {
+		return "urgency"
+	}
+	return f.Sort
+}
+
+// direction is the effective direction of the list's sort.
+func (f needFilterForm) direction() string {
+	if f.Order != "" {
+		return f.Order
+	}
+	return model.NeedSortNatural(f.Sort)
+}
+
+// SortURL is the address of the list sorted by key, keeping the other
+// filters: the current key turns round, another starts in its natural direction.
+func (f needFilterForm) SortURL(key string) string {
+	v := f.values()
+	v.Del("sort")
+	v.Del("order")
+	if key != "urgency" {
+		v.Set("sort", key)
+	}
+	if key == f.sortKey() {
+		if d := f.direction(); d == model.SortAsc {
+			v.Set("order", model.SortDesc)
+		} else {
+			v.Set("order", model.SortAsc)
+		}
+	}
+	return "/needs?" + v.Encode()
+}
+
+// SortState is the aria-sort value of a column header: "ascending" or
+// "descending" for the key the list is sorted by, "" for the others.
+func (f needFilterForm) SortState(key string) string {
+	if key != f.sortKey() {
+		return ""
+	}
+	if f.direction() == model.SortDesc {
+		return "descending"
+	}
+	return "ascending"
 }
 
 // values is the filter as query parameters (without the page).
@@ -125,14 +213,57 @@ func (f needFilterForm) values() url.Values {
 	if f.Overdue {
 		v.Set("overdue", "1")
 	}
+	for k, s := range map[string]string{"q": f.Q, "created_from": f.From, "created_to": f.To, "sort": f.Sort, "order": f.Order} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
 	return v
 }
 
-// Active reports whether any filter beyond the default is set.
-func (f needFilterForm) Active() bool { return len(f.values()) > 0 }
+// apiValues is the filter as the query of GET /api/v1/needs (and its export).
+func (f needFilterForm) apiValues() url.Values {
+	v := url.Values{}
+	switch f.Status {
+	case statusActive:
+		v.Set("status", "active")
+	case statusAll:
+	default:
+		v.Set("status", f.Status)
+	}
+	for k, s := range map[string]string{"category": f.Category, "urgency": f.Urgency, "institution": f.Institution,
+		"q": f.Q, "created_from": f.From, "created_to": f.To, "sort": f.Sort, "order": f.Order} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	switch f.Assignee {
+	case assigneeMe:
+		v.Set("assignee", "me")
+	case assigneeUnassigned:
+		v.Set("assignee", "none")
+	}
+	if f.Overdue {
+		v.Set("overdue", "true")
+	}
+	return v
+}
+
+// Active reports whether any filter beyond the default is set (a sort is not a filter).
+func (f needFilterForm) Active() bool {
+	v := f.values()
+	v.Del("sort")
+	v.Del("order")
+	return len(v) > 0
+}
 
 func (f needFilterForm) filter(p *auth.Principal, page model.Page) model.NeedFilter {
-	nf := model.NeedFilter{Category: f.Category, Urgency: f.Urgency, Overdue: f.Overdue, Page: page}
+	nf := model.NeedFilter{Category: f.Category, Urgency: f.Urgency, Overdue: f.Overdue, Page: page,
+		Query: f.Q, Sort: f.Sort, Order: f.Order}
+	if f.Sort == "urgency" {
+		nf.Sort = model.NeedSortUrgency
+	}
+	nf.CreatedFrom, nf.CreatedTo, _ = f.period()
 	switch f.Status {
 	case statusActive:
 		nf.Status = model.NeedActiveStatuses
@@ -165,6 +296,21 @@ type needListView struct {
 	// surname, no institution, and no filters they have no use for.
 	Minimal  bool
 	CanStart bool // inline "start" buttons (a volunteer's list)
+	SortedBy string
+	// ExportURL downloads the list as filtered (.xlsx); empty for roles that
+	// may not export lists of people.
+	ExportURL string
+	ExportMax int // rows at most in an export
+}
+
+// sortHeader is a column header that sorts the list.
+type sortHeader struct {
+	Text, URL, State, Hint string
+}
+
+// SortHeader is the header of the column sorted by key, titled by the text of textKey.
+func (v *needListView) SortHeader(key, textKey string) sortHeader {
+	return sortHeader{Text: v.T(textKey), URL: v.Filter.SortURL(key), State: v.Filter.SortState(key), Hint: v.T("web.lists.sort_hint")}
 }
 
 func (h *handlers) needList(w http.ResponseWriter, r *http.Request) error {
@@ -180,6 +326,20 @@ func (h *handlers) needList(w http.ResponseWriter, r *http.Request) error {
 	f := newNeedFilterForm(r)
 	v := &needListView{Page: h.page(r, "web.needs.title"), Filter: f, Minimal: p.Role == auth.RoleVolunteer}
 	v.Current, v.Notice = "needs", v.notice(r)
+	if f.BadDates {
+		v.Problem = v.T("web.lists.bad_dates")
+	}
+	if p.Can(auth.PermPersonExport) && !v.Minimal {
+		v.ExportURL = "/api/v1/exports/needs.xlsx"
+		v.ExportMax = model.ListExportMax
+		if q := f.apiValues().Encode(); q != "" {
+			v.ExportURL += "?" + q
+		}
+	}
+	v.SortedBy = v.T("web.needs.sorted")
+	if f.Sort != "" || f.Order != "" {
+		v.SortedBy = v.T("web.lists.sorted_by", v.T("web.lists.sort."+f.sortKey()), v.T("web.lists.dir."+f.direction()))
+	}
 	v.CanStart = v.Minimal && p.Can(auth.PermNeedProgress)
 	if v.Minimal {
 		f.Category, f.Urgency, f.Institution, f.Assignee = "", "", "", ""

@@ -280,6 +280,9 @@ func (p Page) OtherLang() string {
 // CSS is the stylesheet's address, versioned by its content for long caching.
 func (p Page) CSS() string { return "/static/houdun.css?v=" + staticVersion }
 
+// Script is the address of a static script, with the files' content hash.
+func (p Page) Script(name string) string { return "/static/" + name + "?v=" + staticVersion }
+
 // Field describes one labelled input for the "field" template. Options:
 // "required", "type=date", "hint=<key>", "placeholder=<text>",
 // "hinttext=<translated text>", "autocomplete=<token>", "inputmode=<mode>", "maxlength=<n>".

@@ -20,6 +20,8 @@ type visitDueView struct {
 	Rows         []visitDueRow
 	Pager        pager
 	CanVisit     bool
+	ExportURL    string // the plan as filtered (.xlsx); empty without person.export
+	ExportMax    int    // rows at most in an export
 }
 
 // visitDueRow is one person on the plan, with the dates worded.
@@ -58,6 +60,20 @@ func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Plan = plan
+	if p.Can(auth.PermPersonExport) {
+		eq := url.Values{}
+		if f.Status != "" {
+			eq.Set("status", f.Status)
+		}
+		if inst != 0 {
+			eq.Set("institution", v.Institution)
+		}
+		v.ExportURL = "/api/v1/exports/visits-due.xlsx"
+		v.ExportMax = model.ListExportMax
+		if len(eq) > 0 {
+			v.ExportURL += "?" + eq.Encode()
+		}
+	}
 	now := h.Store.Now()
 	for _, d := range plan.Items {
 		row := visitDueRow{VisitDue: d, LastVisit: formatTimePtr(d.LastVisitAt), NextDue: formatTime(d.NextDueAt),

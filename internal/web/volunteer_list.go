@@ -18,6 +18,8 @@ type volunteerListView struct {
 	Skills     []option
 	Volunteers []volunteerRow
 	Pager      pager
+	ExportURL  string // the list as filtered (.xlsx); empty without person.export
+	ExportMax  int    // rows at most in an export
 }
 
 // volunteerRow is a volunteer as the list shows them.
@@ -39,7 +41,8 @@ func newVolunteerRow(p Page, vo model.Volunteer) volunteerRow {
 func (v *volunteerListView) Filtered() bool { return v.Q != "" || v.Skill != "" || v.Available != "" }
 
 func (h *handlers) volunteerList(w http.ResponseWriter, r *http.Request) error {
-	if _, err := need(r, auth.PermVolunteerManage); err != nil {
+	p, err := need(r, auth.PermVolunteerManage)
+	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -62,6 +65,19 @@ func (h *handlers) volunteerList(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, vo := range list.Items {
 		v.Volunteers = append(v.Volunteers, newVolunteerRow(v.Page, vo))
+	}
+	if p.Can(auth.PermPersonExport) {
+		eq := url.Values{}
+		for k, s := range map[string]string{"q": v.Q, "skill": v.Skill, "available": v.Available} {
+			if s != "" {
+				eq.Set(k, s)
+			}
+		}
+		v.ExportURL = "/api/v1/exports/volunteers.xlsx"
+		v.ExportMax = model.ListExportMax
+		if len(eq) > 0 {
+			v.ExportURL += "?" + eq.Encode()
+		}
 	}
 	v.Skills = codeOptions(v.Page, "volunteer.skill", model.VolunteerSkills, v.Skill)
 	v.Pager = newPager("/volunteers", url.Values{"q": {v.Q}, "skill": {v.Skill}, "available": {v.Available}}, list.Total, list.Offset, list.Limit)
