@@ -47,6 +47,11 @@ func (h *handlers) routes() []route {
 		{Method: "PATCH", Path: "/api/v1/people/{id}/family/{memberID}", Handler: h.updateFamilyMember},
 		{Method: "DELETE", Path: "/api/v1/people/{id}/family/{memberID}", Handler: h.deleteFamilyMember},
 
+		{Method: "GET", Path: "/api/v1/transfers", Handler: h.listTransfers},
+		{Method: "GET", Path: "/api/v1/transfers/{id}", Handler: h.getTransfer},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/approve", Handler: h.decideTransfer(true)},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/reject", Handler: h.decideTransfer(false)},
+
 		{Method: "POST", Path: "/api/v1/imports/people", Handler: h.importPeople},
 		{Method: "POST", Path: "/api/v1/imports/families", Handler: h.importFamilies},
 		{Method: "GET", Path: "/api/v1/imports/people/template.xlsx", Handler: h.peopleTemplate},

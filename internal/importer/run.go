@@ -32,15 +32,23 @@ type Options struct {
 // the errors of ReadTable for an unreadable file, EInvalid for a file
 // without data rows, and EImportInvalid listing every bad cell (nothing is
 // written then).
-func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (model.ImportResult, error) {
-	res := model.ImportResult{DryRun: opt.DryRun}
+func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (res model.ImportResult, err error) {
+	res = model.ImportResult{DryRun: opt.DryRun}
 	// The index is the caller's scope; fetching it first also checks the
 	// permission before any of the file is read.
 	insts, err := st.InstitutionIndex(ctx)
 	if err != nil {
 		return res, err
 	}
-	t, sum, err := readHashed(r, filename, opt.Limits)
+	var t *Table
+	var sum []byte
+	if opt.DryRun {
+		if err := st.DryRunAllowed(ctx); err != nil {
+			return res, err
+		}
+		defer func() { auditDryRun(ctx, st, KindPeople, filename, sum, t, res, err) }()
+	}
+	t, sum, err = readHashed(r, filename, opt.Limits)
 	if err != nil {
 		return res, err
 	}
@@ -61,15 +69,23 @@ func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename st
 // keyed on the worker's ID number and the relative's ID number (or relation
 // and name). Every worker must already be registered in the caller's scope.
 // Errors as for ImportPeople.
-func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (model.ImportResult, error) {
-	res := model.ImportResult{DryRun: opt.DryRun}
+func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (res model.ImportResult, err error) {
+	res = model.ImportResult{DryRun: opt.DryRun}
 	// The store checks again; asking here spares reading a file for nothing.
 	if p := auth.FromContext(ctx); p == nil {
 		return res, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	} else if !p.Can(auth.PermPersonImport) {
 		return res, model.Errorf(model.EForbidden, "error.forbidden")
 	}
-	t, sum, err := readHashed(r, filename, opt.Limits)
+	var t *Table
+	var sum []byte
+	if opt.DryRun {
+		if err := st.DryRunAllowed(ctx); err != nil {
+			return res, err
+		}
+		defer func() { auditDryRun(ctx, st, KindFamilies, filename, sum, t, res, err) }()
+	}
+	t, sum, err = readHashed(r, filename, opt.Limits)
 	if err != nil {
 		return res, err
 	}
@@ -84,6 +100,16 @@ func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename 
 	res, err = st.ImportFamilies(ctx, rows, store.ImportOptions{DryRun: opt.DryRun, Filename: auditName(filename, sum),
 		Progress: opt.Progress, IDColumn: l.header[fIDNumber]})
 	return res, storeRowErrors(err, map[string]string{"id_number": l.header[fIDNumber], "worker_id_number": l.header[fWorker]})
+}
+
+// auditDryRun writes the one audit row of a dry run, counts only. A failure
+// to write it goes nowhere: the check itself is done and wrote nothing.
+func auditDryRun(ctx context.Context, st *store.Store, kind Kind, filename string, sum []byte, t *Table, res model.ImportResult, err error) {
+	rows := 0
+	if t != nil {
+		rows = len(t.Rows)
+	}
+	_ = st.AuditDryRun(ctx, string(kind), auditName(filename, sum), rows, res, err)
 }
 
 // readHashed reads the table and the SHA-256 of the bytes read.
