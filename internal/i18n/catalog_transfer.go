@@ -35,6 +35,7 @@ func init() {
 		"audit_action.import.dry_run":   {"核对名单（不导入）", "Check roster (dry run)"},
 
 		// Pages.
+		"web.home.about.transfers":     {"审核跨地区人员转移申请", "Review requests to move people between areas"},
 		"web.nav.transfers":            {"转移审核", "Transfers"},
 		"web.transfer.title":           {"人员转移申请", "Transfer requests"},
 		"web.transfer.show_title":      {"转移申请 #%d", "Transfer request #%d"},

@@ -133,7 +133,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList},
 	}
-	return append(append(core, h.needRoutes()...), h.familyLinkRoutes()...)
+	return append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.
