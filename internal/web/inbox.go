@@ -1,8 +1,8 @@
 package web
 
 import (
-	"strings"
 	"net/http"
+	"strings"
 
 	"houdun/internal/auth"
 	"houdun/internal/model"
