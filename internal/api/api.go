@@ -10,6 +10,7 @@ import (
 
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/importer"
 	"houdun/internal/model"
 	"houdun/internal/store"
 )
@@ -21,6 +22,8 @@ type Deps struct {
 	Log    *slog.Logger
 	// Login is shared with the login page so that an address has one budget.
 	Login *httpx.LoginLimiter
+	// Imports bounds the imports running at once, shared with the pages.
+	Imports *importer.Gate
 }
 
 type handlers struct {
@@ -53,6 +56,9 @@ func authed(h handlerFunc) handlerFunc {
 func Register(mux *http.ServeMux, d Deps) {
 	if d.Login == nil {
 		d.Login = httpx.NewLoginLimiter()
+	}
+	if d.Imports == nil {
+		d.Imports = importer.NewGate(0)
 	}
 	h := &handlers{Deps: d}
 	for _, rt := range h.routes() {

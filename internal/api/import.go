@@ -80,6 +80,13 @@ func (h *handlers) runImport(w http.ResponseWriter, r *http.Request, kind import
 	if err != nil {
 		return err
 	}
+	// A full gate answers before the upload is read.
+	leave, err := h.Imports.Enter()
+	if err != nil {
+		w.Header().Set("Retry-After", strconv.Itoa(int(importer.RetryAfter.Seconds())))
+		return err
+	}
+	defer leave()
 	file, name, done, err := h.uploadedFile(w, r)
 	if err != nil {
 		return err

@@ -48,11 +48,24 @@ func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename st
 		}
 		defer func() { auditDryRun(ctx, st, KindPeople, filename, sum, t, res, err) }()
 	}
-	t, sum, err = readHashed(r, filename, opt.Limits)
+	// Rows are validated as they are read; only the valid ones are kept.
+	today := st.Now()
+	var v *rowValidator[store.PersonRow]
+	t, sum, err = readHashed(r, filename, opt.Limits, func(t *Table, num int, cells []string) {
+		if v == nil {
+			pv := newPeopleValidator(t, insts, today)
+			v = &pv
+		}
+		v.row(num, cells)
+	})
 	if err != nil {
 		return res, err
 	}
-	rows, bad := People(t, insts, st.Now())
+	if v == nil {
+		pv := newPeopleValidator(t, insts, today)
+		v = &pv
+	}
+	rows, bad := v.result()
 	if len(bad) > 0 {
 		return res, invalid(bad)
 	}
@@ -85,11 +98,23 @@ func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename 
 		}
 		defer func() { auditDryRun(ctx, st, KindFamilies, filename, sum, t, res, err) }()
 	}
-	t, sum, err = readHashed(r, filename, opt.Limits)
+	today := st.Now()
+	var v *rowValidator[store.FamilyRow]
+	t, sum, err = readHashed(r, filename, opt.Limits, func(t *Table, num int, cells []string) {
+		if v == nil {
+			fv := newFamiliesValidator(t, today)
+			v = &fv
+		}
+		v.row(num, cells)
+	})
 	if err != nil {
 		return res, err
 	}
-	rows, bad := Families(t, st.Now())
+	if v == nil {
+		fv := newFamiliesValidator(t, today)
+		v = &fv
+	}
+	rows, bad := v.result()
 	if len(bad) > 0 {
 		return res, invalid(bad)
 	}
@@ -107,15 +132,16 @@ func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename 
 func auditDryRun(ctx context.Context, st *store.Store, kind Kind, filename string, sum []byte, t *Table, res model.ImportResult, err error) {
 	rows := 0
 	if t != nil {
-		rows = len(t.Rows)
+		rows = t.DataRows
 	}
 	_ = st.AuditDryRun(ctx, string(kind), auditName(filename, sum), rows, res, err)
 }
 
-// readHashed reads the table and the SHA-256 of the bytes read.
-func readHashed(r io.Reader, filename string, lim Limits) (*Table, []byte, error) {
+// readHashed streams the rows of the file to row and returns its header
+// and the SHA-256 of the bytes read.
+func readHashed(r io.Reader, filename string, lim Limits, row func(t *Table, num int, cells []string)) (*Table, []byte, error) {
 	h := sha256.New()
-	t, err := ReadTable(io.TeeReader(r, h), filename, lim)
+	t, err := StreamTable(io.TeeReader(r, h), filename, lim, row)
 	return t, h.Sum(nil), err
 }
 

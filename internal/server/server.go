@@ -20,6 +20,7 @@ import (
 	"houdun/internal/api"
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/importer"
 	"houdun/internal/store"
 	"houdun/internal/web"
 )
@@ -43,8 +44,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	login := httpx.NewLoginLimiter()
-	api.Register(mux, api.Deps{Store: st, Config: cfg, Log: log, Login: login})
-	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log, Login: login})
+	imports := importer.NewGate(0)
+	api.Register(mux, api.Deps{Store: st, Config: cfg, Log: log, Login: login, Imports: imports})
+	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log, Login: login, Imports: imports})
 
 	var h http.Handler = mux
 	h = s.authenticate(h)
