@@ -40,7 +40,9 @@ func TestImportWhenBusyAnswers503WithRetryAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := upload()
-	var body struct{ Error struct{ Code, Message string } }
+	var body struct {
+		Error struct{ Code, Message string }
+	}
 	json.Unmarshal(rec.Body.Bytes(), &body)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "10" || body.Error.Code != "unavailable" ||
 		!strings.Contains(body.Error.Message, "busy") {
