@@ -62,7 +62,7 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
-	Accounts                            []Account
+	Accounts  []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
