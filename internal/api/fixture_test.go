@@ -27,6 +27,9 @@ import (
 // password is every test account's password; it meets the default policy.
 const password = "Houdun-2026!"
 
+// metricsToken is the bearer token of /metrics in the tests.
+const metricsToken = "houdun-test-metrics-token"
+
 // cityCaseworker is the caller name of a caseworker over the whole of Fuxin
 // (2109), beside the ten roles whose accounts are scoped to 海州区 (210902).
 const cityCaseworker = "caseworker@2109"
@@ -70,7 +73,10 @@ func newFixture(t *testing.T, st *store.Store, clock *testutil.Clock, who ...str
 	t.Helper()
 	f := &fixture{st: st, clock: clock, relative: map[int64]model.FamilyMember{}, idNumber: map[int64]string{}, phone: map[int64]string{},
 		users: map[string]model.User{}, tokens: map[string]string{}, secrets: map[string]string{}, lastStep: map[string]int64{}}
-	f.srv = httptest.NewServer(server.New(config.Default(), st, slog.New(slog.DiscardHandler)))
+	cfg := config.Default()
+	cfg.TrustedProxies = "127.0.0.1, ::1" // the tests pose as callers from many addresses (X-Real-IP)
+	cfg.MetricsToken = metricsToken
+	f.srv = httptest.NewServer(server.New(cfg, st, slog.New(slog.DiscardHandler)))
 	t.Cleanup(f.srv.Close)
 
 	f.instA = f.institution(t, "阜新市中心医院", model.InstHospital, "210902")

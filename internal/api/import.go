@@ -13,6 +13,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/importer"
 	"houdun/internal/model"
+	"houdun/internal/tmpdir"
 )
 
 // uploadedFile returns the file of an import request: the "file" part of a
@@ -80,10 +81,9 @@ func (h *handlers) runImport(w http.ResponseWriter, r *http.Request, kind import
 	if err != nil {
 		return err
 	}
-	// A full gate answers before the upload is read.
+	// A full gate answers before the upload is read (503 with Retry-After).
 	leave, err := h.Imports.Enter()
 	if err != nil {
-		w.Header().Set("Retry-After", strconv.Itoa(int(importer.RetryAfter.Seconds())))
 		return err
 	}
 	defer leave()
@@ -159,7 +159,7 @@ func (h *handlers) exportPeople(w http.ResponseWriter, r *http.Request, format s
 	}
 	// Written to a temporary file first: an error then still answers as an
 	// error, not as a truncated download.
-	tmp, err := os.CreateTemp("", "houdun-export-*")
+	tmp, err := os.CreateTemp(tmpdir.From(r.Context()), "houdun-export-*")
 	if err != nil {
 		return model.Internal(err)
 	}

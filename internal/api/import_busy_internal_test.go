@@ -44,7 +44,7 @@ func TestImportWhenBusyAnswers503WithRetryAfter(t *testing.T) {
 		Error struct{ Code, Message string }
 	}
 	json.Unmarshal(rec.Body.Bytes(), &body)
-	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "10" || body.Error.Code != "unavailable" ||
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || body.Error.Code != "unavailable" ||
 		!strings.Contains(body.Error.Message, "busy") {
 		t.Errorf("busy: %d Retry-After %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}

@@ -11,6 +11,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/report"
+	"houdun/internal/tmpdir"
 )
 
 // ledgerXLSX downloads the ledger (台账) of a region as an .xlsx workbook,
@@ -45,7 +46,7 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	lang := i18n.FromRequest(r)
 	// Written to a temporary file first: an error then still answers as an
 	// error, not as a truncated download.
-	tmp, err := os.CreateTemp("", "houdun-ledger-*")
+	tmp, err := os.CreateTemp(tmpdir.From(r.Context()), "houdun-ledger-*")
 	if err != nil {
 		return model.Internal(err)
 	}

@@ -26,7 +26,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Run("metrics count requests by route pattern", func(t *testing.T) {
 			f.get(t, auth.RoleCaseworker, "/api/v1/people/"+id(f.atA.ID)).want(t, http.StatusOK)
 			f.get(t, auth.RoleCaseworker, "/api/v1/people/"+id(f.atB.ID)).want(t, http.StatusNotFound)
-			r := f.do(t, call{Method: "GET", Path: "/metrics"}).want(t, http.StatusOK)
+			f.do(t, call{Method: "GET", Path: "/metrics"}).want(t, http.StatusUnauthorized)
+			f.do(t, call{Method: "GET", Path: "/metrics", Token: "wrong"}).want(t, http.StatusUnauthorized)
+			r := f.do(t, call{Method: "GET", Path: "/metrics", Token: metricsToken}).want(t, http.StatusOK)
 			text := string(r.Body)
 			if !strings.Contains(text, "houdun_http_requests_total{") {
 				t.Fatalf("no houdun_http_requests_total in /metrics")

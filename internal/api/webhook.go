@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"strconv"
 
+	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/notify"
 )
 
 // Webhooks and their deliveries, managed by the sysadmin. A webhook's secret
@@ -44,6 +46,9 @@ func (h *handlers) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
+	if err := h.checkDestination(r, in); err != nil {
+		return err
+	}
 	hook, err := h.Store.CreateWebhook(r.Context(), in)
 	if err != nil {
 		return err
@@ -53,6 +58,17 @@ func (h *handlers) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// checkDestination refuses a webhook URL to a loopback, link-local, private
+// or metadata address unless HOUDUN_WEBHOOK_ALLOW_PRIVATE allows them; the
+// delivery's dialer checks the resolved addresses again. Callers who may not
+// manage webhooks get their 403 from the store.
+func (h *handlers) checkDestination(r *http.Request, in model.WebhookInput) error {
+	if p := auth.FromContext(r.Context()); p == nil || !p.Can(auth.PermWebhookManage) || in.URL == nil {
+		return nil
+	}
+	return notify.CheckDestination(*in.URL, h.Config.WebhookAllowPrivate)
+}
+
 func (h *handlers) updateWebhook(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -60,6 +76,9 @@ func (h *handlers) updateWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	var in model.WebhookInput
 	if err := httpx.DecodeJSON(w, r, &in, h.Config.MaxBodyBytes); err != nil {
+		return err
+	}
+	if err := h.checkDestination(r, in); err != nil {
 		return err
 	}
 	hook, err := h.Store.UpdateWebhook(r.Context(), id, in)

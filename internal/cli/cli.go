@@ -111,17 +111,24 @@ func lang(env Env) i18n.Lang {
 	return i18n.Parse(env.Getenv("HOUDUN_LANG"))
 }
 
-// oneLine renders an error for stderr: translated when it is a model.Error.
+// oneLine renders an error for stderr: translated when it is a model.Error,
+// never as a raw catalogue key. An internal error (or a full disk, or a
+// database that does not answer) adds its cause, which the operator at the
+// console may read.
 func oneLine(err error, l i18n.Lang) string {
 	var e *model.Error
-	if errors.As(err, &e) && e.Code != model.EInternal {
-		s := l.Msg(e.Msg)
-		for f, m := range e.Fields {
-			s += fmt.Sprintf("; %s: %s", f, l.Msg(m))
-		}
-		return s
+	if !errors.As(err, &e) {
+		return strings.ReplaceAll(err.Error(), "\n", " ")
 	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
+	s := l.Msg(e.Msg)
+	for f, m := range e.Fields {
+		s += fmt.Sprintf("; %s: %s", f, l.Msg(m))
+	}
+	if e.Err != nil {
+		// The cause of a cause that is itself a model.Error is rendered too.
+		s += ": " + oneLine(e.Err, l)
+	}
+	return strings.ReplaceAll(s, "\n", " ")
 }
 
 // flags makes a FlagSet with the flags every command shares.
@@ -174,7 +181,7 @@ func openStoreAt(ctx context.Context, cfg config.Config, env Env, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DB, store.Options{Sealer: s, Logger: log, Now: now})
+	st, err := store.Open(ctx, cfg.DB, store.Options{Sealer: s, Logger: log, Now: now, WALLimit: cfg.WALLimit})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,30 @@ type Config struct {
 	JobInterval time.Duration
 	// SMTP is the mail server for outbox events; mail is off unless set.
 	SMTP SMTP
+	// TempDir is the server's private folder for temporary files
+	// (HOUDUN_TMPDIR), emptied at start and removed at shutdown: give it a
+	// folder of its own. Default: beside a SQLite database (houdun.db.tmp),
+	// a new folder under the system's temporary folder with PostgreSQL.
+	TempDir string
+	// WALLimit bounds the SQLite write-ahead log in bytes
+	// (HOUDUN_SQLITE_WAL_LIMIT, in MiB); 0 sizes it to the database: a
+	// quarter of the file, between 4 and 64 MiB.
+	WALLimit int64
+	// WebhookAllowPrivate lets webhooks reach loopback, link-local, private
+	// and metadata addresses (HOUDUN_WEBHOOK_ALLOW_PRIVATE=true), for a
+	// receiver on the same machine or network; off by default.
+	WebhookAllowPrivate bool
+	// TrustedProxies lists the reverse proxies whose X-Real-IP and
+	// X-Forwarded-For are believed (HOUDUN_TRUSTED_PROXIES: addresses or
+	// CIDR ranges, comma-separated); empty trusts no one, and the peer's
+	// address is the caller's.
+	TrustedProxies string
+	// MetricsToken is the bearer token /metrics asks for
+	// (HOUDUN_METRICS_TOKEN); MetricsAddr a listen address of its own for
+	// /metrics (HOUDUN_METRICS_ADDR), which the main address then does not
+	// serve. With neither, /metrics is off.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -100,6 +125,14 @@ func FromEnv(getenv func(string) string) Config {
 	c.Key = getenv("HOUDUN_KEY")
 	c.KeyFile = getenv("HOUDUN_KEY_FILE")
 	c.SecureCookies = strings.EqualFold(getenv("HOUDUN_SECURE_COOKIES"), "true")
+	c.TempDir = strings.TrimSpace(getenv("HOUDUN_TMPDIR"))
+	c.WebhookAllowPrivate = strings.EqualFold(getenv("HOUDUN_WEBHOOK_ALLOW_PRIVATE"), "true")
+	c.TrustedProxies = getenv("HOUDUN_TRUSTED_PROXIES")
+	c.MetricsToken = strings.TrimSpace(getenv("HOUDUN_METRICS_TOKEN"))
+	c.MetricsAddr = strings.TrimSpace(getenv("HOUDUN_METRICS_ADDR"))
+	if mib, err := strconv.ParseInt(strings.TrimSpace(getenv("HOUDUN_SQLITE_WAL_LIMIT")), 10, 64); err == nil && mib > 0 {
+		c.WALLimit = mib << 20
+	}
 	c.SMTP.Addr = strings.TrimSpace(getenv("HOUDUN_SMTP_ADDR"))
 	c.SMTP.From = strings.TrimSpace(getenv("HOUDUN_SMTP_FROM"))
 	c.SMTP.Username = getenv("HOUDUN_SMTP_USERNAME")

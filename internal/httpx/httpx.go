@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/i18n"
@@ -88,10 +89,39 @@ func Status(code model.Code) int {
 		return http.StatusLocked
 	case model.EUnavailable:
 		return http.StatusServiceUnavailable
+	case model.EStorageFull:
+		return http.StatusInsufficientStorage
 	case model.EMethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
+}
+
+// RetryAfter is how long a client is asked to wait before trying again
+// when the service is unavailable for a while (the database does not answer).
+const RetryAfter = 5 * time.Second
+
+// SetRetryAfter adds Retry-After to a 503 answer.
+func SetRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+	}
+}
+
+type authFaultKey struct{}
+
+// WithAuthFault records that the caller's credentials could not be checked
+// because the database failed (not because they were wrong): pages then
+// answer "temporarily unavailable" instead of sending the user to a login
+// that cannot work.
+func WithAuthFault(ctx context.Context, err error) context.Context {
+	return context.WithValue(ctx, authFaultKey{}, err)
+}
+
+// AuthFault returns the error WithAuthFault recorded, or nil.
+func AuthFault(ctx context.Context) error {
+	err, _ := ctx.Value(authFaultKey{}).(error)
+	return err
 }
 
 // ErrorBody is the JSON shape of every error answer.
@@ -137,6 +167,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		slog.ErrorContext(r.Context(), "request failed", "route", r.Pattern, "err", err)
 	}
+	SetRetryAfter(w, status)
 	WriteJSON(w, status, ErrorBody{Error: Translate(e, i18n.FromRequest(r))})
 }
 

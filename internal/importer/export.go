@@ -15,6 +15,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/store"
+	"houdun/internal/tmpdir"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -161,7 +162,8 @@ func exportCSV(ctx context.Context, st *store.Store, w io.Writer, f model.Person
 }
 
 func exportXLSX(ctx context.Context, st *store.Store, w io.Writer, f model.PersonFilter, lang i18n.Lang) (int, error) {
-	x := excelize.NewFile()
+	// What the stream writer spills to disk goes to the server's private folder.
+	x := excelize.NewFile(excelize.Options{TmpDir: tmpdir.From(ctx)})
 	defer x.Close()
 	sheet := lang.T("importer.people.sheet")
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {

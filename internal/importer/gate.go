@@ -1,19 +1,12 @@
 package importer
 
-import (
-	"time"
-
-	"houdun/internal/model"
-)
+import "houdun/internal/model"
 
 // DefaultConcurrentImports is how many imports read and validate files at
 // the same time by default. Each holds its upload and its valid rows (tens
 // of MiB for the largest roster), so a handful of parallel uploads must not
 // be able to take the server's memory.
 const DefaultConcurrentImports = 2
-
-// RetryAfter is what a busy answer suggests waiting.
-const RetryAfter = 10 * time.Second
 
 // Gate bounds the imports running at once; one Gate is shared by the API
 // and the pages. A full gate answers at once rather than queueing: an

@@ -26,6 +26,7 @@ const (
 	ELocked           Code = "account_locked"     // 423 on login: too many failures
 	EStaleVersion     Code = "version_conflict"   // 409: someone else changed the record first
 	EMethodNotAllowed Code = "method_not_allowed" // 405
+	EStorageFull      Code = "storage_full"       // 507: the database's disk is full; reads go on, writes wait for space
 
 	// An administrator's login whose password was right and whose second
 	// factor is missing (401 otp_required), wrong or used before (401
@@ -83,6 +84,17 @@ func Errorf(code Code, key string, args ...any) *Error {
 // Internal wraps an unexpected cause; the user sees a generic message.
 func Internal(err error) *Error {
 	return &Error{Code: EInternal, Msg: M("error.internal"), Err: err}
+}
+
+// Unavailable wraps a cause that makes the service unusable for a while (the
+// database does not answer): 503 with Retry-After, never a logout.
+func Unavailable(err error) *Error {
+	return &Error{Code: EUnavailable, Msg: M("error.db_unavailable"), Err: err}
+}
+
+// StorageFull wraps a write the database refused for want of disk space.
+func StorageFull(err error) *Error {
+	return &Error{Code: EStorageFull, Msg: M("error.storage_full"), Err: err}
 }
 
 // NotFound is the answer for a record that is missing or outside the caller's scope.

@@ -21,6 +21,10 @@ func ptr[T any](v T) *T { return &v }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// local is the delivery client of the tests, whose receivers listen on
+// loopback: webhooks may reach it only where private destinations are allowed.
+var local = notify.NewClient(true)
+
 // open opens (and migrates) the database at dsn: each call is a server start.
 func open(t *testing.T, dsn string, clock *testutil.Clock) *store.Store {
 	t.Helper()

@@ -256,7 +256,7 @@ func TestEscalationMailedToTheTeamOnce(t *testing.T) {
 		}
 		id := escalate(t, st, clock)
 
-		d := &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet, Mail: m}
+		d := &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet, Mail: m}
 		run(t, d, 0, 1) // 451 at DATA
 		clock.Advance(30 * time.Second)
 		run(t, d, 1, 0)
@@ -298,7 +298,7 @@ func TestEscalationMailedToTheTeamOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(time.Hour)
-		run(t, &notify.Deliverer{Store: restarted, Now: clock.Now, Log: quiet, Mail: m}, 0, 0)
+		run(t, &notify.Deliverer{Client: local, Store: restarted, Now: clock.Now, Log: quiet, Mail: m}, 0, 0)
 		if n := len(smtpd.messages()); n != 1 {
 			t.Errorf("%d messages after the restart", n)
 		}
@@ -354,7 +354,7 @@ func TestMailChannel(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(5 * time.Hour)
-		run(t, &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet, Mail: m}, 1, 0)
+		run(t, &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet, Mail: m}, 1, 0)
 		if n := len(smtpd.messages()); n != 0 {
 			t.Errorf("%d messages to another province", n)
 		}

@@ -3,8 +3,11 @@
 // in-app inbox needs no delivery: the store writes its entries in the
 // transaction of the change. This package holds no SQL and no delivery
 // state: the store's deliveries table does (EnqueueDeliveries,
-// DueDeliveries, MarkDelivered, MarkDeliveryFailed), so a restart, a crash
-// or a second server never sends a delivered event again. It must not put
+// DueDeliveries, MarkDelivered, MarkDeliveryFailed), so a restart or a
+// second server never sends a delivery recorded as delivered again. Delivery
+// is at least once all the same: a POST whose answer was not recorded (a
+// crash, a shutdown whose grace ran out) is posted again with the same
+// X-Houdun-Delivery id, which receivers use to drop repeats. It must not put
 // personal data into anything it sends or logs: the outbox payload carries
 // ids, codes, category, urgency, status and times only.
 //
@@ -79,7 +82,8 @@ func Principal() *auth.Principal {
 }
 
 // Deliverer is the outbox delivery worker. Store is required; Client
-// defaults to NewClient() (10 s timeout, no redirects to other hosts), Now
+// defaults to NewClient(false) (10 s timeout, no redirects to other hosts, no
+// internal destinations), Now
 // to time.Now, Log to slog.Default(). Without Mail, deliveries of the mail
 // channel are retried later (the server keeps the channel inactive then).
 type Deliverer struct {
@@ -96,6 +100,11 @@ type Deliverer struct {
 	// store.DeliveryLease, and a batch must be sent well within it.
 	Batch   int
 	Workers int
+	// Grace is how long sends in flight may go on once the context of
+	// RunOnce or Run ends (the server shuts down), so that their answers are
+	// recorded and not sent again after the restart; default ClientTimeout.
+	// The server sets its shutdown grace. No new send starts meanwhile.
+	Grace time.Duration
 }
 
 func (d *Deliverer) now() time.Time {
@@ -119,7 +128,7 @@ func (d *Deliverer) client() *http.Client {
 	return defaultClient
 }
 
-var defaultClient = NewClient()
+var defaultClient = NewClient(false)
 
 func (d *Deliverer) backoff() []time.Duration {
 	if len(d.Backoff) > 0 {
@@ -150,6 +159,18 @@ func (d *Deliverer) RunOnce(ctx context.Context) (delivered, failed int, err err
 	if workers <= 0 {
 		workers = 4
 	}
+	// The sends run on a context of their own that outlives ctx by the
+	// grace: a shutdown stops new sends, but one in flight gets its answer
+	// and records it, instead of being cut off and posted again once the
+	// lease runs out (delivery stays at least once: a crash still repeats).
+	grace := d.Grace
+	if grace <= 0 {
+		grace = ClientTimeout
+	}
+	send, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSend()
+	stopGrace := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancelSend) })
+	defer stopGrace()
 	for ctx.Err() == nil {
 		due, err := d.Store.DueDeliveries(ctx, d.now(), batch)
 		if err != nil {
@@ -165,7 +186,10 @@ func (d *Deliverer) RunOnce(ctx context.Context) (delivered, failed int, err err
 		for range min(workers, len(due)) {
 			wg.Go(func() {
 				for dl := range work {
-					res, err := d.deliver(ctx, dl)
+					if ctx.Err() != nil {
+						continue // shutting down: the lease brings it back
+					}
+					res, err := d.deliver(send, dl)
 					mu.Lock()
 					switch {
 					case err != nil:
@@ -234,7 +258,8 @@ const (
 )
 
 // deliver sends one claimed delivery and records the outcome; the error is
-// the store's only.
+// the store's only. ctx is the send context of RunOnce, which a shutdown
+// cancels only after the grace.
 func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (outcome, error) {
 	log := d.log().With("delivery", dl.ID, "webhook", dl.WebhookID, "event", dl.Event, "attempt", dl.Attempts)
 	// A claim whose lease would end before a send could time out is left to
@@ -269,7 +294,8 @@ func (d *Deliverer) deliver(ctx context.Context, dl model.Delivery) (outcome, er
 		return sent, nil
 	}
 	if ctx.Err() != nil {
-		// Cut short by the shutdown: the lease brings it back after the restart.
+		// Cut short when the shutdown's grace ran out: the lease brings it
+		// back after the restart, and the receiver may see it twice.
 		return leftAlone, nil
 	}
 	cause := err.Error()

@@ -33,11 +33,13 @@ const ClientTimeout = 10 * time.Second
 const maxRedirects = 3
 
 // NewClient returns the HTTP client of the delivery worker: ClientTimeout per
-// attempt, redirects followed only to the same scheme and host (at most 3).
-func NewClient() *http.Client {
+// attempt, redirects followed only to the same scheme and host (at most 3),
+// and, unless allowPrivate, no connection to a loopback, link-local, private
+// or metadata address (destination.go).
+func NewClient(allowPrivate bool) *http.Client {
 	return &http.Client{
 		Timeout:   ClientTimeout,
-		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		Transport: guardedTransport(allowPrivate),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			first := via[0].URL
 			if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
@@ -136,6 +138,9 @@ func describe(err error) error {
 		}
 		if errors.Is(ue.Err, errRedirect) {
 			return errRedirect
+		}
+		if errors.Is(ue.Err, errDestination) {
+			return errDestination
 		}
 		var ne net.Error
 		if errors.As(ue.Err, &ne) {

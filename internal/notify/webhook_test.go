@@ -63,7 +63,7 @@ func TestWebhookDeliveredOnceAcrossRestarts(t *testing.T) {
 		webhook(t, st, other.URL, "need.resolved")
 		ids := urgentCases(t, st, nurse(t, st), 3)
 
-		d := &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet}
+		d := &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet}
 		run(t, d, 3, 0)
 		run(t, d, 0, 0)
 		got := recv.got()
@@ -103,11 +103,11 @@ func TestWebhookDeliveredOnceAcrossRestarts(t *testing.T) {
 
 		// A new worker on the same store, then a restarted server, then the
 		// leases long gone: nothing is sent again.
-		run(t, &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet}, 0, 0)
+		run(t, &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet}, 0, 0)
 		st.Close()
 		restarted := open(t, dsn, clock)
 		clock.Advance(time.Hour)
-		run(t, &notify.Deliverer{Store: restarted, Now: clock.Now, Log: quiet}, 0, 0)
+		run(t, &notify.Deliverer{Client: local, Store: restarted, Now: clock.Now, Log: quiet}, 0, 0)
 		if n := len(recv.got()); n != 3 {
 			t.Fatalf("%d requests after the restart, want 3", n)
 		}
@@ -134,7 +134,7 @@ func TestFailingReceiverIsRetriedWithBackoff(t *testing.T) {
 		recv.secret = webhook(t, st, recv.URL, "need.created").Secret
 		person := nurse(t, st)
 		urgentCases(t, st, person, 1)
-		d := &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet}
+		d := &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet}
 		run(t, d, 0, 1)
 		step := func(wait time.Duration, delivered, failed, requests int) {
 			t.Helper()
@@ -200,7 +200,7 @@ func TestSlowReceiverTimesOut(t *testing.T) {
 		defer close(release)
 		webhook(t, st, slow.URL, "need.created")
 		urgentCases(t, st, nurse(t, st), 1)
-		client := notify.NewClient()
+		client := notify.NewClient(true)
 		client.Timeout = 100 * time.Millisecond
 		d := &notify.Deliverer{Store: st, Client: client, Now: clock.Now, Log: quiet}
 		run(t, d, 0, 1)
@@ -232,7 +232,7 @@ func TestRedirects(t *testing.T) {
 		webhook(t, st, srv.URL+"/moved", "need.created")
 		away := webhook(t, st, srv.URL+"/away", "need.created")
 		urgentCases(t, st, nurse(t, st), 1)
-		run(t, &notify.Deliverer{Store: st, Now: clock.Now, Log: quiet}, 1, 1)
+		run(t, &notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet}, 1, 1)
 		if final.Load() != 1 || len(elsewhere.got()) != 0 {
 			t.Errorf("same host reached %d times, the other host %d times", final.Load(), len(elsewhere.got()))
 		}
@@ -256,7 +256,7 @@ func TestTwoServersDeliverOnce(t *testing.T) {
 		var delivered atomic.Int32
 		for _, st := range []*store.Store{first, second, first, second} {
 			wg.Go(func() {
-				n, _, err := (&notify.Deliverer{Store: st, Now: clock.Now, Log: quiet, Batch: 5}).RunOnce(t.Context())
+				n, _, err := (&notify.Deliverer{Client: local, Store: st, Now: clock.Now, Log: quiet, Batch: 5}).RunOnce(t.Context())
 				if err != nil {
 					t.Error(err)
 				}

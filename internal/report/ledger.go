@@ -19,6 +19,7 @@ import (
 	"houdun/internal/model"
 	"houdun/internal/region"
 	"houdun/internal/store"
+	"houdun/internal/tmpdir"
 )
 
 // chinaTime is the zone dates are written in.
@@ -80,7 +81,8 @@ func WriteLedger(ctx context.Context, st *store.Store, w io.Writer, f model.Ledg
 	if err != nil {
 		return 0, err
 	}
-	x := excelize.NewFile()
+	// What the stream writer spills to disk goes to the server's private folder.
+	x := excelize.NewFile(excelize.Options{TmpDir: tmpdir.From(ctx)})
 	defer x.Close()
 	sheet := lang.T("ledger.sheet")
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {

@@ -34,7 +34,8 @@ func (s *Server) startJobs(ctx context.Context, wg *sync.WaitGroup) error {
 		return fmt.Errorf("mail channel: %w", err)
 	}
 	sched := &jobs.Scheduler{Store: s.st, Clock: s.st.Now, Interval: s.cfg.JobInterval, Log: s.log}
-	worker := &notify.Deliverer{Store: s.st, Now: s.st.Now, Log: s.log, Mail: mailer}
+	worker := &notify.Deliverer{Store: s.st, Client: notify.NewClient(s.cfg.WebhookAllowPrivate), Now: s.st.Now, Log: s.log, Mail: mailer,
+		Grace: s.cfg.ShutdownGrace}
 	wg.Go(func() { sched.Run(ctx) })
 	wg.Go(func() { worker.Run(ctx, s.cfg.JobInterval) })
 	return nil

@@ -106,6 +106,7 @@ func TestServeRunsTheSchedulerAndStopsIt(t *testing.T) {
 			cfg := config.Default()
 			cfg.JobInterval = 20 * time.Millisecond
 			cfg.ShutdownGrace = 5 * time.Second
+			cfg.WebhookAllowPrivate = true // the receiver listens on loopback
 			var logs logBuffer
 			log := slog.New(slog.NewTextHandler(&logs, nil))
 			ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"houdun/internal/httpx"
 	"houdun/internal/model"
 	"houdun/internal/store"
+	"houdun/internal/tmpdir"
 )
 
 type metrics struct {
@@ -96,7 +99,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		if !strings.HasPrefix(r.URL.Path, "/static/") {
+		if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/favicon.ico" {
 			h.Set("Cache-Control", "no-store")
 		}
 		next.ServeHTTP(w, r)
@@ -118,7 +121,7 @@ func crossOrigin(next http.Handler) http.Handler {
 // bearer token or session cookie is valid; handlers decide whether one is needed.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := clientIP(r)
+		ip := clientIP(r, s.proxies)
 		token := ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token = strings.TrimSpace(h[len("Bearer "):])
@@ -127,11 +130,32 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		if token != "" {
-			if p, err := s.st.Authenticate(ctx, token, ip, s.cfg.Session); err == nil {
+			p, err := s.st.Authenticate(ctx, token, ip, s.cfg.Session)
+			switch code := model.ErrorCode(err); {
+			case err == nil:
 				ctx = auth.WithPrincipal(ctx, p)
+			case code == model.EUnauthenticated:
+				// A wrong, ended or unknown token: the caller is anonymous.
+			case withoutAuth(r.URL.Path):
+			default:
+				// The database failed, not the credentials: saying
+				// "unauthenticated" would make API clients drop their
+				// session and send people to a login that cannot work.
+				s.log.Error("authentication failed: the database does not answer", "route", r.URL.Path, "err", err)
+				fault := model.Unavailable(err)
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					httpx.WriteError(w, r, fault)
+					return
+				}
+				// Pages answer with the "temporarily unavailable" page of
+				// package web, which keeps the user's place.
+				ctx = httpx.WithAuthFault(ctx, fault)
 			}
 		}
 		ctx = httpx.WithClientIP(ctx, ip)
+		if s.tmp != "" {
+			ctx = tmpdir.With(ctx, s.tmp)
+		}
 		rec := &statusRecorder{ResponseWriter: w}
 		r = r.WithContext(ctx)
 		next.ServeHTTP(rec, r)
@@ -142,6 +166,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 	})
+}
+
+// withoutAuth lists the paths served alike to everyone, which a database
+// outage does not stop: static files, the icon and the health and metrics
+// endpoints (/healthz reports the outage itself).
+func withoutAuth(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/favicon.ico" || path == "/healthz" || path == "/metrics"
 }
 
 // auditedRoute names a request in an audit row: method and path, which
@@ -155,17 +186,59 @@ func auditedRoute(r *http.Request) string {
 	return r.Method + " " + r.URL.Path
 }
 
-// clientIP is the peer address; a proxy in front sets X-Real-IP only when it
-// is trusted, which houdun cannot know, so only loopback peers may set it.
-func clientIP(r *http.Request) string {
+// clientIP is the caller's address for audit rows and the login limiter:
+// the peer, unless the peer is one of the trusted proxies
+// (HOUDUN_TRUSTED_PROXIES). Then it is X-Real-IP when the proxy set one,
+// else the right-most address of X-Forwarded-For that is not itself a
+// trusted proxy (those to its left may be forged by the client).
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if x := r.Header.Get("X-Real-IP"); x != "" && net.ParseIP(x) != nil {
-			return x
+	isTrusted := func(a netip.Addr) bool {
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(peer) {
+		return host
+	}
+	if x, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
+		return x.Unmap().String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !isTrusted(a) {
+			return a.Unmap().String()
 		}
 	}
 	return host
+}
+
+// ParseProxies reads HOUDUN_TRUSTED_PROXIES: addresses or CIDR ranges
+// separated by commas or spaces; "" trusts no one.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("HOUDUN_TRUSTED_PROXIES: %q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

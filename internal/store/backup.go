@@ -18,9 +18,16 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	if s.engine != SQLite {
 		return ErrBackupPostgres
 	}
-	if _, err := os.Stat(dest); err == nil {
+	// An empty file of mode 0600 made here is one VACUUM INTO fills,
+	// keeping its mode: the copy is as private as the database.
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s exists already; choose a new file", dest)
 	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
 	if _, err := s.write.ExecContext(ctx, "VACUUM INTO $1", dest); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

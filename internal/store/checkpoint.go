@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"os"
 	"sync"
 	"time"
 )
@@ -17,12 +18,34 @@ import (
 // thousand pages. The writer still checkpoints by itself past
 // writerCheckpointPages, should this one fall behind (a reader holding an old
 // snapshot for long, say). After a large transaction (an import) the log
-// file is cut back to 64 MiB once checkpointed (journal_size_limit).
+// file is cut back to the WAL limit once checkpointed (journal_size_limit).
+//
+// The WAL limit bounds both: the log that the writer lets grow before it
+// checkpoints by itself, and the size the file is cut back to. A fixed
+// 64 MiB filled a small volume long before the data did (on a 40 MB volume
+// writes failed after 2 MB of data), so by default it is sized to the data:
+// a quarter of the database file at open, at least 4 MiB and at most 64
+// MiB; HOUDUN_SQLITE_WAL_LIMIT sets it (Options.WALLimit).
 
 const (
-	checkpointEvery       = time.Second
-	writerCheckpointPages = 16384 // 64 MiB of log with 4 KiB pages
+	checkpointEvery = time.Second
+	minWALLimit     = 4 << 20
+	maxWALLimit     = 64 << 20
+	walPageSize     = 4096 // SQLite's default page size, which houdun keeps
 )
+
+// walLimit is the WAL limit in bytes for the database at path: set, or
+// sized to the file.
+func walLimit(set int64, path string) int64 {
+	if set > 0 {
+		return max(set, 1<<20)
+	}
+	var size int64
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
+	}
+	return min(max(size/4, minWALLimit), maxWALLimit)
+}
 
 func (s *Store) startCheckpointer() {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -303,7 +303,13 @@ func (s *Store) Authenticate(ctx context.Context, token, ip string, pol SessionP
 	}
 	if now.Sub(fromMS(lastSeen)) >= pol.TouchInterval {
 		if _, err := s.write.ExecContext(ctx, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", ms(now), th); err != nil {
-			return nil, model.Internal(err)
+			if !isStorageFull(err) {
+				return nil, model.Internal(err)
+			}
+			// A full disk does not end a valid session: reads go on, and
+			// each write answers "storage full" by itself.
+			s.classify(err)
+			s.log.Warn("session touch refused: storage full", "user", pr.UserID)
 		}
 	}
 	pr.RegionCode, pr.InstitutionID, pr.PersonID = region, inst.Int64, person.Int64

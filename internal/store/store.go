@@ -46,11 +46,15 @@ type Options struct {
 	Sealer *seal.Sealer
 	Now    func() time.Time // defaults to time.Now
 	Logger *slog.Logger
+	// WALLimit bounds the SQLite write-ahead log in bytes (see
+	// checkpoint.go); 0 sizes it to the database file.
+	WALLimit int64
 }
 
 // Store is a handle on the database. It is safe for concurrent use.
 type Store struct {
 	engine Engine
+	path   string  // SQLite: the database file
 	read   *sql.DB // concurrent readers
 	scan   *sql.DB // SQLite: readers for aggregates over many rows (dashboard, visit plan, ledger)
 	write  *sql.DB // SQLite: one connection, so writers queue here instead of failing busy
@@ -62,6 +66,7 @@ type Store struct {
 	ckptStop  func()        // stops the checkpointer and waits for it
 	needs     needCommitter // group commit of new cases (SQLite)
 	readStmts sync.Map      // SQL text → *sql.Stmt prepared on the readers
+	full      fullFlag      // the last write was refused for want of space (fault.go)
 }
 
 // readStmt returns q prepared on the readers, parsed once per connection
@@ -113,15 +118,21 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		if dsn == "" {
 			return nil, errors.New("store: empty database path")
 		}
+		s.path = dsn
+		if err := privateFiles(dsn); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
 		// busy_timeout comes first so that the other pragmas already wait on a lock.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 		// synchronous=FULL: money will be written here, and a commit must survive a power cut.
 		// A 256 MiB page cache on the writer (used as it fills) keeps the
 		// random-keyed indexes (hashes, person, institution) in memory during
 		// bulk imports and with a million cases. The writer checkpoints only
-		// when the background checkpointer falls far behind (see checkpoint.go).
+		// when the background checkpointer falls far behind, past the WAL
+		// limit, which also caps the log file (see checkpoint.go).
+		wal := walLimit(opts.WALLimit, dsn)
 		s.write, err = sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=temp_store(2)"+
-			"&_pragma=wal_autocheckpoint("+strconv.Itoa(writerCheckpointPages)+")&_pragma=journal_size_limit(67108864)&_txlock=immediate")
+			"&_pragma=wal_autocheckpoint("+strconv.FormatInt(wal/walPageSize, 10)+")&_pragma=journal_size_limit("+strconv.FormatInt(wal, 10)+")&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
@@ -166,6 +177,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // Engine reports which database is behind s.
 func (s *Store) Engine() Engine { return s.engine }
 
+// Path is the SQLite database file; "" for PostgreSQL.
+func (s *Store) Path() string { return s.path }
+
 // Now is the store's clock, injected so tests can move time.
 func (s *Store) Now() time.Time { return s.now() }
 
@@ -192,6 +206,19 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Health is what /healthz reports: nil when the database answers and takes
+// writes; EUnavailable when it does not answer; EStorageFull while the last
+// write was refused for want of space (until a write succeeds again).
+func (s *Store) Health(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return model.Unavailable(err)
+	}
+	if s.full.Load() {
+		return model.StorageFull(errors.New("the last write was refused: storage full"))
+	}
+	return nil
 }
 
 // Migrate brings the schema up to date and loads the national region list
@@ -231,8 +258,12 @@ func fromMS(v int64) time.Time {
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := s.tryTx(ctx, fn)
-		if err == nil || attempt >= 4 || !retryable(err) {
-			return err
+		if err == nil {
+			s.wrote()
+			return nil
+		}
+		if attempt >= 4 || !retryable(err) {
+			return s.classify(err)
 		}
 		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
 	}

@@ -7,12 +7,12 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"strconv"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/importer"
 	"houdun/internal/model"
+	"houdun/internal/tmpdir"
 )
 
 // importView is the upload page: one section per roster kind.
@@ -78,7 +78,7 @@ func (h *handlers) startImport(w http.ResponseWriter, r *http.Request, kind impo
 	// the slot is held until the job ends.
 	leave, err := h.Imports.Enter()
 	if err != nil {
-		w.Header().Set("Retry-After", strconv.Itoa(int(importer.RetryAfter.Seconds())))
+		httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
 		h.renderImport(w, r, http.StatusServiceUnavailable, string(kind), model.AsError(err))
 		return nil
 	}
@@ -188,7 +188,7 @@ func (h *handlers) receiveUpload(w http.ResponseWriter, r *http.Request) (path, 
 			dry = string(b) == "1"
 		case part.FormName() == "file" && part.FileName() != "" && path == "":
 			name = part.FileName()
-			tmp, terr := os.CreateTemp("", "houdun-upload-*")
+			tmp, terr := os.CreateTemp(tmpdir.From(r.Context()), "houdun-upload-*")
 			if terr != nil {
 				part.Close()
 				return "", "", false, model.Internal(terr)

@@ -145,6 +145,12 @@ func (h *handlers) routes() []route {
 // wrap turns a handlerFunc into an http.Handler that renders its error.
 func (h *handlers) wrap(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fault := httpx.AuthFault(r.Context()); fault != nil {
+			// The session could not be checked (the database failed): the
+			// page says so instead of sending the user to the login.
+			h.renderError(w, r, fault)
+			return
+		}
 		if err := fn(w, r); err != nil {
 			h.renderError(w, r, err)
 		}
@@ -213,6 +219,15 @@ func (h *handlers) renderError(w http.ResponseWriter, r *http.Request, err error
 		v.Title, v.Message = v.T("web.error.403.title"), v.Msg(e.Msg)
 	case http.StatusInternalServerError:
 		v.Title, v.Message = v.T("web.error.500.title"), v.T("error.internal")
+	case http.StatusServiceUnavailable, http.StatusInsufficientStorage:
+		// The same page again, once the database answers: a GET is
+		// retried as it was, a form goes back to the page it was sent from.
+		v.Title, v.Message = v.T("web.error.503.title"), v.Msg(e.Msg)
+		v.Retry = localPath(v.Page.Back)
+		if v.Retry == "" {
+			v.Retry = "/"
+		}
+		httpx.SetRetryAfter(w, status)
 	default:
 		v.Title, v.Message = v.T("web.error.title"), v.Msg(e.Msg)
 	}
@@ -226,7 +241,8 @@ type errorView struct {
 	Status  int
 	Title   string
 	Message string
-	Plain   bool // no way on: a relative's dead link leads nowhere else on the site
+	Plain   bool   // no way on: a relative's dead link leads nowhere else on the site
+	Retry   string // the page to try again (the service was unavailable)
 }
 
 func (h *handlers) notFound(w http.ResponseWriter, r *http.Request) error {
