@@ -84,6 +84,23 @@ func TestBinary(t *testing.T) {
 			t.Fatalf("weak password: exit %d, stderr %q", code, errOut)
 		}
 	})
+	t.Run("--region takes the official six-digit code, and an unknown one is refused by name", func(t *testing.T) {
+		out, errOut, code := run(t, bin, "Str0ng-pass\n", "user", "add", "--db", db, "--username", "cw.fuxin", "--role", "caseworker", "--region", "210900", "--password-stdin")
+		if code != 0 || !strings.Contains(out, "created user cw.fuxin") {
+			t.Fatalf("user add --region 210900: exit %d: %s %s", code, out, errOut)
+		}
+		_, errOut, code = run(t, bin, "Str0ng-pass\n", "user", "add", "--db", db, "--username", "cw.nowhere", "--role", "caseworker", "--region", "219900", "--password-stdin")
+		if code != 1 || !strings.Contains(errOut, "没有代码为 219900 的行政区划") {
+			t.Fatalf("user add --region 219900: exit %d, stderr %q", code, errOut)
+		}
+		file := filepath.Join(dir, "people.csv")
+		if out, errOut, code := run(t, bin, "", "export", "people", "--db", db, "--region", "210000", file); code != 0 || !strings.Contains(out, "exported 0 people") {
+			t.Fatalf("export --region 210000: exit %d: %s %s", code, out, errOut)
+		}
+		if _, errOut, code := run(t, bin, "", "export", "people", "--db", db, "--region", "21090", file); code != 1 || !strings.Contains(errOut, "不是区划代码") {
+			t.Fatalf("export --region 21090: exit %d, stderr %q", code, errOut)
+		}
+	})
 	t.Run("an administrator's lost authenticator is reset from the command line", func(t *testing.T) {
 		out, errOut, code := run(t, bin, "Str0ng-pass!\n", "user", "add", "--db", db, "--username", "sys.admin", "--role", "sysadmin", "--region", "2109", "--password-stdin")
 		if code != 0 || !strings.Contains(out, "created user sys.admin") {

@@ -92,8 +92,8 @@ var access = []string{
 
 	// The needs ledger. Volunteers reach the cases assigned to them (in scope)
 	// and no other, even in their district; counselors reach psychological
-	// cases of their region; leaders get the figures and the masked ledger but
-	// no case; the worker reports and follows their own. Steps a role may take
+	// cases of their region; leaders get the figures and the ledger's summary
+	// but no case; the worker reports and follows their own. Steps a role may take
 	// only on its own cases (start, resolve: volunteer, counselor) run on a case
 	// assigned to the caller in scope. Webhooks are the sysadmin's; the inbox is everyone's.
 	"POST   /api/v1/needs                                    403      403      403     201/404    403        403       403     403       403     201/404 201/404",

@@ -148,7 +148,7 @@ func (h *handlers) exportPeople(w http.ResponseWriter, r *http.Request, format s
 	if p, _ := httpx.Require(r); !p.Can(auth.PermPersonExport) {
 		return httpx.Forbidden("error.forbidden")
 	}
-	f, err := personFilter(r)
+	f, err := personFilter(r, h.Store)
 	if err != nil {
 		return err
 	}

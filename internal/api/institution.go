@@ -14,7 +14,11 @@ func (h *handlers) listInstitutions(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	q := r.URL.Query()
-	list, err := h.Store.ListInstitutions(r.Context(), store.InstitutionFilter{Q: q.Get("q"), Type: q.Get("type"), RegionCode: q.Get("region"), Page: page})
+	code, err := queryRegion(r, h.Store, "region")
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.ListInstitutions(r.Context(), store.InstitutionFilter{Q: q.Get("q"), Type: q.Get("type"), RegionCode: code, Page: page})
 	if err != nil {
 		return err
 	}

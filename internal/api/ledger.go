@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
 
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
@@ -16,10 +15,12 @@ import (
 
 // ledgerXLSX downloads the ledger (台账) of a region as an .xlsx workbook,
 // one row per case recorded in [from, to): ?region=CODE (default: the
-// caller's region; one outside the caller's scope answers 404, as a missing
-// one does), from, to (RFC 3339 or YYYY-MM-DD in China time, to inclusive),
-// status (comma list or "active"). Names are masked for roles that see
-// aggregates only; the export is audited (ledger.export) with its row count.
+// caller's region; official or stripped form; one outside the caller's
+// scope answers 404, a malformed or unknown one 400 naming it), from, to
+// (RFC 3339 or YYYY-MM-DD in China time, to inclusive), status (comma list
+// or "active"). A role that sees aggregates only (a leader) gets the
+// summary sheet alone, suppressed as the dashboard is; the export is
+// audited (ledger.export).
 func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	p, err := httpx.Require(r)
 	if err != nil {
@@ -29,7 +30,10 @@ func (h *handlers) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 		return httpx.Forbidden("error.forbidden")
 	}
 	q := r.URL.Query()
-	f := model.LedgerFilter{RegionCode: strings.TrimSpace(q.Get("region"))}
+	var f model.LedgerFilter
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.RegionCode == "" {
 		f.RegionCode = p.RegionCode
 	} else if p.InstitutionID == 0 && p.PersonID == 0 && !regionInScope(p, f.RegionCode) {

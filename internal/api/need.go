@@ -11,6 +11,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/region"
+	"houdun/internal/store"
 )
 
 // The cases of the needs ledger (需求困难台账): record, list, read and the
@@ -101,7 +102,7 @@ var needSorts = map[string]string{"": model.NeedSortUrgency, "urgency": model.Ne
 //	overdue     true: active and past the deadline; escalated: true
 //	sort        urgency (default: urgency, then deadline), due_at, created (newest first)
 //	limit, offset
-func needFilterOf(r *http.Request) (model.NeedFilter, error) {
+func needFilterOf(r *http.Request, st *store.Store) (model.NeedFilter, error) {
 	q := r.URL.Query()
 	var f model.NeedFilter
 	var ok bool
@@ -118,8 +119,12 @@ func needFilterOf(r *http.Request) (model.NeedFilter, error) {
 	if f.Urgency, err = queryChoice(r, "urgency", model.NeedUrgencies); err != nil {
 		return f, err
 	}
-	f.RegionCode = strings.TrimSpace(q.Get("region"))
-	f.TeamRegionCode = strings.TrimSpace(q.Get("team"))
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
+	}
+	if f.TeamRegionCode, err = queryRegion(r, st, "team"); err != nil {
+		return f, err
+	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return f, err
 	}
@@ -186,7 +191,7 @@ func parseAssignee(r *http.Request, f *model.NeedFilter) error {
 }
 
 func (h *handlers) listNeeds(w http.ResponseWriter, r *http.Request) error {
-	f, err := needFilterOf(r)
+	f, err := needFilterOf(r, h.Store)
 	if err != nil {
 		return err
 	}
@@ -350,8 +355,11 @@ func (h *handlers) listAssignees(w http.ResponseWriter, r *http.Request) error {
 // carries the visit plan's totals for those who plan visits or read
 // aggregates — the store decides all three.
 func (h *handlers) needStats(w http.ResponseWriter, r *http.Request) error {
-	f := model.NeedStatsFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	var f model.NeedStatsFilter
 	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return err
 	}

@@ -6,12 +6,17 @@ import (
 
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // personFilter reads the people list's query parameters.
-func personFilter(r *http.Request) (model.PersonFilter, error) {
+func personFilter(r *http.Request, st *store.Store) (model.PersonFilter, error) {
 	q := r.URL.Query()
-	f := model.PersonFilter{Q: q.Get("q"), IDNumber: q.Get("id_number"), Phone: q.Get("phone"), RegionCode: q.Get("region"), Occupation: q.Get("occupation")}
+	f := model.PersonFilter{Q: q.Get("q"), IDNumber: q.Get("id_number"), Phone: q.Get("phone"), Occupation: q.Get("occupation")}
+	var err error
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
+	}
 	if v := q.Get("institution_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -35,7 +40,7 @@ func personFilter(r *http.Request) (model.PersonFilter, error) {
 }
 
 func (h *handlers) listPeople(w http.ResponseWriter, r *http.Request) error {
-	f, err := personFilter(r)
+	f, err := personFilter(r, h.Store)
 	if err != nil {
 		return err
 	}

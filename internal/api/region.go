@@ -2,9 +2,12 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/region"
+	"houdun/internal/store"
 )
 
 type regionList struct {
@@ -13,7 +16,11 @@ type regionList struct {
 }
 
 func (h *handlers) listRegions(w http.ResponseWriter, r *http.Request) error {
-	rs, err := h.Store.ListRegions(r.Context(), r.URL.Query().Get("parent"))
+	parent, err := queryRegion(r, h.Store, "parent")
+	if err != nil {
+		return err
+	}
+	rs, err := h.Store.ListRegions(r.Context(), parent)
 	if err != nil {
 		return err
 	}
@@ -22,7 +29,11 @@ func (h *handlers) listRegions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) getRegion(w http.ResponseWriter, r *http.Request) error {
-	reg, err := h.Store.GetRegion(r.Context(), r.PathValue("code"))
+	code, ok := region.Normalize(r.PathValue("code"))
+	if !ok {
+		return model.NotFound("region")
+	}
+	reg, err := h.Store.GetRegion(r.Context(), code)
 	if err != nil {
 		return err
 	}
@@ -46,4 +57,16 @@ func (h *handlers) createRegion(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusCreated, reg)
 	return nil
+}
+
+// queryRegion reads a region parameter of the query (?region=, ?parent=,
+// ?team=) in any form region.Normalize accepts (210900 as well as 2109); ""
+// when absent or empty. A malformed code and an unknown one answer 422
+// naming the parameter and the code (store.EnteredRegion).
+func queryRegion(r *http.Request, st *store.Store, name string) (string, error) {
+	raw := strings.TrimSpace(r.URL.Query().Get(name))
+	if raw == "" {
+		return "", nil
+	}
+	return st.EnteredRegion(r.Context(), name, raw)
 }

@@ -10,6 +10,7 @@ import (
 	"houdun/internal/casework"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/region"
 )
 
 // The per-region policy of the needs ledger: deadlines by urgency (minutes)
@@ -30,6 +31,9 @@ func settingsRegion(r *http.Request, p *auth.Principal) string {
 	q := r.URL.Query()
 	if !q.Has("region") {
 		return p.RegionCode
+	}
+	if code, ok := region.Normalize(q.Get("region")); ok {
+		return code
 	}
 	return strings.TrimSpace(q.Get("region"))
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"houdun/internal/httpx"
 	"houdun/internal/model"
@@ -27,8 +26,11 @@ func (h *handlers) createVisit(w http.ResponseWriter, r *http.Request) error {
 
 // listVisits reads person_id, institution, region, from, to (visit time) and paging.
 func (h *handlers) listVisits(w http.ResponseWriter, r *http.Request) error {
-	f := model.VisitFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	var f model.VisitFilter
 	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.PersonID, err = queryInt64(r, "person_id"); err != nil {
 		return err
 	}
@@ -64,8 +66,11 @@ func (h *handlers) getVisit(w http.ResponseWriter, r *http.Request) error {
 
 // visitsDue is the visit plan: region, institution, status (due or overdue) and paging.
 func (h *handlers) visitsDue(w http.ResponseWriter, r *http.Request) error {
-	f := model.VisitDueFilter{RegionCode: strings.TrimSpace(r.URL.Query().Get("region"))}
+	var f model.VisitDueFilter
 	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.InstitutionID, err = queryInt64(r, "institution"); err != nil {
 		return err
 	}

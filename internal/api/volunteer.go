@@ -24,8 +24,11 @@ func optionalBool(r *http.Request, name string) (*bool, error) {
 // listVolunteers reads q (name), region, skill, available, active and paging.
 func (h *handlers) listVolunteers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := model.VolunteerFilter{Q: q.Get("q"), RegionCode: strings.TrimSpace(q.Get("region"))}
+	f := model.VolunteerFilter{Q: q.Get("q")}
 	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
 	if f.Skill, err = queryChoice(r, "skill", model.VolunteerSkills); err != nil {
 		return err
 	}

@@ -43,7 +43,15 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	sys := auth.WithPrincipal(ctx, auth.System())
-	n, err := importer.ExportPeople(sys, st, f, format, model.PersonFilter{RegionCode: *region}, lang(env))
+	code := ""
+	if *region != "" {
+		if code, err = st.EnteredRegion(sys, "--region", *region); err != nil {
+			f.Close()
+			os.Remove(tmp)
+			return err
+		}
+	}
+	n, err := importer.ExportPeople(sys, st, f, format, model.PersonFilter{RegionCode: code}, lang(env))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -104,6 +104,13 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if in.RegionCode != nil {
+		code, err := st.EnteredRegion(auth.WithPrincipal(ctx, auth.System()), "--region", *in.RegionCode)
+		if err != nil {
+			return err
+		}
+		in.RegionCode = &code
+	}
 	u, err := st.CreateUser(auth.WithPrincipal(ctx, auth.System()), in)
 	if err != nil {
 		return err

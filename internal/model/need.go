@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -457,8 +458,10 @@ type NeedStats struct {
 	ByStatus   []NeedStatusCount   `json:"by_status"`
 	Total      Count               `json:"total"`
 	Active     Count               `json:"active"`
-	Overdue    Count               `json:"overdue"`
-	Escalated  Count               `json:"escalated"` // active and escalated at least once
+	// Overdue counts the active cases that missed a deadline: past it now,
+	// or escalated (escalation sets a new deadline with the next team).
+	Overdue   Count `json:"overdue"`
+	Escalated Count `json:"escalated"` // active and escalated at least once
 	// Resolved counts the cases resolved and not taken up again (status
 	// resolved or closed; reopening clears the resolution).
 	Resolved Count `json:"resolved"`
@@ -484,21 +487,70 @@ func (s NeedStats) MedianResolve() time.Duration {
 	return time.Duration(s.MedianResolveSeconds) * time.Second
 }
 
-// Suppress hides the small cells of the figures for a role that sees
-// aggregates only: every count of 1 to SmallCell-1, and the median and the
-// mean when they rest on fewer than SmallCell cases (resolved, rated).
+// NeedTable is the table of cases that the dashboard, GET /needs/stats and
+// the ledger's summary sheet publish: categories (rows, NeedCategories) ×
+// statuses (columns, NeedStatuses), with the active statuses and the
+// resolved ones (resolved, closed) as groups whose totals are published
+// too (NeedStats.Active, NeedStats.Resolved). Every view of these figures
+// builds this one table, so that CountTable.Publish hides the same cells in
+// all of them.
+func NeedTable(count func(category, status string) int) CountTable {
+	t := CountTable{Cells: make([][]int, len(NeedCategories))}
+	for i, c := range NeedCategories {
+		t.Cells[i] = make([]int, len(NeedStatuses))
+		for j, st := range NeedStatuses {
+			t.Cells[i][j] = count(c, st)
+		}
+	}
+	var active, resolved []int
+	for j, st := range NeedStatuses {
+		switch {
+		case Contains(NeedActiveStatuses, st):
+			active = append(active, j)
+		case st == NeedResolved || st == NeedClosed:
+			resolved = append(resolved, j)
+		}
+	}
+	t.Groups = [][]int{active, resolved}
+	return t
+}
+
+// Suppress hides the figures a role that sees aggregates only may not see:
+// the table of cases (Counts, ByCategory, ByStatus, Total, Active,
+// Resolved) as CountTable.Publish decides, small cells and the
+// complementary ones; the counts outside it (overdue, escalated, the visit
+// totals) when 1 to SmallCell-1; and the median and the mean when they rest
+// on fewer than SmallCell cases (resolved, rated). It reads the exact
+// counts from s.
 func (s *NeedStats) Suppress(resolved, rated int) {
 	s.Suppressed = true
+	exact := map[[2]string]int{}
+	for _, c := range s.Counts {
+		exact[[2]string{c.Category, c.Status}] = int(c.Count)
+	}
+	fig := NeedTable(func(c, st string) int { return exact[[2]string{c, st}] }).Publish(true)
+	at := func(category, status string) Count {
+		i, j := slices.Index(NeedCategories, category), slices.Index(NeedStatuses, status)
+		if i < 0 || j < 0 {
+			return Suppressed // outside the table (none is ever written): never shown exactly
+		}
+		return fig.Cells[i][j]
+	}
 	for i := range s.Counts {
-		s.Counts[i].Count = s.Counts[i].Count.Suppress()
+		s.Counts[i].Count = at(s.Counts[i].Category, s.Counts[i].Status)
 	}
 	for i := range s.ByCategory {
-		s.ByCategory[i].Count = s.ByCategory[i].Count.Suppress()
+		if k := slices.Index(NeedCategories, s.ByCategory[i].Category); k >= 0 {
+			s.ByCategory[i].Count = fig.RowTotals[k]
+		}
 	}
 	for i := range s.ByStatus {
-		s.ByStatus[i].Count = s.ByStatus[i].Count.Suppress()
+		if k := slices.Index(NeedStatuses, s.ByStatus[i].Status); k >= 0 {
+			s.ByStatus[i].Count = fig.ColTotals[k]
+		}
 	}
-	for _, c := range []*Count{&s.Total, &s.Active, &s.Overdue, &s.Escalated, &s.Resolved} {
+	s.Total, s.Active, s.Resolved = fig.Total, fig.Groups[0], fig.Groups[1]
+	for _, c := range []*Count{&s.Overdue, &s.Escalated} {
 		*c = c.Suppress()
 	}
 	if resolved < SmallCell {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"houdun/internal/ident"
+	"houdun/internal/region"
 )
 
 // Skills of a volunteer.
@@ -88,7 +89,11 @@ func (f *VolunteerFields) Normalize() FieldErrors {
 	} else {
 		f.Phone = p
 	}
-	f.RegionCode = strings.TrimSpace(f.RegionCode)
+	if code, ok := region.Normalize(f.RegionCode); ok {
+		f.RegionCode = code
+	} else {
+		f.RegionCode = strings.TrimSpace(f.RegionCode)
+	}
 	if f.RegionCode == "" {
 		fe.Add("region_code", "field.required")
 	}

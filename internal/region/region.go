@@ -205,3 +205,43 @@ func Label(code string) string {
 	}
 	return label
 }
+
+// Normalize turns a region code as a user enters it into the stored form:
+// surrounding spaces dropped, and the official padded form of GB/T 2260 and
+// the statistical division codes (6 digits for a province, city or county,
+// 9 for a street, 12 for a community; 辽宁省 210000, 阜新市 210900, 海州区
+// 210902, 210902001000 a street) reduced to the prefix that the codes are
+// stored as (21, 2109, 210902, 210902001). The stripped form itself is
+// accepted too: 2109 and 210900 are the same city. A six-digit code ending
+// in 00 that is a county of the list (441900, the stand-in county of 东莞市,
+// a city without counties) stays as it is. It reports false for anything
+// that is not a code of 2, 4, 6, 9 or 12 digits; whether the region exists
+// is for the caller to check. Every place a region is entered (API
+// parameters and bodies, page forms and query strings, command-line flags)
+// passes it through here.
+func Normalize(s string) (string, bool) {
+	code := strings.TrimSpace(s)
+	if LevelOfCode(code) == 0 {
+		return "", false
+	}
+	if len(code) == 12 && strings.HasSuffix(code, "000") {
+		code = code[:9]
+	}
+	if len(code) == 9 && strings.HasSuffix(code, "000") {
+		code = code[:6]
+	}
+	if len(code) == 6 && strings.HasSuffix(code, "00") && !isNationalCode(code) {
+		code = code[:4]
+	}
+	if len(code) == 4 && strings.HasSuffix(code, "00") {
+		code = code[:2]
+	}
+	return code, true
+}
+
+// isNationalCode reports whether code is in the embedded list.
+func isNationalCode(code string) bool {
+	rs := national()
+	_, found := slices.BinarySearchFunc(rs, code, func(r Region, c string) int { return strings.Compare(r.Code, c) })
+	return found
+}

@@ -262,3 +262,22 @@ func TestLabelNamesThePath(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeAcceptsTheOfficialPaddedForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"210000": "21", "21": "21", " 2109 ": "2109", "210900": "2109", "210902": "210902",
+		"210000000": "21", "210900000": "2109", "210902000": "210902", "210902001": "210902001",
+		"210000000000": "21", "210902000000": "210902", "210902001000": "210902001", "210902001001": "210902001001",
+		"2100":   "21",
+		"441900": "441900", "441900000000": "441900", "441900003000": "441900003", // 东莞市's stand-in county stays
+	} {
+		if got, ok := Normalize(in); !ok || got != want {
+			t.Errorf("Normalize(%q) = %q, %t; want %q", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "2", "21090", "2109021", "21a900", "２１０９００", "-210900"} {
+		if got, ok := Normalize(bad); ok {
+			t.Errorf("Normalize(%q) = %q, accepted", bad, got)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,9 +64,12 @@ func Neutralise(s string) string {
 // 紧急程度, 采取措施, 责任人, 登记日期, 办理期限, 办结日期, 状态, 满意度) under a
 // frozen header, and a second sheet counting the cases per category and
 // status. 家庭情况 describes each relative (FamilySituation), 采取措施 lists
-// the dated steps taken so far, open cases included (MeasuresTaken). ID numbers and phones are never in it; names are masked when the
-// store masks them (roles that see aggregates only). The store audits the
-// export. It returns the number of cases written.
+// the dated steps taken so far, open cases included (MeasuresTaken). ID
+// numbers and phones are never in it. A role that sees aggregates only (a
+// leader) gets the summary sheet alone, under the title, with the small
+// cells and their complements hidden as the dashboard hides them
+// (store.LedgerSummary), and no case: it returns 0 then. The store audits
+// the export. It returns the number of cases written.
 //
 // Returns EUnauthenticated, EForbidden without ledger.export, ENotFound for
 // an unknown region, EInternal.
@@ -84,6 +88,11 @@ func WriteLedger(ctx context.Context, st *store.Store, w io.Writer, f model.Ledg
 	// What the stream writer spills to disk goes to the server's private folder.
 	x := excelize.NewFile(excelize.Options{TmpDir: tmpdir.From(ctx)})
 	defer x.Close()
+	if !pr.Can(auth.PermNeedRead) {
+		// A role that sees aggregates only (a leader) gets the summary, the
+		// one sheet, as the dashboard suppresses it.
+		return 0, writeSummaryOnly(ctx, st, x, w, f, lang, place)
+	}
 	sheet := lang.T("ledger.sheet")
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return 0, model.Internal(err)
@@ -113,10 +122,6 @@ func WriteLedger(ctx context.Context, st *store.Store, w io.Writer, f model.Ledg
 		return 0, model.Internal(err)
 	}
 	note := lang.T("ledger.subtitle", period(lang, f.From, f.To), st.Now().In(chinaTime).Format("2006-01-02 15:04"))
-	if !pr.Can(auth.PermNeedRead) {
-		// The store masks the names of roles that may not read cases; say so.
-		note += "　" + lang.T("ledger.masked")
-	}
 	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: styles.note, Value: note}}); err != nil {
 		return 0, model.Internal(err)
 	}
@@ -157,7 +162,11 @@ func WriteLedger(ctx context.Context, st *store.Store, w io.Writer, f model.Ledg
 	if err := x.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$3", Scope: sheet}); err != nil {
 		return written, model.Internal(err)
 	}
-	if err := summarySheet(x, lang, styles, counts); err != nil {
+	exact := model.NeedTable(func(c, st string) int { return counts[[2]string{c, st}] }).Publish(false)
+	if _, err := x.NewSheet(lang.T("ledger.summary_sheet")); err != nil {
+		return written, model.Internal(err)
+	}
+	if err := summarySheet(x, lang.T("ledger.summary_sheet"), 1, lang, styles, exact); err != nil {
 		return written, model.Internal(err)
 	}
 	if err := x.Write(w); err != nil {
@@ -367,17 +376,94 @@ func oneLine(lang i18n.Lang, s string) string {
 	return strings.Join(parts, lang.T("ledger.step.sep"))
 }
 
-// summarySheet adds the sheet counting cases per category (rows) and status
-// (columns), with totals.
-func summarySheet(x *excelize.File, lang i18n.Lang, s styles, counts map[[2]string]int) error {
-	name := lang.T("ledger.summary_sheet")
-	if _, err := x.NewSheet(name); err != nil {
+// writeSummaryOnly writes the workbook of a role that sees aggregates only:
+// a title, the period, the summary table as the store publishes it to the
+// caller (suppressed) and what the mark of a hidden cell means.
+func writeSummaryOnly(ctx context.Context, st *store.Store, x *excelize.File, w io.Writer, f model.LedgerFilter, lang i18n.Lang, place string) error {
+	fig, err := st.LedgerSummary(ctx, f)
+	if err != nil {
 		return err
 	}
+	name := lang.T("ledger.summary_sheet")
+	if err := x.SetSheetName("Sheet1", name); err != nil {
+		return model.Internal(err)
+	}
+	styles, err := newStyles(x)
+	if err != nil {
+		return model.Internal(err)
+	}
+	title := lang.T("ledger.title_all")
+	if place != "" {
+		title = lang.T("ledger.title_region", place)
+	}
+	last, _ := excelize.ColumnNumberToName(len(model.NeedStatuses) + 2)
+	for _, c := range []struct {
+		cell, value string
+		style       int
+	}{
+		{"A1", title, styles.title},
+		{"A2", lang.T("ledger.subtitle", period(lang, f.From, f.To), st.Now().In(chinaTime).Format("2006-01-02 15:04")) + "　" + lang.T("ledger.summary_only"), styles.note},
+	} {
+		if err := x.SetCellValue(name, c.cell, c.value); err != nil {
+			return model.Internal(err)
+		}
+		if err := x.SetCellStyle(name, c.cell, c.cell, c.style); err != nil {
+			return model.Internal(err)
+		}
+		if err := x.MergeCell(name, c.cell, last+c.cell[1:]); err != nil {
+			return model.Internal(err)
+		}
+	}
+	if err := x.SetRowHeight(name, 1, 30); err != nil {
+		return model.Internal(err)
+	}
+	if err := summarySheet(x, name, headerRow, lang, styles, fig); err != nil {
+		return model.Internal(err)
+	}
+	if hasHidden(fig) {
+		cell := "A" + strconv.Itoa(headerRow+len(model.NeedCategories)+3)
+		if err := x.SetCellValue(name, cell, lang.T("aggregate.hidden_note", lang.T("aggregate.hidden"), model.SmallCell)); err != nil {
+			return model.Internal(err)
+		}
+		if err := x.SetCellStyle(name, cell, cell, styles.note); err != nil {
+			return model.Internal(err)
+		}
+	}
+	if err := x.Write(w); err != nil {
+		return model.Internal(err)
+	}
+	return nil
+}
+
+// hasHidden reports whether any figure of fig is hidden.
+func hasHidden(fig model.TableFigures) bool {
+	all := append(append([]model.Count{fig.Total}, fig.RowTotals...), fig.ColTotals...)
+	for _, row := range fig.Cells {
+		all = append(all, row...)
+	}
+	for _, c := range all {
+		if c.IsSuppressed() {
+			return true
+		}
+	}
+	return false
+}
+
+// summarySheet writes, into sheet name from row top on, the table counting
+// cases per category (rows) and status (columns) with totals, as fig
+// publishes it: a hidden figure shows the mark aggregate.hidden.
+func summarySheet(x *excelize.File, name string, top int, lang i18n.Lang, s styles, fig model.TableFigures) error {
 	set := func(col, row int, v any, style int) error {
-		cell, err := excelize.CoordinatesToCellName(col, row)
+		cell, err := excelize.CoordinatesToCellName(col, top-1+row)
 		if err != nil {
 			return err
+		}
+		if c, ok := v.(model.Count); ok {
+			if c.IsSuppressed() {
+				v = lang.T("aggregate.hidden")
+			} else {
+				v = int(c)
+			}
 		}
 		if err := x.SetCellValue(name, cell, v); err != nil {
 			return err
@@ -396,23 +482,16 @@ func summarySheet(x *excelize.File, lang i18n.Lang, s styles, counts map[[2]stri
 	if err := set(totalCol, 1, lang.T("ledger.total"), s.header); err != nil {
 		return err
 	}
-	colTotals := make([]int, len(model.NeedStatuses))
-	grand := 0
 	for i, c := range model.NeedCategories {
 		if err := set(1, i+2, lang.T("need.category."+c), s.center); err != nil {
 			return err
 		}
-		rowTotal := 0
-		for j, st := range model.NeedStatuses {
-			v := counts[[2]string{c, st}]
-			rowTotal += v
-			colTotals[j] += v
-			if err := set(j+2, i+2, v, s.center); err != nil {
+		for j := range model.NeedStatuses {
+			if err := set(j+2, i+2, fig.Cells[i][j], s.center); err != nil {
 				return err
 			}
 		}
-		grand += rowTotal
-		if err := set(totalCol, i+2, rowTotal, s.center); err != nil {
+		if err := set(totalCol, i+2, fig.RowTotals[i], s.center); err != nil {
 			return err
 		}
 	}
@@ -420,12 +499,12 @@ func summarySheet(x *excelize.File, lang i18n.Lang, s styles, counts map[[2]stri
 	if err := set(1, last, lang.T("ledger.total"), s.header); err != nil {
 		return err
 	}
-	for j, v := range colTotals {
+	for j, v := range fig.ColTotals {
 		if err := set(j+2, last, v, s.center); err != nil {
 			return err
 		}
 	}
-	if err := set(totalCol, last, grand, s.center); err != nil {
+	if err := set(totalCol, last, fig.Total, s.center); err != nil {
 		return err
 	}
 	return x.SetColWidth(name, "A", "A", 14)

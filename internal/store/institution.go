@@ -147,7 +147,7 @@ func (s *Store) CreateInstitution(ctx context.Context, in model.InstitutionInput
 		inst.Type = *in.Type
 	}
 	if in.RegionCode != nil {
-		inst.RegionCode = strings.TrimSpace(*in.RegionCode)
+		inst.RegionCode = normalRegion(*in.RegionCode)
 	}
 	if in.CreditCode != nil {
 		inst.CreditCode = *in.CreditCode
@@ -223,7 +223,7 @@ func (s *Store) UpdateInstitution(ctx context.Context, id int64, in model.Instit
 			next.Type = *in.Type
 		}
 		if in.RegionCode != nil {
-			next.RegionCode = strings.TrimSpace(*in.RegionCode)
+			next.RegionCode = normalRegion(*in.RegionCode)
 		}
 		if in.CreditCode != nil {
 			next.CreditCode = *in.CreditCode

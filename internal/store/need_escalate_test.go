@@ -43,6 +43,11 @@ func TestEscalationClimbsOneLevelPerMissedDeadline(t *testing.T) {
 			t.Fatalf("after the first escalation: level %d team %s status %s version %d", got.EscalationLevel, got.TeamRegionCode, got.Status, got.Version)
 		}
 		mustDuration(t, got.DueAt, clock.Now().Add(4*time.Hour))
+		// Within its new deadline, the escalated case still counts on the
+		// dashboard as a missed deadline, as the inbox says.
+		if stats, err := st.NeedStats(f.as("cw_city"), model.NeedStatsFilter{}); err != nil || stats.Overdue != 1 || stats.Escalated != 1 {
+			t.Errorf("dashboard after an escalation: overdue %d, escalated %d, %v", stats.Overdue, stats.Escalated, err)
+		}
 		last := got.Events[len(got.Events)-1]
 		if last.Action != "escalated" || last.TeamRegionCode != "2109" || last.Username != "system" {
 			t.Errorf("escalation event = %+v", last)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"houdun/internal/auth"
-	"houdun/internal/casework"
 	"houdun/internal/model"
 )
 
@@ -21,36 +20,21 @@ const ledgerBatch = 1000
 // concerns), need, the measures taken (the steps of the case's history that
 // are measures: assignments, starts, resolutions, rejections, reopenings,
 // follow-ups, with their notes), who is responsible, dates and status. A
-// role that may not read individual cases (a leader) gets every name reduced
-// to surname + 某, the assignees' in the measures too.
+// role that may not read individual cases (a leader) gets no rows: it sees
+// aggregates only, the ledger's summary (LedgerSummary).
 // The export is audited (ledger.export) with its row count. It returns how
 // many rows fn received; an error from fn stops the export and is returned.
-// Returns EUnauthenticated, EForbidden without ledger.export, EInternal.
+// Returns EUnauthenticated, EForbidden without ledger.export and need.read, EInternal.
 func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(model.LedgerRow) error) (int, error) {
 	pr, err := principal(ctx, auth.PermLedgerExport)
 	if err != nil {
 		return 0, err
 	}
-	masked := !pr.Can(auth.PermNeedRead)
+	if !pr.Can(auth.PermNeedRead) {
+		return 0, model.Errorf(model.EForbidden, "error.forbidden")
+	}
 	var a args
-	cond := []string{needReach(pr, "n", &a)}
-	if f.RegionCode != "" {
-		cond = append(cond, regionRange("n.region_code", f.RegionCode, &a))
-	}
-	if !f.From.IsZero() {
-		cond = append(cond, "n.created_at >= "+a.add(ms(f.From)))
-	}
-	if !f.To.IsZero() {
-		cond = append(cond, "n.created_at < "+a.add(ms(f.To)))
-	}
-	if len(f.Status) > 0 {
-		ph := make([]string, len(f.Status))
-		for i, st := range f.Status {
-			ph[i] = a.add(st)
-		}
-		cond = append(cond, "n.status IN ("+strings.Join(ph, ", ")+")")
-	}
-	where := strings.Join(cond, " AND ")
+	where := ledgerWhere(pr, f, &a)
 	n, last := 0, int64(0)
 	var ferr error
 	for {
@@ -89,9 +73,6 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 				r.Satisfaction = &v
 			}
 			r.CreatedAt, r.DueAt, r.ResolvedAt, r.ClosedAt = fromMS(created), fromMS(due), optTime(resolved), optTime(closed)
-			if masked {
-				r.PersonName, r.FamilyMemberName, r.Responsible = casework.MaskName(r.PersonName), casework.MaskName(r.FamilyMemberName), casework.MaskName(r.Responsible)
-			}
 			batch = append(batch, r)
 			persons, needIDs = append(persons, personID), append(needIDs, r.NeedID)
 			births, concerned = append(births, birth), append(concerned, nullToPtr(member))
@@ -104,7 +85,7 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 		if err != nil {
 			return n, err
 		}
-		steps, err := s.ledgerSteps(ctx, needIDs, masked)
+		steps, err := s.ledgerSteps(ctx, needIDs)
 		if err != nil {
 			return n, err
 		}
@@ -134,10 +115,76 @@ func (s *Store) LedgerRows(ctx context.Context, f model.LedgerFilter, fn func(mo
 	if ferr != nil {
 		outcome = model.OutcomeFailed
 	}
-	if err := s.Audit(ctx, ActLedgerExport, "need", "", outcome, fmt.Sprintf("region=%s rows=%d masked=%t", f.RegionCode, n, masked)); err != nil {
+	if err := s.Audit(ctx, ActLedgerExport, "need", "", outcome, fmt.Sprintf("region=%s rows=%d", f.RegionCode, n)); err != nil {
 		return n, err
 	}
 	return n, ferr
+}
+
+// ledgerWhere is the selection of the ledger on needs alias n: the
+// caller's reach and the filter.
+func ledgerWhere(pr *auth.Principal, f model.LedgerFilter, a *args) string {
+	cond := []string{needReach(pr, "n", a)}
+	if f.RegionCode != "" {
+		cond = append(cond, regionRange("n.region_code", f.RegionCode, a))
+	}
+	if !f.From.IsZero() {
+		cond = append(cond, "n.created_at >= "+a.add(ms(f.From)))
+	}
+	if !f.To.IsZero() {
+		cond = append(cond, "n.created_at < "+a.add(ms(f.To)))
+	}
+	if len(f.Status) > 0 {
+		cond = append(cond, "n.status IN "+statusList(f.Status, a))
+	}
+	return strings.Join(cond, " AND ")
+}
+
+// LedgerSummary returns the ledger's summary, the cases of the caller's
+// reach matching f counted per category and status (model.NeedTable), as
+// the caller may see it: for a role that sees aggregates only (a leader),
+// with the small cells and their complements hidden as on the dashboard
+// (CountTable.Publish), which is all of the ledger such a role gets; such a
+// role gets it for every status only, the table the dashboard shows. The
+// export is audited (ledger.export).
+// Returns EUnauthenticated, EForbidden without ledger.export, EInvalid for a
+// status filter with suppression, EInternal.
+func (s *Store) LedgerSummary(ctx context.Context, f model.LedgerFilter) (model.TableFigures, error) {
+	pr, err := principal(ctx, auth.PermLedgerExport)
+	if err != nil {
+		return model.TableFigures{}, err
+	}
+	suppress := !pr.Can(auth.PermNeedRead)
+	if suppress && len(f.Status) > 0 {
+		// The statuses are the table's columns: a table of some of them
+		// would hide other cells than the dashboard's full table, and the
+		// two together would give hidden cells back.
+		return model.TableFigures{}, model.FieldErrors{"status": model.M("ledger.summary_all_statuses")}.Err()
+	}
+	var a args
+	q := "SELECT n.category, n.status, COUNT(*) FROM needs n WHERE " + ledgerWhere(pr, f, &a) + " GROUP BY n.category, n.status"
+	rows, err := s.scan.QueryContext(ctx, q, a...)
+	if err != nil {
+		return model.TableFigures{}, model.Internal(err)
+	}
+	defer rows.Close()
+	counts := map[[2]string]int{}
+	for rows.Next() {
+		var c, st string
+		var n int
+		if err := rows.Scan(&c, &st, &n); err != nil {
+			return model.TableFigures{}, model.Internal(err)
+		}
+		counts[[2]string{c, st}] = n
+	}
+	if err := rows.Err(); err != nil {
+		return model.TableFigures{}, model.Internal(err)
+	}
+	fig := model.NeedTable(func(c, st string) int { return counts[[2]string{c, st}] }).Publish(suppress)
+	if err := s.Audit(ctx, ActLedgerExport, "need", "", model.OutcomeOK, fmt.Sprintf("region=%s summary=true suppressed=%t", f.RegionCode, suppress)); err != nil {
+		return fig, err
+	}
+	return fig, nil
 }
 
 type familyInfo struct {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"houdun/internal/casework"
 	"houdun/internal/ident"
 	"houdun/internal/model"
 )
@@ -55,9 +54,8 @@ func ageOn(birth, day string) (int, bool) {
 var ledgerActions = []string{model.EventAssigned, model.EventStarted, model.EventResolved, model.EventRejected, model.EventReopened, model.EventClosed}
 
 // ledgerSteps reads the measures taken on each case, oldest first, by case
-// id. With masked, assignees' names are reduced to surname + 某 as the rows'
-// other names are.
-func (s *Store) ledgerSteps(ctx context.Context, needIDs []int64, masked bool) (map[int64][]model.LedgerStep, error) {
+// id.
+func (s *Store) ledgerSteps(ctx context.Context, needIDs []int64) (map[int64][]model.LedgerStep, error) {
 	out := map[int64][]model.LedgerStep{}
 	for i := 0; i < len(needIDs); i += lookupBatch {
 		chunk := needIDs[i:min(i+lookupBatch, len(needIDs))]
@@ -92,9 +90,6 @@ func (s *Store) ledgerSteps(ctx context.Context, needIDs []int64, masked bool) (
 				st.AssigneeKind, st.AssigneeName = model.AssigneeUser, userName
 			case av.Valid:
 				st.AssigneeKind, st.AssigneeName = model.AssigneeVolunteer, volName
-			}
-			if masked {
-				st.AssigneeName = casework.MaskName(st.AssigneeName)
 			}
 			if sat.Valid {
 				v := int(sat.Int64)

@@ -244,8 +244,10 @@ type needActive struct {
 	overdue, escalated int
 }
 
-// needActiveFigures counts the active cases past their deadline and those
-// escalated at least once. The list index (status first) selects the active
+// needActiveFigures counts the active cases that missed a deadline — past
+// their deadline now, or escalated at least once (escalation gives the case
+// a new deadline with the next team, but the first one was missed, and the
+// inbox says so) — and those escalated at least once. The list index (status first) selects the active
 // cases of the scope and holds their deadline; the escalation level is read
 // from each row, in the index's order (region, deadline), which in a ledger
 // recorded day after day is close to the rows' own order.
@@ -262,7 +264,7 @@ func (s *Store) needActiveFigures(ctx context.Context, pr *auth.Principal, f mod
 func needActiveSQL(pr *auth.Principal, f model.NeedStatsFilter, now time.Time) (string, args) {
 	var a args
 	where := needStatsWhere(pr, f, &a)
-	return "SELECT COUNT(*) FILTER (WHERE n.due_at < " + a.add(ms(now)) + "), COUNT(*) FILTER (WHERE n.escalation_level > 0) FROM needs n WHERE " +
+	return "SELECT COUNT(*) FILTER (WHERE n.due_at < " + a.add(ms(now)) + " OR n.escalation_level > 0), COUNT(*) FILTER (WHERE n.escalation_level > 0) FROM needs n WHERE " +
 		where + " AND n.status IN " + activeStatusSQL, a
 }
 
@@ -393,7 +395,7 @@ func needPeriodSQL(pr *auth.Principal, f model.NeedStatsFilter, now time.Time, f
 			WHERE ` + where + `),
 		r AS (SELECT w.resolved_at - w.created_at AS d FROM w WHERE w.resolved_at > 0 AND ` + inPeriod + `)
 		SELECT w.status, COUNT(*), ` + strings.Join(cols, ", ") + `,
-			COUNT(*) FILTER (WHERE w.due_at < ` + a.add(ms(now)) + `),
+			COUNT(*) FILTER (WHERE w.due_at < ` + a.add(ms(now)) + ` OR w.escalation_level > 0),
 			COUNT(*) FILTER (WHERE w.escalation_level > 0),
 			COUNT(*) FILTER (WHERE w.status = 'closed' AND w.satisfaction IS NOT NULL AND ` + inPeriod + `),
 			COALESCE(SUM(w.satisfaction) FILTER (WHERE w.status = 'closed' AND ` + inPeriod + `), 0),

@@ -72,7 +72,7 @@ func (s *Store) NeedStatsReferenceForTest(ctx context.Context, f model.NeedStats
 		out.Total++
 		if casework.Active(status) {
 			out.Active++
-			if due < ms(now) {
+			if due < ms(now) || level > 0 { // escalated: it missed a deadline
 				out.Overdue++
 			}
 			if level > 0 {

@@ -113,6 +113,7 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 		return r, err
 	}
 	r.Name = strings.TrimSpace(r.Name)
+	r.Code = normalRegion(r.Code)
 	r.ParentCode = region.ParentOf(r.Code)
 	fe := model.FieldErrors{}
 	lvl := region.LevelOfCode(r.Code)
@@ -150,4 +151,83 @@ func (s *Store) CreateRegion(ctx context.Context, r model.Region) (model.Region,
 		return s.appendAudit(ctx, tx, auditRecord{Action: ActRegionCreate, ObjectType: "region", ObjectID: r.Code})
 	})
 	return r, err
+}
+
+// EnteredRegion turns a region code as a user entered it (field names the
+// parameter, form field or flag) into the stored form (region.Normalize:
+// 210900 as well as 2109) and checks that the region exists. A malformed
+// code and an unknown one are EInvalid with a message for the field naming
+// what was entered, so that a typo never reads as a region without cases.
+// Region codes and names are public knowledge: any signed-in caller may
+// ask, and the answer says nothing about the caller's scope, which the
+// queries decide. The API, the pages and the command line call it for every
+// region entered as a filter; inputs stored with a region (accounts,
+// institutions, volunteers, streets) go through normalRegion and the
+// existence check of their own write.
+// Returns EUnauthenticated, EInvalid, EInternal.
+func (s *Store) EnteredRegion(ctx context.Context, field, raw string) (string, error) {
+	if auth.FromContext(ctx) == nil {
+		return "", model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+	}
+	fe := model.FieldErrors{}
+	code, ok := region.Normalize(raw)
+	if !ok {
+		fe.Add(field, "region.code_malformed", strings.TrimSpace(raw))
+		return "", fe.Err()
+	}
+	var n int
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM regions WHERE code = $1", code).Scan(&n); err != nil {
+		return "", model.Internal(err)
+	}
+	if n == 0 {
+		fe.Add(field, "region.unknown_code", strings.TrimSpace(raw))
+		return "", fe.Err()
+	}
+	return code, nil
+}
+
+// RegionsWithin returns the regions of the caller's region scope: the scope's
+// own region and those below it, the higher levels first and by code
+// within a level, at most limit of them — what a region picker offers. A
+// caller scoped to an institution or a person gets their scope's region
+// only through other means: none here.
+// Returns EUnauthenticated, EForbidden without region.read, EInternal.
+func (s *Store) RegionsWithin(ctx context.Context, limit int) ([]model.Region, error) {
+	pr, err := principal(ctx, auth.PermRegionRead)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Region{}
+	if pr.InstitutionID != 0 || pr.PersonID != 0 {
+		return out, nil
+	}
+	var a args
+	q := "SELECT code, name, COALESCE(parent_code, ''), level FROM regions WHERE " + regionRange("code", pr.RegionCode, &a) +
+		" ORDER BY level, code LIMIT " + a.add(limit)
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r model.Region
+		if err := rows.Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level); err != nil {
+			return nil, model.Internal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, model.Internal(err)
+	}
+	return out, nil
+}
+
+// normalRegion is a region code entered in an input (a JSON body, a form, a
+// flag) in the stored form (region.Normalize), or the text trimmed when it
+// is no code at all, for the validation to refuse.
+func normalRegion(s string) string {
+	if code, ok := region.Normalize(s); ok {
+		return code
+	}
+	return strings.TrimSpace(s)
 }

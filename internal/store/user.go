@@ -215,6 +215,7 @@ func (s *Store) CreateUser(ctx context.Context, in model.UserInput) (model.User,
 	set(&u.DisplayName, in.DisplayName)
 	set(&u.Role, in.Role)
 	set(&u.RegionCode, in.RegionCode)
+	u.RegionCode = normalRegion(u.RegionCode)
 	u.InstitutionID, u.PersonID = in.InstitutionID, in.PersonID
 	if !pr.Can(auth.PermUserWrite) && !pr.Can(auth.PermUserGrant) {
 		return u, model.Errorf(model.EForbidden, "error.forbidden")
@@ -324,6 +325,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in model.UserInput) (m
 			if in.RegionCode != nil || in.InstitutionID != nil || in.PersonID != nil {
 				next.RegionCode, next.InstitutionID, next.PersonID = "", in.InstitutionID, in.PersonID
 				set(&next.RegionCode, in.RegionCode)
+				next.RegionCode = normalRegion(next.RegionCode)
 			}
 			if !auth.ValidRole(next.Role) {
 				fe.Add("role", "field.choice")

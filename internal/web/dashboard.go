@@ -22,8 +22,9 @@ type dashboardView struct {
 	Region   string // filter: a region inside the scope
 	From, To string // filter: YYYY-MM-DD, cases recorded in [From, To]
 	Stats    model.NeedStats
-	// Suppressed is set when the store hid small cells (a leader): they show
-	// as "<5" (DOMAIN.md: cells under 5 are suppressed).
+	// Suppressed is set when the store hid small cells and their complements
+	// (a leader): they show as the mark aggregate.hidden (DOMAIN.md: cells
+	// under 5 are suppressed; model.Suppress).
 	Suppressed    bool
 	ByCategory    template.HTML
 	ByStatus      template.HTML
@@ -36,12 +37,15 @@ type dashboardView struct {
 	PlanURL       string // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
+	// RegionChoices are the regions of the caller's scope, for the region
+	// picker (a datalist: search by name or code).
+	RegionChoices []regionChoice
 }
 
-// Count shows a count, "<5" when the store suppressed it.
+// Count shows a count, the mark aggregate.hidden when the store hid it.
 func (v *dashboardView) Count(n model.Count) string {
 	if n.IsSuppressed() {
-		return "<" + strconv.Itoa(model.SmallCell)
+		return v.T("aggregate.hidden")
 	}
 	return strconv.Itoa(int(n))
 }
@@ -54,17 +58,49 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if !dashboardAllowed(p) {
 		return httpx.Forbidden("error.forbidden")
 	}
+	v, f, fe := h.dashboardFilter(r, p)
+	return h.renderDashboard(w, r, p, v, f, fe)
+}
+
+// dashboardLedger is the dashboard's ledger download: the region (picked
+// or typed, code or name) and the period are checked here, so that a bad
+// one answers with the dashboard and the message beside the field rather
+// than the API's JSON; a good one goes on to the API's download
+// (/api/v1/ledger.xlsx) with the region in its stored form.
+func (h *handlers) dashboardLedger(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.Require(r)
+	if err != nil {
+		return err
+	}
+	if !dashboardAllowed(p) || !p.Can(auth.PermLedgerExport) {
+		return httpx.Forbidden("error.forbidden")
+	}
+	v, f, fe := h.dashboardFilter(r, p)
+	if len(fe) > 0 {
+		return h.renderDashboard(w, r, p, v, f, fe)
+	}
+	http.Redirect(w, r, ledgerURL(p, f.RegionCode, v.From, v.To), http.StatusSeeOther)
+	return nil
+}
+
+// dashboardFilter reads the dashboard's query (region, from, to) into the
+// view's fields, the stores' filter and the problems found: a region that
+// is malformed, unknown or outside the caller's scope, a bad date, an end
+// before the start.
+func (h *handlers) dashboardFilter(r *http.Request, p *auth.Principal) (*dashboardView, model.NeedStatsFilter, model.FieldErrors) {
 	q := r.URL.Query()
 	v := &dashboardView{Page: h.page(r, "web.dashboard.title"), Region: strings.TrimSpace(q.Get("region")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 	v.Current = "dashboard"
+	v.RegionChoices = h.regionChoices(r, p)
 	f := model.NeedStatsFilter{}
 	fe := model.FieldErrors{}
 	if v.Region != "" {
-		if !regionCodePattern(v.Region) {
-			fe.Add("region", "web.dashboard.region_invalid")
+		code, msg := h.enteredRegion(r, p, "region", v.Region, v.RegionChoices)
+		if msg != nil {
+			fe["region"] = *msg
 		} else {
-			f.RegionCode = v.Region
+			f.RegionCode = code
 		}
 	}
 	from, ok := parseDay(v.From)
@@ -76,11 +112,22 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		fe.Add("to", "field.date")
 	}
 	if ok && ok2 {
-		f.From = from
-		if !to.IsZero() {
-			f.To = to.AddDate(0, 0, 1) // the whole last day
+		if !from.IsZero() && !to.IsZero() && to.Before(from) {
+			fe.Add("to", "web.dashboard.to_before_from")
+		} else {
+			f.From = from
+			if !to.IsZero() {
+				f.To = to.AddDate(0, 0, 1) // the whole last day
+			}
 		}
 	}
+	return v, f, fe
+}
+
+// renderDashboard computes the figures of f and shows them with the
+// problems fe (422 then; the figures are those of the filter without the
+// bad parts, under the label of what they cover).
+func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *dashboardView, f model.NeedStatsFilter, fe model.FieldErrors) error {
 	status := http.StatusOK
 	if err := fe.Err(); err != nil {
 		v.setErrors(model.AsError(err))
@@ -121,22 +168,30 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		v.PlanURL = "/visits/due"
 	}
 	if p.Can(auth.PermLedgerExport) {
-		lq := url.Values{}
-		lq.Set("region", f.RegionCode)
-		if f.RegionCode == "" {
-			lq.Set("region", p.RegionCode)
+		from, to := v.From, v.To
+		if len(fe) > 0 {
+			from, to = "", ""
 		}
-		if len(fe) == 0 {
-			for k, val := range map[string]string{"from": v.From, "to": v.To} {
-				if val != "" {
-					lq.Set(k, val)
-				}
-			}
-		}
-		v.LedgerURL = "/api/v1/ledger.xlsx?" + lq.Encode()
+		v.LedgerURL = ledgerURL(p, f.RegionCode, from, to)
 	}
 	h.render(w, r, status, "dashboard", v)
 	return nil
+}
+
+// ledgerURL is the API's ledger download of a region (the caller's own by
+// default) and period.
+func ledgerURL(p *auth.Principal, code, from, to string) string {
+	lq := url.Values{}
+	lq.Set("region", code)
+	if code == "" {
+		lq.Set("region", p.RegionCode)
+	}
+	for k, val := range map[string]string{"from": from, "to": to} {
+		if val != "" {
+			lq.Set(k, val)
+		}
+	}
+	return "/api/v1/ledger.xlsx?" + lq.Encode()
 }
 
 // charts draws the counts per category and per status.
@@ -152,7 +207,7 @@ func (v *dashboardView) charts(s model.NeedStats) (byCategory, byStatus template
 	return barChart("chart-category", v.T("web.dashboard.by_category"), cats), barChart("chart-status", v.T("web.dashboard.by_status"), stats)
 }
 
-// bar is one bar, with a suppressed count drawn as nothing and shown as "<5".
+// bar is one bar, with a hidden count drawn as nothing and shown as its mark.
 func (v *dashboardView) bar(label string, n model.Count, class string) bar {
 	b := bar{Label: label, Value: int(n), Text: v.Count(n), Class: class}
 	if n.IsSuppressed() {
@@ -161,28 +216,24 @@ func (v *dashboardView) bar(label string, n model.Count, class string) bar {
 	return b
 }
 
-// regionCodePattern accepts the digits of a region code (2 to 12).
-func regionCodePattern(s string) bool {
-	if len(s) < 2 || len(s) > 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // LedgerField is an input of the ledger download form; it starts from the
 // dashboard's filter, and the region from the caller's own.
 func (v *dashboardView) LedgerField(name, labelKey, value string) field {
-	f := field{ID: "f-ledger-" + name, Name: name, Label: v.T(labelKey), Value: value, Type: "date"}
+	f := field{ID: "f-ledger-" + name, Name: name, Label: v.T(labelKey), Value: value, Type: "date", Error: v.Errors[name]}
 	if name == "region" {
-		f.Type, f.InputMode, f.MaxLength = "text", "numeric", "12"
+		f.Type, f.MaxLength, f.Autocomplete = "text", "40", "off"
+		if len(v.RegionChoices) > 0 {
+			f.List = "region-choices"
+		}
+		f.Hint = v.T("web.region.picker_hint")
 		if f.Value == "" && v.User != nil {
 			f.Value = v.User.RegionCode
 		}
 	}
 	return f
+}
+
+// HiddenNote says what the mark of a hidden count means.
+func (v *dashboardView) HiddenNote() string {
+	return v.T("aggregate.hidden_note", v.T("aggregate.hidden"), model.SmallCell)
 }

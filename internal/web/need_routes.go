@@ -44,6 +44,7 @@ func (h *handlers) needRoutes() []route {
 		{pattern: "POST /inbox/read", fn: h.inboxRead},
 
 		{pattern: "GET /dashboard", fn: h.dashboard},
+		{pattern: "GET /dashboard/ledger", fn: h.dashboardLedger},
 	}
 }
 

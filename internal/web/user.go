@@ -100,12 +100,16 @@ type userForm struct {
 
 type userFormView struct {
 	Page
-	Form  userForm
-	Roles []option
+	Form          userForm
+	Roles         []option
+	RegionChoices []regionChoice // the region picker's list
 }
 
 func (h *handlers) userFormPage(w http.ResponseWriter, r *http.Request, status int, v *userFormView) {
 	v.Title, v.Current, v.Back = v.T("web.user.new_title"), "users", "/users/new"
+	if v.User != nil {
+		v.RegionChoices = h.regionChoices(r, v.User)
+	}
 	var grantable []string
 	for _, role := range auth.Roles {
 		if canManage(v.User, role) {
