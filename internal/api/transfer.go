@@ -7,6 +7,7 @@ import (
 	"houdun/internal/httpx"
 	"houdun/internal/i18n"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // registrationBody is the answer to registering a person who is new to the
@@ -22,9 +23,13 @@ func writeRegistration(w http.ResponseWriter, r *http.Request, reg model.Registr
 }
 
 // transferFilter reads the transfer list's query parameters.
-func transferFilter(r *http.Request) (model.TransferFilter, error) {
+func transferFilter(r *http.Request, st *store.Store) (model.TransferFilter, error) {
 	q := r.URL.Query()
-	f := model.TransferFilter{Status: q.Get("status"), Q: q.Get("q"), RegionCode: q.Get("region")}
+	f := model.TransferFilter{Status: q.Get("status"), Q: q.Get("q")}
+	var err error
+	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
+		return f, err
+	}
 	if f.Status != "" && !model.Contains(model.TransferStatuses, f.Status) {
 		return f, model.Errorf(model.EInvalid, "error.bad_query", "status")
 	}
@@ -41,7 +46,7 @@ func transferFilter(r *http.Request) (model.TransferFilter, error) {
 }
 
 func (h *handlers) listTransfers(w http.ResponseWriter, r *http.Request) error {
-	f, err := transferFilter(r)
+	f, err := transferFilter(r, h.Store)
 	if err != nil {
 		return err
 	}

@@ -154,6 +154,14 @@ func TestTransferApproval(t *testing.T) {
 			t.Fatalf("city queue = %+v", queue.Items)
 		}
 		tr := queue.Items[0]
+		// A region in its official padded form (新邱区 210903, 阜新市 210900) filters either side.
+		for _, code := range []string{"210903", "210900"} {
+			var byRegion struct{ Items []model.Transfer }
+			f.get(t, cityCaseworker, "/api/v1/transfers?region="+code).want(t, http.StatusOK).decode(t, &byRegion)
+			if len(byRegion.Items) != 1 {
+				t.Errorf("?region=%s: %d requests", code, len(byRegion.Items))
+			}
+		}
 		// The requester may not decide their own request.
 		f.send(t, auth.RoleCaseworker, "POST", fmt.Sprintf("/api/v1/transfers/%d/approve", tr.ID), nil).want(t, http.StatusForbidden)
 		f.send(t, cityCaseworker, "POST", fmt.Sprintf("/api/v1/transfers/%d/reject", tr.ID), map[string]string{"reason": " "}).want(t, http.StatusBadRequest)

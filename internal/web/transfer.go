@@ -9,6 +9,7 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/region"
 )
 
 // The pages of transfer requests (人员转移申请): the list (a region team's
@@ -58,7 +59,10 @@ func newTransferFilterForm(r *http.Request) transferFilterForm {
 	if !model.Contains(model.TransferStatuses, f.Status) {
 		f.Status = ""
 	}
-	if strings.Trim(f.Region, "0123456789") != "" {
+	// The official padded form (210900) is the same region as its prefix (2109).
+	if code, ok := region.Normalize(f.Region); ok {
+		f.Region = code
+	} else {
 		f.Region = ""
 	}
 	return f
