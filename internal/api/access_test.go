@@ -55,7 +55,7 @@ var access = []string{
 	"PATCH  /api/v1/institutions/{id}                        200/404  403      403     200/404    200/404    403       403     403       403     403     200/404",
 
 	"GET    /api/v1/people                                   403      403      403     200        200        200       200     403       403     200     200",
-	"POST   /api/v1/people                                   403      403      403     201/400    201/400    403       403     403       403     403     201/400",
+	"POST   /api/v1/people                                   403      403      403     202/400    202/400    403       403     403       403     403     202/400",
 	"GET    /api/v1/people/{id}                              403      403      403     200/404    200/404    200/404   200/404 403       403     200/404 200/404",
 	"PATCH  /api/v1/people/{id}                              403      403      403     200/404    200/404    403       403     403       403     403     200/404",
 	"DELETE /api/v1/people/{id}                              403      403      403     204/404    204/404    403       403     403       403     403     204/404",
@@ -63,6 +63,17 @@ var access = []string{
 	"POST   /api/v1/people/{id}/family                       403      403      403     201/404    201/404    403       403     403       403     403     201/404",
 	"PATCH  /api/v1/people/{id}/family/{memberID}            403      403      403     200/404    200/404    403       403     403       403     403     200/404",
 	"DELETE /api/v1/people/{id}/family/{memberID}            403      403      403     204/404    204/404    403       403     403       403     403     204/404",
+
+	// Transfer requests: a requester (who may register people) sees their
+	// own; a region team sees and decides those whose both sides lie in its
+	// region, except its own. In scope for the district caseworker is a move
+	// between two institutions of 海州区, for the city caseworker one from 新邱区
+	// to 海州区; for the institution admin, a request it made (which it cannot
+	// decide: 403). Out of scope is a move the caller's region does not cover.
+	"GET    /api/v1/transfers                                403      403      403     200        200        403       403     403       403     403     200",
+	"GET    /api/v1/transfers/{id}                           403      403      403     200/404    200/404    403       403     403       403     403     200/404",
+	"POST   /api/v1/transfers/{id}/approve                   403      403      403     200/404    403/404    403       403     403       403     403     200/404",
+	"POST   /api/v1/transfers/{id}/reject                    403      403      403     200/404    403/404    403       403     403       403     403     200/404",
 
 	"POST   /api/v1/imports/people                           403      403      403     201/422    201/422    403       403     403       403     403     201/422",
 	"POST   /api/v1/imports/families                         403      403      403     201/422    201/422    403       403     403       403     403     201/422",
@@ -302,6 +313,7 @@ func probes() map[string]probe {
 	maps.Copy(ps, needProbes())
 	maps.Copy(ps, familyLinkProbes())
 	maps.Copy(ps, listExportProbes())
+	maps.Copy(ps, transferProbes())
 	return ps
 }
 

@@ -12,6 +12,7 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/importer"
 	"houdun/internal/model"
 	"houdun/internal/store"
 )
@@ -23,6 +24,8 @@ type Deps struct {
 	Log    *slog.Logger
 	// Login is shared with the login page so that an address has one budget.
 	Login *httpx.LoginLimiter
+	// Imports bounds the imports running at once, shared with the pages.
+	Imports *importer.Gate
 }
 
 type handlers struct {
@@ -77,6 +80,9 @@ func passwordChanged(h handlerFunc) handlerFunc {
 func Register(mux *http.ServeMux, d Deps) {
 	if d.Login == nil {
 		d.Login = httpx.NewLoginLimiter()
+	}
+	if d.Imports == nil {
+		d.Imports = importer.NewGate(0)
 	}
 	h := &handlers{Deps: d}
 	for _, rt := range h.routes() {

@@ -81,6 +81,12 @@ func (h *handlers) runImport(w http.ResponseWriter, r *http.Request, kind import
 	if err != nil {
 		return err
 	}
+	// A full gate answers before the upload is read (503 with Retry-After).
+	leave, err := h.Imports.Enter()
+	if err != nil {
+		return err
+	}
+	defer leave()
 	file, name, done, err := h.uploadedFile(w, r)
 	if err != nil {
 		return err

@@ -148,6 +148,8 @@ func TestOpenAPISchemasMatchModels(t *testing.T) {
 		{"PersonList", model.List[model.Person]{}},
 		{"FamilyLink", model.FamilyLink{}},
 		{"FamilyLinkInput", model.FamilyLinkInput{}},
+		{"Transfer", model.Transfer{}},
+		{"TransferDecision", model.TransferDecision{}},
 		{"RowError", httpx.RowDetail{}},
 	}
 	for _, c := range cases {

@@ -76,11 +76,11 @@ func (h *handlers) createPerson(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	p, err := h.Store.CreatePerson(r.Context(), in)
+	reg, err := h.Store.RegisterPerson(r.Context(), in)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, p)
+	writeRegistration(w, r, reg)
 	return nil
 }
 

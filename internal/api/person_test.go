@@ -129,9 +129,17 @@ func TestMaskingAndReveal(t *testing.T) {
 		t.Run("writes answer masked records", func(t *testing.T) {
 			newID := f.freshIDNumber()
 			r := f.send(t, auth.RoleCaseworker, "POST", "/api/v1/people", map[string]any{"name": "新人", "id_number": newID, "phone": "13912340000",
-				"institution_id": f.instA.ID, "occupation": "nurse"}).want(t, http.StatusCreated)
-			var p personJSON
-			r.decode(t, &p)
+				"institution_id": f.instA.ID, "occupation": "nurse"}).want(t, http.StatusAccepted)
+			if strings.Contains(string(r.Body), newID) || strings.Contains(string(r.Body), "13912340000") {
+				t.Errorf("registration answer = %s", r.Body)
+			}
+			var l struct{ Items []personJSON }
+			r = f.get(t, auth.RoleCaseworker, "/api/v1/people?id_number="+newID).want(t, http.StatusOK)
+			r.decode(t, &l)
+			if len(l.Items) != 1 {
+				t.Fatalf("the new person is not found by ID number: %s", r.Body)
+			}
+			p := l.Items[0]
 			if strings.Contains(string(r.Body), newID) || strings.Contains(string(r.Body), "13912340000") || p.IDNumberMasked != ident.MaskIDNumber(newID) || p.PhoneMasked != "139****0000" {
 				t.Errorf("created person = %s", r.Body)
 			}

@@ -58,6 +58,12 @@ func (h *handlers) routes() []route {
 		{Method: "PATCH", Path: "/api/v1/people/{id}/family/{memberID}", Handler: h.updateFamilyMember, Perm: perms(auth.PermPersonWrite)},
 		{Method: "DELETE", Path: "/api/v1/people/{id}/family/{memberID}", Handler: h.deleteFamilyMember, Perm: perms(auth.PermPersonWrite)},
 
+		// Transfer requests: the requester and the deciders have person.write; the store decides who decides.
+		{Method: "GET", Path: "/api/v1/transfers", Handler: h.listTransfers, Perm: perms(auth.PermPersonWrite)},
+		{Method: "GET", Path: "/api/v1/transfers/{id}", Handler: h.getTransfer, Perm: perms(auth.PermPersonWrite)},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/approve", Handler: h.decideTransfer(true), Perm: perms(auth.PermPersonWrite)},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/reject", Handler: h.decideTransfer(false), Perm: perms(auth.PermPersonWrite)},
+
 		{Method: "POST", Path: "/api/v1/imports/people", Handler: h.importPeople, Perm: perms(auth.PermPersonImport)},
 		{Method: "POST", Path: "/api/v1/imports/families", Handler: h.importFamilies, Perm: perms(auth.PermPersonImport)},
 		{Method: "GET", Path: "/api/v1/imports/people/template.xlsx", Handler: h.peopleTemplate},

@@ -88,8 +88,8 @@ func TestCrossOriginAndHeaders(t *testing.T) {
 			{"a cross-site POST with the session cookie", with(cookie, "Sec-Fetch-Site", "cross-site"), http.StatusForbidden},
 			{"a POST from another origin with the session cookie", with(cookie, "Origin", "https://evil.example"), http.StatusForbidden},
 			{"a same-site POST from a sibling site", with(cookie, "Sec-Fetch-Site", "same-site"), http.StatusForbidden},
-			{"a same-origin POST with the session cookie", with(cookie, "Sec-Fetch-Site", "same-origin"), http.StatusCreated},
-			{"a script's POST with a bearer token and no browser headers", map[string]string{"Authorization": "Bearer " + token}, http.StatusCreated},
+			{"a same-origin POST with the session cookie", with(cookie, "Sec-Fetch-Site", "same-origin"), http.StatusAccepted},
+			{"a script's POST with a bearer token and no browser headers", map[string]string{"Authorization": "Bearer " + token}, http.StatusAccepted},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

@@ -60,7 +60,9 @@ type Summary struct {
 	// The needs ledger: Visits counts every visit, those that recorded a
 	// case too.
 	Volunteers, Pairings, Visits, Cases int
-	Accounts                            []Account
+	// Transfers counts the transfer requests between districts.
+	Transfers int
+	Accounts  []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -228,6 +230,10 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		if err := fillLedger(ctx, st, opt.Clock, start, p, planLedger(p, opt.Seed), as, &sum); err != nil {
 			return sum, err
 		}
+	}
+	// Last, so that the ledger's cases and visits keep to the planned city.
+	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
 	}
 	return sum, nil
 }

@@ -60,10 +60,21 @@ func planDigest(p plan) string {
 	for _, r := range p.family {
 		family[r.person]++
 	}
+	// An approved transfer request moved its person to the requested post.
+	moved := map[int]plannedTransfer{}
+	for _, tr := range planTransfers(p) {
+		if tr.decision == model.TransferApproved {
+			moved[tr.person] = tr
+		}
+	}
 	var lines []string
 	for i, pp := range p.people {
 		f := pp.fields
-		lines = append(lines, personLine(f.Name, ident.MaskIDNumber(f.IDNumber), p.insts[pp.inst].name, f.Department, f.Title, family[i]))
+		inst := p.insts[pp.inst].name
+		if tr, ok := moved[i]; ok {
+			inst, f.Department = tr.to, tr.department
+		}
+		lines = append(lines, personLine(f.Name, ident.MaskIDNumber(f.IDNumber), inst, f.Department, f.Title, family[i]))
 	}
 	return digest(lines)
 }

@@ -28,9 +28,18 @@ func idNumberMsg(err error) model.Msg {
 // the same worker twice, by ID number or by relation and name, which is how
 // the store tells relatives apart.
 func Families(t *Table, today time.Time) ([]store.FamilyRow, []model.RowError) {
+	v := newFamiliesValidator(t, today)
+	for i, row := range t.Rows {
+		v.row(t.RowNumbers[i], row)
+	}
+	return v.result()
+}
+
+// newFamiliesValidator validates families rows under t's header.
+func newFamiliesValidator(t *Table, today time.Time) rowValidator[store.FamilyRow] {
 	l, headerErrs := mapHeaders(t, KindFamilies)
 	if len(headerErrs) > 0 {
-		return nil, headerErrs
+		return headerFailed[store.FamilyRow](headerErrs)
 	}
 	order := fileOrder(l)
 	var errs errorList
@@ -38,8 +47,7 @@ func Families(t *Table, today time.Time) ([]store.FamilyRow, []model.RowError) {
 	firstByID := map[string]int{}   // worker|relative ID → first row
 	firstByName := map[string]int{} // worker|relation|name → first row
 	chk := newRowCheck(len(familyColumns))
-	for i, row := range t.Rows {
-		num := t.RowNumbers[i]
+	check := func(num int, row []string) {
 		chk.reset()
 		worker := l.cellOf(row, fWorker)
 		if looksScientific(worker) {
@@ -113,12 +121,9 @@ func Families(t *Table, today time.Time) ([]store.FamilyRow, []model.RowError) {
 		}
 		if chk.any {
 			chk.emit(&errs, num, l, order)
-			continue
+			return
 		}
 		out = append(out, store.FamilyRow{Row: num, WorkerIDNumber: worker, WorkerColumn: l.header[fWorker], Fields: f})
 	}
-	if bad := errs.result(); len(bad) > 0 {
-		return nil, bad
-	}
-	return out, nil
+	return rowValidator[store.FamilyRow]{row: check, out: &out, errs: &errs}
 }

@@ -96,7 +96,7 @@ func TestImportPeopleListsEveryBadCellAndWritesNothing(t *testing.T) {
 	})
 }
 
-func TestImportPeopleRefusesWhatIsOutsideTheCallersScope(t *testing.T) {
+func TestImportPeopleKeepsToTheCallersScope(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
 		fx := newFixture(t, st)
 		elsewhere := idNumber(9, 99)
@@ -115,8 +115,6 @@ func TestImportPeopleRefusesWhatIsOutsideTheCallersScope(t *testing.T) {
 			file [][]string
 			want []rowErr
 		}{
-			{"a person registered at an institution outside the scope", file[:2],
-				[]rowErr{{2, "身份证号", "import.registered_elsewhere"}}},
 			{"an institution outside the scope is unknown", [][]string{file[0], file[2]},
 				[]rowErr{{2, "单位", "institution.unknown"}}},
 		}
@@ -131,6 +129,25 @@ func TestImportPeopleRefusesWhatIsOutsideTheCallersScope(t *testing.T) {
 		}
 		if p := personByID(t, st, elsewhere); p.InstitutionID != fx.shenyang.ID {
 			t.Errorf("the person moved to institution %d", p.InstitutionID)
+		}
+		// A person registered outside the scope is not an error, which
+		// would tell that the ID number exists: the row becomes a transfer
+		// request and counts as created, as a new person's row does, and the
+		// person stays where they are until it is approved.
+		fresh := [][]string{peopleHeader, {"吴十", idNumber(11, 11), "", "阜新市第一人民医院", "", "医生", "", "否"}}
+		for _, dry := range []bool{true, false} {
+			a, errA := ImportPeople(fx.caseworkerContext, st, strings.NewReader(csvText(file[:2])), "x.csv", Options{DryRun: dry})
+			b, errB := ImportPeople(fx.caseworkerContext, st, strings.NewReader(csvText(fresh)), "y.csv", Options{DryRun: true})
+			if errA != nil || errB != nil || a != b && !(!dry && a.Created == 1 && b.Created == 1) || a.Created != 1 {
+				t.Errorf("dry run %v: registered elsewhere %+v %v, new %+v %v", dry, a, errA, b, errB)
+			}
+		}
+		if p := personByID(t, st, elsewhere); p.InstitutionID != fx.shenyang.ID {
+			t.Errorf("the person moved to institution %d before approval", p.InstitutionID)
+		}
+		list, err := st.ListTransfers(testutil.System(), model.TransferFilter{Status: model.TransferSubmitted})
+		if err != nil || list.Total != 1 || list.Items[0].Source != model.TransferFromImport || list.Items[0].ToRegionCode != "210902" {
+			t.Errorf("transfer requests = %+v, %v", list.Items, err)
 		}
 	})
 }

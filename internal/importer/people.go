@@ -174,9 +174,44 @@ var asNumberMsg = model.M("importer.as_number")
 // file's column order, quoting the file's own header; rows come back only
 // when there is no error at all.
 func People(t *Table, insts []store.InstitutionRef, today time.Time) ([]store.PersonRow, []model.RowError) {
+	v := newPeopleValidator(t, insts, today)
+	for i, row := range t.Rows {
+		v.row(t.RowNumbers[i], row)
+	}
+	return v.result()
+}
+
+// rowValidator checks the rows of a file one at a time, as they are read,
+// keeping only the valid rows' values and the first MaxRowErrors problems:
+// what an import holds in memory is what it will write, never the file.
+type rowValidator[R any] struct {
+	headerErrs []model.RowError
+	row        func(num int, cells []string) // cells are valid during the call only
+	out        *[]R
+	errs       *errorList
+}
+
+// result returns the valid rows, or every problem when there is one.
+func (v rowValidator[R]) result() ([]R, []model.RowError) {
+	if len(v.headerErrs) > 0 {
+		return nil, v.headerErrs
+	}
+	if bad := v.errs.result(); len(bad) > 0 {
+		return nil, bad
+	}
+	return *v.out, nil
+}
+
+// headerFailed is the validator of a file whose header is wrong: its rows are not looked at.
+func headerFailed[R any](errs []model.RowError) rowValidator[R] {
+	return rowValidator[R]{headerErrs: errs, row: func(int, []string) {}}
+}
+
+// newPeopleValidator validates people rows under t's header.
+func newPeopleValidator(t *Table, insts []store.InstitutionRef, today time.Time) rowValidator[store.PersonRow] {
 	l, headerErrs := mapHeaders(t, KindPeople)
 	if len(headerErrs) > 0 {
-		return nil, headerErrs
+		return headerFailed[store.PersonRow](headerErrs)
 	}
 	order := fileOrder(l)
 	inst := newInstitutions(insts)
@@ -184,8 +219,7 @@ func People(t *Table, insts []store.InstitutionRef, today time.Time) ([]store.Pe
 	out := make([]store.PersonRow, 0, len(t.Rows))
 	firstRow := make(map[string]int, len(t.Rows)) // ID number → row that has it first
 	chk := newRowCheck(len(peopleColumns))
-	for i, row := range t.Rows {
-		num := t.RowNumbers[i]
+	check := func(num int, row []string) {
 		chk.reset()
 		f := model.PersonFields{
 			Name:       l.cellOf(row, pName),
@@ -227,12 +261,9 @@ func People(t *Table, insts []store.InstitutionRef, today time.Time) ([]store.Pe
 		}
 		if chk.any {
 			chk.emit(&errs, num, l, order)
-			continue
+			return
 		}
 		out = append(out, store.PersonRow{Row: num, Fields: f})
 	}
-	if bad := errs.result(); len(bad) > 0 {
-		return nil, bad
-	}
-	return out, nil
+	return rowValidator[store.PersonRow]{row: check, out: &out, errs: &errs}
 }

@@ -88,6 +88,8 @@ type Table struct {
 	// shows it: blank rows are skipped but still counted, so that an error
 	// message points at the row the user sees.
 	RowNumbers []int
+	// DataRows counts the data rows read; StreamTable keeps none of them.
+	DataRows int
 }
 
 // Signatures of the formats we accept or recognise to refuse clearly.
@@ -103,7 +105,22 @@ var (
 // text encoding. A failure of r itself is wrapped, so the caller can still
 // recognise e.g. *http.MaxBytesError with errors.As.
 func ReadTable(r io.Reader, filename string, lim Limits) (*Table, error) {
+	return readTable(r, filename, lim, nil)
+}
+
+// StreamTable reads a file as ReadTable does, but hands each data row to
+// row as soon as it is read instead of keeping it, so that a file costs the
+// memory of its rows only while they are looked at. The Table passed along
+// (and returned) has the header; its Rows stay empty. cells is cut to the
+// header's width and valid during the call only (the strings in it may be
+// kept). Errors as ReadTable.
+func StreamTable(r io.Reader, filename string, lim Limits, row func(t *Table, num int, cells []string)) (*Table, error) {
+	return readTable(r, filename, lim, row)
+}
+
+func readTable(r io.Reader, filename string, lim Limits, sink func(t *Table, num int, cells []string)) (*Table, error) {
 	lim = lim.withDefaults()
+	b := &tableBuilder{maxRows: lim.MaxRows, maxCols: lim.MaxColumns, sink: sink}
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
 		return nil, &model.Error{Code: model.EInvalid, Msg: model.M("importer.read_failed"), Err: err}
@@ -119,12 +136,12 @@ func ReadTable(r io.Reader, filename string, lim Limits) (*Table, error) {
 		if !bytes.HasPrefix(data, zipSignature) {
 			return nil, model.Errorf(model.EUnsupported, "importer.not_xlsx")
 		}
-		return readXLSX(data, lim)
+		return readXLSX(data, lim, b)
 	case ".csv":
 		if bytes.HasPrefix(data, zipSignature) || bytes.HasPrefix(data, oleSignature) {
 			return nil, model.Errorf(model.EUnsupported, "importer.csv_is_binary")
 		}
-		return readCSV(data, lim)
+		return readCSV(data, lim, b)
 	case ".xls":
 		return nil, model.Errorf(model.EUnsupported, "importer.xls_old")
 	}
@@ -147,6 +164,8 @@ type tableBuilder struct {
 	maxRows int
 	maxCols int
 	slab    []string
+	// sink, when set, takes each data row instead of the table keeping it.
+	sink func(t *Table, num int, cells []string)
 }
 
 // add takes the cells of spreadsheet row num. The cells must be cleaned and
@@ -167,10 +186,15 @@ func (b *tableBuilder) add(num int, cells []string) error {
 		b.t.HeaderRow = num
 		return nil
 	}
-	if len(b.t.Rows) >= b.maxRows {
+	if b.t.DataRows >= b.maxRows {
 		return model.Errorf(model.ETooLarge, "importer.too_many_rows", b.maxRows)
 	}
+	b.t.DataRows++
 	n := min(last+1, len(b.t.Headers))
+	if b.sink != nil {
+		b.sink(&b.t, num, cells[:n])
+		return nil
+	}
 	if len(b.slab) < n {
 		b.slab = make([]string, max(4096, n))
 	}
@@ -214,7 +238,7 @@ func isBlank(r rune) bool {
 
 // readCSV decodes the text (UTF-8 with or without BOM, else GB18030, the
 // encoding Excel uses for "CSV" on a Chinese Windows) and parses it strictly.
-func readCSV(data []byte, lim Limits) (*Table, error) {
+func readCSV(data []byte, lim Limits, b *tableBuilder) (*Table, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return nil, err
@@ -223,7 +247,6 @@ func readCSV(data []byte, lim Limits) (*Table, error) {
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
 	cr.ReuseRecord = true
-	b := tableBuilder{maxRows: lim.MaxRows, maxCols: lim.MaxColumns}
 	// encoding/csv skips empty lines and counts the lines inside quoted
 	// fields, so the spreadsheet row is derived: each record is one row, and
 	// every line between the end of one record and the start of the next is

@@ -32,19 +32,40 @@ type Options struct {
 // the errors of ReadTable for an unreadable file, EInvalid for a file
 // without data rows, and EImportInvalid listing every bad cell (nothing is
 // written then).
-func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (model.ImportResult, error) {
-	res := model.ImportResult{DryRun: opt.DryRun}
+func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (res model.ImportResult, err error) {
+	res = model.ImportResult{DryRun: opt.DryRun}
 	// The index is the caller's scope; fetching it first also checks the
 	// permission before any of the file is read.
 	insts, err := st.InstitutionIndex(ctx)
 	if err != nil {
 		return res, err
 	}
-	t, sum, err := readHashed(r, filename, opt.Limits)
+	var t *Table
+	var sum []byte
+	if opt.DryRun {
+		if err := st.DryRunAllowed(ctx); err != nil {
+			return res, err
+		}
+		defer func() { auditDryRun(ctx, st, KindPeople, filename, sum, t, res, err) }()
+	}
+	// Rows are validated as they are read; only the valid ones are kept.
+	today := st.Now()
+	var v *rowValidator[store.PersonRow]
+	t, sum, err = readHashed(r, filename, opt.Limits, func(t *Table, num int, cells []string) {
+		if v == nil {
+			pv := newPeopleValidator(t, insts, today)
+			v = &pv
+		}
+		v.row(num, cells)
+	})
 	if err != nil {
 		return res, err
 	}
-	rows, bad := People(t, insts, st.Now())
+	if v == nil {
+		pv := newPeopleValidator(t, insts, today)
+		v = &pv
+	}
+	rows, bad := v.result()
 	if len(bad) > 0 {
 		return res, invalid(bad)
 	}
@@ -61,19 +82,39 @@ func ImportPeople(ctx context.Context, st *store.Store, r io.Reader, filename st
 // keyed on the worker's ID number and the relative's ID number (or relation
 // and name). Every worker must already be registered in the caller's scope.
 // Errors as for ImportPeople.
-func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (model.ImportResult, error) {
-	res := model.ImportResult{DryRun: opt.DryRun}
+func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename string, opt Options) (res model.ImportResult, err error) {
+	res = model.ImportResult{DryRun: opt.DryRun}
 	// The store checks again; asking here spares reading a file for nothing.
 	if p := auth.FromContext(ctx); p == nil {
 		return res, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	} else if !p.Can(auth.PermPersonImport) {
 		return res, model.Errorf(model.EForbidden, "error.forbidden")
 	}
-	t, sum, err := readHashed(r, filename, opt.Limits)
+	var t *Table
+	var sum []byte
+	if opt.DryRun {
+		if err := st.DryRunAllowed(ctx); err != nil {
+			return res, err
+		}
+		defer func() { auditDryRun(ctx, st, KindFamilies, filename, sum, t, res, err) }()
+	}
+	today := st.Now()
+	var v *rowValidator[store.FamilyRow]
+	t, sum, err = readHashed(r, filename, opt.Limits, func(t *Table, num int, cells []string) {
+		if v == nil {
+			fv := newFamiliesValidator(t, today)
+			v = &fv
+		}
+		v.row(num, cells)
+	})
 	if err != nil {
 		return res, err
 	}
-	rows, bad := Families(t, st.Now())
+	if v == nil {
+		fv := newFamiliesValidator(t, today)
+		v = &fv
+	}
+	rows, bad := v.result()
 	if len(bad) > 0 {
 		return res, invalid(bad)
 	}
@@ -86,10 +127,21 @@ func ImportFamilies(ctx context.Context, st *store.Store, r io.Reader, filename 
 	return res, storeRowErrors(err, map[string]string{"id_number": l.header[fIDNumber], "worker_id_number": l.header[fWorker]})
 }
 
-// readHashed reads the table and the SHA-256 of the bytes read.
-func readHashed(r io.Reader, filename string, lim Limits) (*Table, []byte, error) {
+// auditDryRun writes the one audit row of a dry run, counts only. A failure
+// to write it goes nowhere: the check itself is done and wrote nothing.
+func auditDryRun(ctx context.Context, st *store.Store, kind Kind, filename string, sum []byte, t *Table, res model.ImportResult, err error) {
+	rows := 0
+	if t != nil {
+		rows = t.DataRows
+	}
+	_ = st.AuditDryRun(ctx, string(kind), auditName(filename, sum), rows, res, err)
+}
+
+// readHashed streams the rows of the file to row and returns its header
+// and the SHA-256 of the bytes read.
+func readHashed(r io.Reader, filename string, lim Limits, row func(t *Table, num int, cells []string)) (*Table, []byte, error) {
 	h := sha256.New()
-	t, err := ReadTable(io.TeeReader(r, h), filename, lim)
+	t, err := StreamTable(io.TeeReader(r, h), filename, lim, row)
 	return t, h.Sum(nil), err
 }
 

@@ -23,10 +23,12 @@ import (
 // import's whole budget — and it ignores inflate and XML errors, so a
 // damaged sheet read as a shorter one.
 
-// Limits of the spreadsheet format itself.
+// Limits of the spreadsheet format itself: rows, columns, and the bytes of
+// a cell's text (32,767 characters of up to 3 bytes in UTF-8).
 const (
-	xlsxMaxRows = 1_048_576
-	xlsxMaxCols = 16_384
+	xlsxMaxRows  = 1_048_576
+	xlsxMaxCols  = 16_384
+	maxCellBytes = 3 * 32_767
 )
 
 // xlsxError is the refusal of a damaged or hostile workbook.
@@ -42,7 +44,7 @@ type workbookParts struct {
 
 // readXLSX checks the zip's directory against the limits before inflating
 // anything, then streams the first sheet's rows.
-func readXLSX(data []byte, lim Limits) (*Table, error) {
+func readXLSX(data []byte, lim Limits, b *tableBuilder) (*Table, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, xlsxError(err)
@@ -74,8 +76,7 @@ func readXLSX(data []byte, lim Limits) (*Table, error) {
 			return nil, xlsxError(err)
 		}
 	}
-	b := tableBuilder{maxRows: lim.MaxRows, maxCols: lim.MaxColumns}
-	if err := readSheet(wb.sheet, sst, &b); err != nil {
+	if err := readSheet(wb.sheet, sst, b); err != nil {
 		var me *model.Error
 		if errors.As(err, &me) {
 			return nil, err
@@ -285,8 +286,11 @@ func readSheet(f *zip.File, sst []string, b *tableBuilder) error {
 		case tokEOF:
 			return errors.New("worksheet ends early")
 		case tokText:
-			if sc.keepText {
-				val = append(val, sc.text...)
+			// A cell longer than Excel allows is cut there: no column takes
+			// so much, so the row fails as too long, and one huge cell of a
+			// zip bomb costs no more than that.
+			if sc.keepText && len(val) < maxCellBytes {
+				val = append(val, sc.text[:min(len(sc.text), maxCellBytes-len(val))]...)
 			}
 		case tokStart:
 			if !inData {

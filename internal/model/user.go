@@ -91,6 +91,9 @@ const (
 )
 
 // ImportResult counts what an import did (or would do, in a dry run).
+// Created counts the rows new to the caller's scope: people registered, and
+// rows whose ID number is registered in another area, which became transfer
+// requests; the two are not told apart (docs/architecture.md).
 type ImportResult struct {
 	Created   int  `json:"created"`
 	Updated   int  `json:"updated"`

@@ -26,6 +26,7 @@ import (
 	"houdun/internal/api"
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/importer"
 	"houdun/internal/model"
 	"houdun/internal/store"
 	"houdun/internal/tmpdir"
@@ -62,8 +63,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 		mux.Handle("GET /metrics", s.metrics)
 	}
 	login := httpx.NewLoginLimiter()
-	api.Register(mux, api.Deps{Store: st, Config: cfg, Log: log, Login: login})
-	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log, Login: login})
+	imports := importer.NewGate(0)
+	api.Register(mux, api.Deps{Store: st, Config: cfg, Log: log, Login: login, Imports: imports})
+	web.Register(mux, web.Deps{Store: st, Config: cfg, Log: log, Login: login, Imports: imports})
 
 	var h http.Handler = mux
 	h = s.authenticate(h)

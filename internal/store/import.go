@@ -123,9 +123,12 @@ func (s *Store) existingPeople(ctx context.Context, q queryer, hashes [][]byte) 
 
 // ImportPeople writes a validated roster all or nothing, keyed on the ID
 // number: new people are created, changed ones updated, the rest counted as
-// unchanged. Rows that clash with the database (an ID number registered
-// outside the caller's scope, an institution out of scope) fail the whole
-// import with EImportInvalid listing them. A dry run does everything but commit.
+// unchanged. A row whose ID number is registered outside the caller's scope
+// becomes a transfer request and is counted as created, exactly like a new
+// person, so that the result does not tell which ID numbers exist elsewhere.
+// Rows naming an institution out of scope fail the whole import with
+// EImportInvalid listing them. A dry run does everything but commit; it is
+// rate-limited per account and audited with its counts (see DryRunAllowed).
 func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOptions) (_ model.ImportResult, err error) {
 	defer wrap(&err, "ImportPeople()")
 	res := model.ImportResult{DryRun: opt.DryRun}
@@ -141,10 +144,6 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 	for _, in := range insts {
 		instRegion[in.ID] = in.RegionCode
 	}
-	idCol := opt.IDColumn
-	if idCol == "" {
-		idCol = "id_number"
-	}
 	hashes := make([][]byte, len(rows))
 	parallel(len(rows), func(i int) { hashes[i] = s.seal.Hash(hashIDNumber, rows[i].Fields.IDNumber) })
 	err = s.txConn(ctx, func(tx *sql.Tx, conn *sql.Conn) error {
@@ -155,6 +154,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 		var bad []model.RowError
 		var inserts []personInsert
 		var updates []int
+		var transfers []personTransfer
 		now := ms(s.now())
 		for i, r := range rows {
 			f := &r.Fields
@@ -169,7 +169,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 				continue
 			}
 			if !scopeOf(pr).hasPerson(e.id, e.institutionID, e.regionCode) {
-				bad = append(bad, model.RowError{Row: r.Row, Column: idCol, Msg: model.M("import.registered_elsewhere")})
+				transfers = append(transfers, personTransfer{i: i, e: e, region: region})
 				continue
 			}
 			if e.name == f.Name && bytes.Equal(e.phoneHash, s.seal.Hash(hashPhone, f.Phone)) && e.institutionID == f.InstitutionID &&
@@ -193,7 +193,23 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 		if err := s.insertPeople(ctx, tx, conn, inserts, now, progress); err != nil {
 			return err
 		}
-		res.Created = len(inserts)
+		res.Created = len(inserts) + len(transfers)
+		approvers := map[string]bool{}
+		for _, t := range transfers {
+			_, approver, fresh, err := s.submitTransfer(ctx, tx, pr, t.e, &rows[t.i].Fields, t.region, model.TransferFromImport, now)
+			if err != nil {
+				return err
+			}
+			if fresh {
+				approvers[approver] = true
+			}
+		}
+		for approver := range approvers {
+			if err := s.notifyApprovers(ctx, tx, pr, approver, now); err != nil {
+				return err
+			}
+		}
+		progress(len(transfers))
 		if len(updates) > 0 {
 			stmt, err := tx.PrepareContext(ctx, `UPDATE people SET name = $1, phone_enc = $2, phone_hash = $3, institution_id = $4, region_code = $5,
 				department = $6, occupation = $7, title = $8, frontline = $9, version = version + 1, updated_at = $10 WHERE id = $11`)
@@ -224,7 +240,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 			}
 		}
 		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActImportPeople, ObjectType: "import", ObjectID: opt.Filename,
-			Detail: fmt.Sprintf("rows=%d created=%d updated=%d unchanged=%d dry_run=%t", len(rows), res.Created, res.Updated, res.Unchanged, opt.DryRun)}); err != nil {
+			Detail: fmt.Sprintf("rows=%d created=%d updated=%d unchanged=%d transfers=%d dry_run=%t", len(rows), len(inserts), res.Updated, res.Unchanged, len(transfers), opt.DryRun)}); err != nil {
 			return err
 		}
 		if opt.DryRun {
@@ -240,6 +256,14 @@ func (s *Store) ImportPeople(ctx context.Context, rows []PersonRow, opt ImportOp
 
 // errDryRun rolls a dry run's transaction back after all its work is done.
 var errDryRun = fmt.Errorf("dry run")
+
+// personTransfer is a row whose ID number is registered outside the
+// caller's scope: rows[i] asks to move person e to region.
+type personTransfer struct {
+	i      int
+	e      existingPerson
+	region string
+}
 
 type personInsert struct {
 	f      *model.PersonFields

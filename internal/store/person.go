@@ -209,48 +209,46 @@ func idNumberTaken(err error) error {
 		Fields: map[string]model.Msg{"id_number": model.M("person.id_number_taken")}, Err: err}
 }
 
-// CreatePerson registers a person at an institution in the caller's scope.
+// CreatePerson registers a person at an institution in the caller's scope
+// and returns the record; it is RegisterPerson for callers that need the
+// person (the command line, the demo, tests). When the ID number is
+// registered in another area it submits a transfer request and answers
+// EConflict transfer.submitted_instead: never hand that answer to a user,
+// whose answer must not tell (RegisterPerson's is the same either way).
 // Returns EInvalid for bad fields, EConflict when the ID number is registered already.
 func (s *Store) CreatePerson(ctx context.Context, in model.PersonInput) (_ model.Person, err error) {
 	defer wrap(&err, "CreatePerson()")
-	pr, err := principal(ctx, auth.PermPersonWrite)
+	reg, err := s.RegisterPerson(ctx, in)
 	if err != nil {
 		return model.Person{}, err
 	}
-	var f model.PersonFields
-	in.Apply(&f)
-	if err := f.Normalize(s.now()).Err(); err != nil {
-		return model.Person{}, err
+	if reg.PersonID == 0 {
+		return model.Person{}, model.Errorf(model.EConflict, "transfer.submitted_instead")
 	}
-	var p model.Person
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		regionCode, err := s.institutionRegion(ctx, tx, pr, f.InstitutionID)
-		if err != nil {
-			return err
-		}
-		now := ms(s.now())
-		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO people (name, id_number_enc, id_number_hash, phone_enc, phone_hash, birth_date, sex,
-			institution_id, region_code, department, occupation, title, frontline, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id`,
-			f.Name, s.seal.Seal(f.IDNumber), s.seal.Hash(hashIDNumber, f.IDNumber), s.seal.Seal(f.Phone), s.seal.Hash(hashPhone, f.Phone),
-			f.BirthDate, f.Sex, f.InstitutionID, regionCode, f.Department, f.Occupation, f.Title, f.Frontline, now).Scan(&id)
-		if isUniqueViolation(err) {
-			return idNumberTaken(err)
-		}
-		if err != nil {
-			return model.Internal(err)
-		}
-		if err := s.linkRelativesTo(ctx, tx, id, f.IDNumber); err != nil {
-			return err
-		}
-		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActPersonCreate, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10)}); err != nil {
-			return err
-		}
-		p, err = s.getPerson(ctx, tx, pr, id, false)
-		return err
-	})
-	return p, err
+	pr := auth.FromContext(ctx)
+	return s.getPerson(ctx, s.read, pr, reg.PersonID, false)
+}
+
+// insertPerson writes a new person (validated fields, region of their
+// institution) with its audit row, and links relatives registered earlier.
+func (s *Store) insertPerson(ctx context.Context, tx *sql.Tx, f *model.PersonFields, hash []byte, regionCode string) (int64, error) {
+	now := ms(s.now())
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO people (name, id_number_enc, id_number_hash, phone_enc, phone_hash, birth_date, sex,
+		institution_id, region_code, department, occupation, title, frontline, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id`,
+		f.Name, s.seal.Seal(f.IDNumber), hash, s.seal.Seal(f.Phone), s.seal.Hash(hashPhone, f.Phone),
+		f.BirthDate, f.Sex, f.InstitutionID, regionCode, f.Department, f.Occupation, f.Title, f.Frontline, now).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, idNumberTaken(err)
+	}
+	if err != nil {
+		return 0, model.Internal(err)
+	}
+	if err := s.linkRelativesTo(ctx, tx, id, f.IDNumber); err != nil {
+		return 0, err
+	}
+	return id, s.appendAudit(ctx, tx, auditRecord{Action: ActPersonCreate, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10)})
 }
 
 // linkRelativesTo links family members elsewhere whose ID number is this

@@ -62,6 +62,9 @@ var scopedTables = map[string]scopedTable{
 	"volunteers":     {region: "region_code"},
 	"users":          {region: "scope_region_code"},
 	"settings":       {region: "region_code"},
+	// A transfer request is reached by its requester (transferScope) and by
+	// the teams whose region covers its approver region.
+	"transfer_requests": {region: "approver_region_code"},
 }
 
 // scopeKind is which one of its reaches a scope has.

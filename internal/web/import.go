@@ -71,6 +71,20 @@ func (h *handlers) startImport(w http.ResponseWriter, r *http.Request, kind impo
 	if err != nil {
 		return err
 	}
+	// A full gate answers on the import page before the upload is read;
+	// the slot is held until the job ends.
+	leave, err := h.Imports.Enter()
+	if err != nil {
+		httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
+		h.renderImport(w, r, http.StatusServiceUnavailable, string(kind), model.AsError(err))
+		return nil
+	}
+	started := false
+	defer func() {
+		if !started {
+			leave()
+		}
+	}()
 	path, name, dry, err := h.receiveUpload(w, r)
 	if err != nil {
 		e := model.AsError(err)
@@ -84,6 +98,14 @@ func (h *handlers) startImport(w http.ResponseWriter, r *http.Request, kind impo
 		h.renderImport(w, r, httpx.Status(e.Code), string(kind), e)
 		return nil
 	}
+	if dry {
+		// Said on the import page itself, before a job starts.
+		if err := h.Store.DryRunAllowed(r.Context()); err != nil {
+			os.Remove(path)
+			h.renderImport(w, r, httpx.Status(model.ErrorCode(err)), string(kind), model.AsError(err))
+			return nil
+		}
+	}
 	job, err := h.jobs.start(string(kind), p.UserID, dry)
 	if err != nil {
 		os.Remove(path)
@@ -92,7 +114,9 @@ func (h *handlers) startImport(w http.ResponseWriter, r *http.Request, kind impo
 	}
 	ctx, cancel := context.WithTimeout(auth.WithPrincipal(context.WithoutCancel(r.Context()), p), jobMaxDuration)
 	h.Log.InfoContext(r.Context(), "import started", "job", job.ID, "kind", kind, "user_id", p.UserID, "dry_run", dry)
+	started = true
 	go func() {
+		defer leave()
 		defer cancel()
 		defer os.Remove(path)
 		res, err := h.runImport(ctx, kind, path, name, dry, job.ID)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"houdun/internal/model"
 )
@@ -41,6 +42,8 @@ func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 		row := inboxRow{Notification: nt, When: formatTime(nt.CreatedAt), Text: v.Label("notification.kind", nt.Kind)}
 		if nt.NeedID != nil {
 			row.CaseURL, row.CaseNo = caseURL(*nt.NeedID), *nt.NeedID
+		} else if strings.HasPrefix(nt.Kind, "transfer.") {
+			row.CaseURL = "/transfers"
 		}
 		if b := nt.Need; b != nil {
 			row.Brief = v.T("web.inbox.brief", v.Label("need.category", b.Category), v.Label("need.kind", b.Kind), v.Label("need.urgency", b.Urgency))

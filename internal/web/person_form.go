@@ -127,11 +127,12 @@ func (h *handlers) personCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newPersonForm(r)
 	in, _ := f.input(false)
-	person, err := h.Store.CreatePerson(r.Context(), in)
-	if err != nil {
+	// The answer is the same whether the person was registered or, being
+	// registered in another area, a transfer request was submitted.
+	if _, err := h.Store.RegisterPerson(r.Context(), in); err != nil {
 		return h.personFormFailed(w, r, p, &personFormView{Page: h.page(r, ""), Form: f}, err)
 	}
-	return seeOther(w, r, "/people/"+strconv.FormatInt(person.ID, 10)+"?msg=created")
+	return seeOther(w, r, "/people?msg=person_accepted")
 }
 
 // personFormFailed re-renders the form with the store's messages next to

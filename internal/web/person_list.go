@@ -90,7 +90,7 @@ func (h *handlers) personList(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &personListView{Page: h.page(r, "web.people.title"), Filter: f, People: list.Items,
 		CanWrite: p.Can(auth.PermPersonWrite)}
-	v.Current = "people"
+	v.Current, v.Notice = "people", v.notice(r)
 	v.Pager = newPager("/people", f.values(), list.Total, list.Offset, list.Limit)
 	v.Occupations = occupationOptions(v.Page, f.Occupation)
 	if v.Institutions, err = h.institutionOptions(r, p, f.InstitutionID); err != nil {

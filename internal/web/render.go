@@ -168,6 +168,7 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"volunteers", "/volunteers", auth.PermVolunteerManage},
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
+		{"transfers", "/transfers", auth.PermTransferDecide},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

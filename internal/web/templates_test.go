@@ -85,6 +85,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range familyLinkSamplePages(lang, base, empty) {
 		pages[name] = views
 	}
+	for name, views := range transferSamplePages(base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 
@@ -112,6 +115,7 @@ func extraStates(lang i18n.Lang) map[string][]any {
 	for name, views := range familyLinkExtraStates(s) {
 		extra[name] = append(extra[name], views...)
 	}
+	extra["transfer_show"] = append(extra["transfer_show"], transferExtraStates(s)...)
 	return extra
 }
 

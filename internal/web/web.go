@@ -19,6 +19,7 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/config"
 	"houdun/internal/httpx"
+	"houdun/internal/importer"
 	"houdun/internal/model"
 	"houdun/internal/store"
 )
@@ -30,6 +31,8 @@ type Deps struct {
 	Log    *slog.Logger
 	// Login is shared with the API so that an address has one budget.
 	Login *httpx.LoginLimiter
+	// Imports bounds the imports running at once, shared with the API.
+	Imports *importer.Gate
 }
 
 // handlers holds the parsed templates and the state pages share.
@@ -62,6 +65,9 @@ func Register(mux *http.ServeMux, d Deps) {
 	}
 	if d.Login == nil {
 		d.Login = httpx.NewLoginLimiter()
+	}
+	if d.Imports == nil {
+		d.Imports = importer.NewGate(0)
 	}
 	h := &handlers{Deps: d, tpl: tpl, jobs: newJobRegistry(), static: staticHandler()}
 	for _, rt := range h.routes() {
@@ -142,7 +148,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
-	return append(append(core, h.needRoutes()...), h.familyLinkRoutes()...)
+	return append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.
