@@ -67,11 +67,18 @@ var pageAccess = []string{
 	"POST /institutions                                  303  422      403      403     422        403        403       403     403       403     403",
 
 	"GET  /users                                         303  200      200      403     403        403        403       403     403       403     403",
-	"GET  /users/new                                     303  200      200      403     403        403        403       403     403       403     403",
-	"POST /users                                         303  422      422      403     403        403        403       403     403       403     403",
+	"GET  /users/new                                     303  200      403      403     403        403        403       403     403       403     403",
+	"POST /users                                         303  422      403      403     403        403        403       403     403       403     403",
 	"POST /users/{user}/disable                          303  303/404  403/404  403     403        403        403       403     403       403     403",
 	"POST /users/{user}/enable                           303  303/404  403/404  403     403        403        403       403     403       403     403",
 	"POST /users/{user}/otp/reset                        303  403      303/404  403     403        403        403       403     403       403     403",
+	"POST /users/{user}/grant                            303  403      303/404  403     403        403        403       403     403       403     403",
+	// Transfer requests (the matrix's are ids no request has: the pages' own
+	// test, transfer_web_test.go, walks a real request through them).
+	"GET  /transfers                                     303  403      403      403     200        200        403       403     403       403     403",
+	"GET  /transfers/{transfer}                          303  403      403      403     404        404        403       403     403       403     403",
+	"POST /transfers/{transfer}/approve                  303  403      403      403     404        404        403       403     403       403     403",
+	"POST /transfers/{transfer}/reject                   303  403      403      403     404        404        403       403     403       403     403",
 
 	"GET  /audit                                         303  403      403      200     403        403        403       403     403       403     403",
 
@@ -332,9 +339,9 @@ func newAccessSite(t *testing.T, st *store.Store, clock *testutil.Clock) *access
 	check(err)
 
 	s.recIn = pageRecords{"person": sid(s.zhang.ID), "member": sid(relIn.ID), "need": sid(needIn.ID), "volunteer": sid(volIn.ID),
-		"pairing": sid(pairIn.ID), "link": sid(linkIn.ID), "token": linkIn.Token, "user": sid(inUser.ID), "job": "987654", "action": "start", "needversion": sid(needIn.Version)}
+		"pairing": sid(pairIn.ID), "link": sid(linkIn.ID), "token": linkIn.Token, "user": sid(inUser.ID), "job": "987654", "transfer": "987656", "action": "start", "needversion": sid(needIn.Version)}
 	s.recOut = pageRecords{"person": sid(s.li.ID), "member": sid(relOut.ID), "need": sid(needOut.ID), "volunteer": sid(volOut.ID),
-		"pairing": sid(pairOut.ID), "link": sid(linkOut.ID), "token": linkOut.Token, "user": sid(outUser.ID), "job": "987655", "action": "start", "needversion": "1", "fresh": sid(relOut.ID), "flink": sid(linkOut.ID)}
+		"pairing": sid(pairOut.ID), "link": sid(linkOut.ID), "token": linkOut.Token, "user": sid(outUser.ID), "job": "987655", "transfer": "987657", "action": "start", "needversion": "1", "fresh": sid(relOut.ID), "flink": sid(linkOut.ID)}
 	s.relIn = relIn
 	s.byRole = map[string]pageRecords{
 		auth.RoleVolunteer: {"need": sid(needVol.ID), "needversion": sid(needVol.Version)},

@@ -20,10 +20,10 @@ import (
 
 func (h *handlers) transferRoutes() []route {
 	return []route{
-		{pattern: "GET /transfers", fn: h.transferList},
-		{pattern: "GET /transfers/{id}", fn: h.transferShow},
-		{pattern: "POST /transfers/{id}/approve", fn: h.transferDecide(true)},
-		{pattern: "POST /transfers/{id}/reject", fn: h.transferDecide(false)},
+		{pattern: "GET /transfers", fn: h.transferList, perm: auth.PermPersonWrite},
+		{pattern: "GET /transfers/{id}", fn: h.transferShow, perm: auth.PermPersonWrite},
+		{pattern: "POST /transfers/{id}/approve", fn: h.transferDecide(true), perm: auth.PermPersonWrite},
+		{pattern: "POST /transfers/{id}/reject", fn: h.transferDecide(false), perm: auth.PermPersonWrite},
 	}
 }
 
