@@ -168,7 +168,7 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"volunteers", "/volunteers", auth.PermVolunteerManage},
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
-		{"transfers", "/transfers", auth.PermTransferDecide},
+		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

@@ -5,10 +5,15 @@
 // no dependencies; without JavaScript the field stays selectable by hand.
 (function () {
   "use strict";
+  // The status stays hidden until it has something to say, so that it shows
+  // only once the copy has been done (the Clipboard API answers later, not
+  // during the click). Its live region is the always-present parent, so the
+  // words are still announced when they appear.
   function say(button, ok) {
     var out = document.getElementById(button.getAttribute("data-status"));
     if (out) {
       out.textContent = button.getAttribute(ok ? "data-copied" : "data-failed");
+      out.hidden = false;
     }
   }
   function fallback(field) {
