@@ -82,11 +82,12 @@ func TestAuditTrailExportAndAccountFilter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) < 3 || rows[0][0] != "编号" || rows[0][5] != "操作" {
+		// Row 1 is the title, row 2 the header (report/lists.go's sheet).
+		if len(rows) < 4 || rows[1][0] != "编号" || rows[1][5] != "操作" {
 			t.Fatalf("sheet rows = %v", rows)
 		}
 		var actions []string
-		for _, row := range rows[1:] {
+		for _, row := range rows[2:] {
 			if row[2] != cw {
 				t.Errorf("row of another account: %v", row)
 			}

@@ -37,7 +37,7 @@ const listPage = 500
 
 // listColumn is one column of a list export.
 type listColumn struct {
-	key   string // catalogue key export.col.<key>
+	key   string // catalogue key <prefix><key>; the prefix is newListSheet's
 	width float64
 }
 
@@ -50,7 +50,9 @@ type listSheet struct {
 	cols   int
 }
 
-func newListSheet(ctx context.Context, lang i18n.Lang, sheetKey string, cols []listColumn, title string) (*listSheet, error) {
+// newListSheet starts the one sheet of a list export: its title on row 1,
+// the column headers (catalogue keys colPrefix + key) frozen on row 2.
+func newListSheet(ctx context.Context, lang i18n.Lang, sheetKey, colPrefix string, cols []listColumn, title string) (*listSheet, error) {
 	// What the stream writer spills to disk goes to the server's private folder.
 	x := excelize.NewFile(excelize.Options{TmpDir: tmpdir.From(ctx)})
 	sheet := lang.T(sheetKey)
@@ -85,7 +87,7 @@ func newListSheet(ctx context.Context, lang i18n.Lang, sheetKey string, cols []l
 	}
 	header := make([]any, len(cols))
 	for i, c := range cols {
-		header[i] = excelize.Cell{StyleID: st.header, Value: lang.T("export.col." + c.key)}
+		header[i] = excelize.Cell{StyleID: st.header, Value: lang.T(colPrefix + c.key)}
 	}
 	if err := sw.SetRow("A2", header, excelize.RowOpts{Height: 22}); err != nil {
 		x.Close()
@@ -197,7 +199,7 @@ func WriteCases(ctx context.Context, st *store.Store, w io.Writer, f model.NeedF
 		return 0, err
 	}
 	defer func() { err = auditExport(ctx, st, store.ActNeedExport, filter, n, err) }()
-	s, err := newListSheet(ctx, lang, "export.sheet.cases", caseColumns, lang.T("export.title.cases", dateTime(st.Now())))
+	s, err := newListSheet(ctx, lang, "export.sheet.cases", "export.col.", caseColumns, lang.T("export.title.cases", dateTime(st.Now())))
 	if err != nil {
 		return 0, model.Internal(err)
 	}
@@ -249,7 +251,7 @@ func WriteVisitPlan(ctx context.Context, st *store.Store, w io.Writer, f model.V
 		return 0, err
 	}
 	defer func() { err = auditExport(ctx, st, store.ActVisitExport, filter, n, err) }()
-	s, err := newListSheet(ctx, lang, "export.sheet.visits", visitColumns, lang.T("export.title.visits", dateTime(st.Now())))
+	s, err := newListSheet(ctx, lang, "export.sheet.visits", "export.col.", visitColumns, lang.T("export.title.visits", dateTime(st.Now())))
 	if err != nil {
 		return 0, model.Internal(err)
 	}
@@ -309,7 +311,7 @@ func WriteVolunteers(ctx context.Context, st *store.Store, w io.Writer, f model.
 		return 0, err
 	}
 	defer func() { err = auditExport(ctx, st, store.ActVolunteerExport, filter, n, err) }()
-	s, err := newListSheet(ctx, lang, "export.sheet.volunteers", volunteerColumns, lang.T("export.title.volunteers", dateTime(st.Now())))
+	s, err := newListSheet(ctx, lang, "export.sheet.volunteers", "export.col.", volunteerColumns, lang.T("export.title.volunteers", dateTime(st.Now())))
 	if err != nil {
 		return 0, model.Internal(err)
 	}
