@@ -1,9 +1,9 @@
 package api
 
 import (
+	"context"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 
@@ -56,25 +56,10 @@ func (h *handlers) exportAuditXLSX(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	lang := i18n.FromRequest(r)
-	// Written to a temporary file first, as the ledger: an error then still
-	// answers as an error, not as a truncated download.
-	tmp, err := os.CreateTemp("", "houdun-audit-*")
-	if err != nil {
-		return model.Internal(err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if _, err := report.WriteAuditLog(r.Context(), h.Store, tmp, f, lang); err != nil {
+	return h.sendExport(w, r, "audit_export.file", func(ctx context.Context, out io.Writer, lang i18n.Lang) error {
+		_, err := report.WriteAuditLog(ctx, h.Store, out, f, lang)
 		return err
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return model.Internal(err)
-	}
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", attachment(lang.T("audit_export.file")+"-"+h.Store.Now().In(chinaTime).Format("20060102")+".xlsx"))
-	_, err = io.Copy(w, tmp)
-	return err
+	})
 }
 
 // auditVerification is the newest check of the audit chain; checked is false
