@@ -314,8 +314,16 @@ func probes() map[string]probe {
 	maps.Copy(ps, familyLinkProbes())
 	maps.Copy(ps, listExportProbes())
 	maps.Copy(ps, transferProbes())
+	for _, more := range areaProbes {
+		maps.Copy(ps, more())
+	}
 	return ps
 }
+
+// areaProbes are the probes of the areas that keep their rows and probes in
+// a file of their own (access_<area>_test.go): its init appends its rows to
+// access and its probe maker here.
+var areaProbes []func() map[string]probe
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -65,6 +65,12 @@ var scopedTables = map[string]scopedTable{
 	// A transfer request is reached by its requester (transferScope) and by
 	// the teams whose region covers its approver region.
 	"transfer_requests": {region: "approver_region_code"},
+	// Frontline deployment (migration 00012). A batch belongs to the region
+	// that sends it; a conflict to the region of the deployment it was found on.
+	"frontline_posts":      {region: "region_code", institution: "institution_id"},
+	"aid_batches":          {region: "region_code"},
+	"deployments":          {region: "region_code", institution: "institution_id", person: "person_id"},
+	"deployment_conflicts": {region: "region_code"},
 }
 
 // scopeKind is which one of its reaches a scope has.

@@ -347,8 +347,17 @@ func newAccessSite(t *testing.T, st *store.Store, clock *testutil.Clock) *access
 		auth.RoleVolunteer: {"need": sid(needVol.ID), "needversion": sid(needVol.Version)},
 		auth.RoleCounselor: {"need": sid(psych.ID), "needversion": sid(psych.Version)},
 	}
+	for _, add := range areaRecords {
+		add(t, s, users)
+	}
 	return s
 }
+
+// areaRecords make the records of the areas that keep their rows in a file
+// of their own (access_<area>_test.go, whose init appends its rows to
+// pageAccess and its maker here): each adds its placeholders to s.recIn,
+// s.recOut and s.byRole. users are the callers' accounts by role.
+var areaRecords []func(t *testing.T, s *accessSite, users map[string]model.User)
 
 // in is what the caller's in-scope requests name; {fresh} is a new
 // relative of 张伟 each time, for the routes that delete one, {flink} a new
