@@ -605,10 +605,15 @@ func (s *Store) ListIncidents(ctx context.Context, f model.IncidentFilter) (_ mo
 		return out, err
 	}
 	out.Limit, out.Offset = page.Limit, page.Offset
-	if covered(ctx) || pr.System {
-		return out, nil
-	}
-	return out, s.Audit(ctx, ActIncidentList, "incident", "list", model.OutcomeOK, "count="+strconv.Itoa(len(out.Items)))
+	var d readDetail
+	d.add("status", f.Status)
+	d.add("outcome", f.Outcome)
+	d.add("party", f.PartyKind)
+	d.add("overdue", f.Overdue)
+	d.add("mine", f.Mine)
+	d.add("region", f.RegionCode)
+	d.set("q", f.Q)
+	return out, s.auditList(ctx, pr, nil, ActIncidentList, "incident", d, len(out.Items), out.Total, page)
 }
 
 // incidentChange is what one action of the team writes beyond the status.
