@@ -160,7 +160,11 @@ func (h *handlers) reopenIncident(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) incidentStats(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.Store.IncidentStats(r.Context())
+	code, err := queryRegion(r, h.Store, "region")
+	if err != nil {
+		return err
+	}
+	s, err := h.Store.IncidentStats(r.Context(), code)
 	if err != nil {
 		return err
 	}

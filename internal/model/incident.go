@@ -270,3 +270,11 @@ type IncidentStats struct {
 	Concluded Count            `json:"concluded"`
 	ByOutcome map[string]Count `json:"by_outcome"`
 }
+
+// IncidentHandler is an account that may handle an incident: a case worker
+// of its region's team.
+type IncidentHandler struct {
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+}

@@ -815,7 +815,7 @@ func (s *Store) ReopenIncident(ctx context.Context, id int64, in model.IncidentS
 // through model.Suppress with the one sum they publish (concluded = the
 // outcomes), so that a hidden outcome cannot be worked out.
 // Returns EForbidden for a role that neither handles incidents nor reads aggregates.
-func (s *Store) IncidentStats(ctx context.Context) (_ model.IncidentStats, err error) {
+func (s *Store) IncidentStats(ctx context.Context, regionCode string) (_ model.IncidentStats, err error) {
 	defer wrap(&err, "IncidentStats()")
 	pr := auth.FromContext(ctx)
 	if pr == nil {
@@ -831,7 +831,7 @@ func (s *Store) IncidentStats(ctx context.Context) (_ model.IncidentStats, err e
 		COALESCE(SUM(CASE WHEN t.status <> 'concluded' AND (t.conclude_due_at < ` + n + ` OR (t.contacted_at = 0 AND t.contact_due_at < ` + n + `)) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.outcome = 'education' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN t.outcome = 'penalty' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.outcome = 'police' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN t.outcome = 'unsubstantiated' THEN 1 ELSE 0 END), 0)
-		FROM incidents t WHERE ` + scopeOf(pr).on("incidents", "t", &a)
+		FROM incidents t WHERE ` + scopeOf(pr).on("incidents", "t", &a) + " AND " + regionRange("t.region_code", regionCode, &a)
 	f := make([]int, 7)
 	if err := s.read.QueryRowContext(ctx, q, a...).Scan(&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]); err != nil {
 		return model.IncidentStats{}, model.Internal(err)
@@ -850,4 +850,48 @@ func (s *Store) IncidentStats(ctx context.Context) (_ model.IncidentStats, err e
 	}
 	return model.IncidentStats{Open: c(0), Overdue: c(1), Concluded: c(6), ByOutcome: map[string]model.Count{
 		model.OutcomeEducation: c(2), model.OutcomePenalty: c(3), model.OutcomePolice: c(4), model.OutcomeUnsubstantiated: c(5)}}, nil
+}
+
+// IncidentHandlers returns the accounts that may handle an incident the
+// caller handles: the enabled case workers whose region covers it, by name.
+// Returns ENotFound for an incident the caller may not see, EForbidden for
+// one they see but do not handle (their own report).
+func (s *Store) IncidentHandlers(ctx context.Context, id int64) (_ []model.IncidentHandler, err error) {
+	defer wrap(&err, "IncidentHandlers(%d)", id)
+	// unscoped: the incident is read in scope first; the accounts are its team's.
+	pr, err := incidentPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	var code string
+	err = s.read.QueryRowContext(ctx, "SELECT t.region_code FROM incidents t WHERE t.id = "+a.add(id)+" AND "+s.incidentScope(pr, "t", &a), a...).Scan(&code)
+	if err == sql.ErrNoRows {
+		return nil, model.NotFound("incident")
+	}
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	if !onIncidentTeam(pr, code) {
+		return nil, model.Errorf(model.EForbidden, "incident.team_only")
+	}
+	var b args
+	rows, err := s.read.QueryContext(ctx, `SELECT id, username, display_name, role FROM users WHERE disabled = FALSE AND region_code IS NOT NULL
+		AND institution_id IS NULL AND person_id IS NULL AND (region_code = '' OR `+b.add(code)+` LIKE region_code || '%') ORDER BY username`, b...)
+	if err != nil {
+		return nil, model.Internal(err)
+	}
+	defer rows.Close()
+	out := []model.IncidentHandler{}
+	for rows.Next() {
+		var h model.IncidentHandler
+		var role string
+		if err := rows.Scan(&h.ID, &h.Username, &h.DisplayName, &role); err != nil {
+			return nil, model.Internal(err)
+		}
+		if auth.RoleCan(role, auth.PermIncidentHandle) {
+			out = append(out, h)
+		}
+	}
+	return out, rows.Err()
 }

@@ -300,16 +300,16 @@ func TestIncidentDeadlinesFollowTheRegionAndOverdueFilters(t *testing.T) {
 		if l.Total != 1 || l.Items[0].ID != got.ID {
 			t.Errorf("search a person: %+v", l.Items)
 		}
-		stats, err := st.IncidentStats(cw)
+		stats, err := st.IncidentStats(cw, "")
 		if err != nil || stats.Open != 2 || stats.Overdue != 1 {
 			t.Errorf("stats %+v %v", stats, err)
 		}
 		// A leader's figures are suppressed: 2 open and 1 overdue are small cells.
-		ls, err := st.IncidentStats(f.as("leader_city"))
+		ls, err := st.IncidentStats(f.as("leader_city"), "")
 		if err != nil || !ls.Open.IsSuppressed() || !ls.Overdue.IsSuppressed() || ls.Concluded != 0 {
 			t.Errorf("leader's stats %+v %v", ls, err)
 		}
-		if _, err := st.IncidentStats(f.as("worker_zhang")); code(err) != model.EForbidden {
+		if _, err := st.IncidentStats(f.as("worker_zhang"), ""); code(err) != model.EForbidden {
 			t.Errorf("worker's stats: %v", err)
 		}
 	})

@@ -40,6 +40,10 @@ type dashboardView struct {
 	// RegionChoices are the regions of the caller's scope, for the region
 	// picker (a datalist: search by name or code).
 	RegionChoices []regionChoice
+
+	// Incidents are the discrimination incidents' counts (incident.go).
+	Incidents    *model.IncidentStats
+	IncidentsURL string
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -166,6 +170,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if err := h.dashboardIncidents(r, p, v, f.RegionCode); err != nil {
+		return err
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To
