@@ -558,7 +558,7 @@ func (s *Store) incidentWhere(pr *auth.Principal, f model.IncidentFilter, now ti
 			// What happened and where are sealed: the search reaches the
 			// names of the person, the relative and the parties.
 			like := a.add(likePattern(q))
-			cond = append(cond, "(p.name LIKE "+like+` ESCAPE '\' OR f.name LIKE `+like+` ESCAPE '\' OR t.id IN (SELECT incident_id FROM incident_parties WHERE name LIKE `+like+` ESCAPE '\'))`)
+			cond = append(cond, "(t.person_id IN (SELECT id FROM people WHERE name LIKE "+like+` ESCAPE '\') OR t.family_member_id IN (SELECT id FROM family_members WHERE name LIKE `+like+` ESCAPE '\') OR t.id IN (SELECT incident_id FROM incident_parties WHERE name LIKE `+like+` ESCAPE '\'))`)
 		}
 	}
 	return strings.Join(cond, " AND "), nil
@@ -581,11 +581,13 @@ func (s *Store) ListIncidents(ctx context.Context, f model.IncidentFilter) (_ mo
 	if err != nil {
 		return out, err
 	}
-	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*)"+incidentFrom+"WHERE "+where, a...).Scan(&out.Total); err != nil {
+	// The condition names incidents only: the count and the page's ids are
+	// read from the table and its covering index, the page's rows joined after.
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM incidents t WHERE "+where, a...).Scan(&out.Total); err != nil {
 		return out, model.Internal(err)
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT "+incidentColumns+incidentFrom+"WHERE "+where+" ORDER BY t.id DESC LIMIT "+
-		a.add(page.Limit)+" OFFSET "+a.add(page.Offset), a...)
+	rows, err := s.read.QueryContext(ctx, "SELECT "+incidentColumns+incidentFrom+"WHERE t.id IN (SELECT t.id FROM incidents t WHERE "+where+
+		" ORDER BY t.id DESC LIMIT "+a.add(page.Limit)+" OFFSET "+a.add(page.Offset)+") ORDER BY t.id DESC", a...)
 	if err != nil {
 		return out, model.Internal(err)
 	}
