@@ -529,6 +529,16 @@ func (s *Store) GetIncident(ctx context.Context, id int64) (_ model.Incident, er
 	return t, s.auditRead(ctx, pr, err, ActIncidentRead, "incident", id, "")
 }
 
+// partyScope is the condition on incident_parties alias q for a search: the
+// team's region range (a reporter's own incidents are few: the outer
+// condition keeps them to those).
+func (s *Store) partyScope(pr *auth.Principal, q string, a *args) string {
+	if !pr.System && pr.FamilyLinkID == 0 && pr.Can(auth.PermIncidentHandle) {
+		return scopeOf(pr).on("incident_parties", q, a)
+	}
+	return "TRUE"
+}
+
 // incidentWhere is the condition of a filter (scope included).
 func (s *Store) incidentWhere(pr *auth.Principal, f model.IncidentFilter, now time.Time, a *args) (string, error) {
 	cond := []string{s.incidentScope(pr, "t", a)}
@@ -557,8 +567,14 @@ func (s *Store) incidentWhere(pr *auth.Principal, f model.IncidentFilter, now ti
 		} else {
 			// What happened and where are sealed: the search reaches the
 			// names of the person, the relative and the parties.
+			// Each name is looked for within the caller's scope only, so
+			// that a search reads the region's rows, not the country's.
 			like := a.add(likePattern(q))
-			cond = append(cond, "(t.person_id IN (SELECT id FROM people WHERE name LIKE "+like+` ESCAPE '\') OR t.family_member_id IN (SELECT id FROM family_members WHERE name LIKE `+like+` ESCAPE '\') OR t.id IN (SELECT incident_id FROM incident_parties WHERE name LIKE `+like+` ESCAPE '\'))`)
+			sc := scopeOf(pr)
+			cond = append(cond, "(t.person_id IN (SELECT sp.id FROM people sp WHERE "+sc.on("people", "sp", a)+" AND sp.name LIKE "+like+` ESCAPE '\')`+
+				" OR t.family_member_id IN (SELECT sf.id FROM family_members sf JOIN people fp ON fp.id = sf.person_id WHERE "+sc.on("people", "fp", a)+
+				" AND sf.name LIKE "+like+` ESCAPE '\')`+
+				" OR t.id IN (SELECT sq.incident_id FROM incident_parties sq WHERE "+s.partyScope(pr, "sq", a)+" AND sq.name LIKE "+like+` ESCAPE '\'))`)
 		}
 	}
 	return strings.Join(cond, " AND "), nil

@@ -55,6 +55,7 @@ func BenchmarkListIncidents(b *testing.B) {
 	district := testutil.As(&auth.Principal{UserID: 99, Username: "cw", Role: auth.RoleCaseworker, RegionCode: "210902"})
 	city := testutil.As(&auth.Principal{UserID: 98, Username: "cw_city", Role: auth.RoleCaseworker, RegionCode: "2109"})
 	page := model.Page{Limit: 50}
+
 	for _, c := range []struct {
 		name string
 		as   func() (int, error)

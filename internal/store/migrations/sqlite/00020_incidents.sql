@@ -64,6 +64,8 @@ CREATE TABLE incident_parties (
     name        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX incident_parties_incident ON incident_parties(incident_id);
+-- A search of the parties' names reads the region's part of this index only.
+CREATE INDEX incident_parties_search ON incident_parties(region_code, name, incident_id);
 
 -- The steps the team took, append-only, oldest first. kind: assign,
 -- contact_reporter, contact_party, visit, mediation, referral, note, outcome,
