@@ -59,6 +59,11 @@ func incidentFilterOf(r *http.Request, st *store.Store) (model.IncidentFilter, e
 	if f.RegionCode, err = queryRegion(r, st, "region"); err != nil {
 		return f, err
 	}
+	if v := q.Get("need_id"); v != "" {
+		if f.NeedID, err = strconv.ParseInt(v, 10, 64); err != nil || f.NeedID <= 0 {
+			return f, model.Errorf(model.EInvalid, "error.bad_query", "need_id")
+		}
+	}
 	f.Page, err = httpx.Page(r)
 	return f, err
 }

@@ -187,6 +187,7 @@ func init() {
 		"web.incident.reopen":               {"重新处理", "Reopen"},
 		"web.incident.reopen_note":          {"重新处理的原因", "Why it is reopened"},
 		"web.incident.record":               {"登记歧视事件", "Record an incident"},
+		"web.incident.record_case":          {"歧视事件（登记或查看）", "Discrimination incident (record or open)"},
 		"web.incident.family_link":          {"遇到歧视？报告歧视事件", "Shunned or pushed out? Report it"},
 		"web.incident.saved":                {"已保存", "Saved"},
 		"web.dashboard.incidents":           {"歧视事件", "Discrimination incidents"},

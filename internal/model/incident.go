@@ -211,7 +211,8 @@ type IncidentFilter struct {
 	Outcome    string
 	PartyKind  string
 	Overdue    bool
-	Mine       bool // assigned to the caller
+	Mine       bool  // assigned to the caller
+	NeedID     int64 // the incident that settles this ledger case
 	RegionCode string
 	Q          string // "#12", or words of the description, place or parties
 	Page       Page

@@ -558,6 +558,9 @@ func (s *Store) incidentWhere(pr *auth.Principal, f model.IncidentFilter, now ti
 	if f.Mine {
 		cond = append(cond, "t.handler_id = "+a.add(pr.UserID))
 	}
+	if f.NeedID != 0 {
+		cond = append(cond, "t.need_id = "+a.add(f.NeedID))
+	}
 	if f.RegionCode != "" {
 		cond = append(cond, regionRange("t.region_code", f.RegionCode, a))
 	}
@@ -629,6 +632,7 @@ func (s *Store) ListIncidents(ctx context.Context, f model.IncidentFilter) (_ mo
 	d.add("party", f.PartyKind)
 	d.add("overdue", f.Overdue)
 	d.add("mine", f.Mine)
+	d.add("need", f.NeedID)
 	d.add("region", f.RegionCode)
 	d.set("q", f.Q)
 	return out, s.auditList(ctx, pr, nil, ActIncidentList, "incident", d, len(out.Items), out.Total, page)

@@ -503,6 +503,16 @@ func (h *handlers) teamForm(r *http.Request, f incidentForm) (*incidentFormView,
 
 func (h *handlers) incidentNew(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	// A case settled by an incident already opens that incident.
+	if id, err := strconv.ParseInt(q.Get("need_id"), 10, 64); err == nil && id > 0 {
+		list, err := h.Store.ListIncidents(r.Context(), model.IncidentFilter{NeedID: id, Page: model.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		if len(list.Items) > 0 {
+			return seeOther(w, r, "/incidents/"+strconv.FormatInt(list.Items[0].ID, 10))
+		}
+	}
 	v, err := h.teamForm(r, incidentForm{PersonID: q.Get("person_id"), NeedID: q.Get("need_id")})
 	if err != nil {
 		return err

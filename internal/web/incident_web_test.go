@@ -98,3 +98,41 @@ func TestIncidentIsReportedAndHandledThroughThePages(t *testing.T) {
 		}
 	})
 }
+
+// TestIncidentOpenedFromACase: a case of kind discrimination offers the
+// incident form, filled from the case; once recorded, the same link opens
+// the incident, and its outcome resolves the case.
+func TestIncidentOpenedFromACase(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newSite(t, st, clock)
+		n, err := st.CreateNeed(testutil.System(), model.NeedInput{PersonID: s.zhang.ID, Category: model.CategorySafety, Kind: model.KindDiscrimination,
+			Urgency: model.UrgencyHigh, Description: "物业不让张伟进小区", Source: model.SourceHotline})
+		if err != nil {
+			t.Fatal(err)
+		}
+		team := s.as("cw_haizhou")
+		from := fmt.Sprintf("/incidents/new?need_id=%d", n.ID)
+		contains(t, team.get(fmt.Sprintf("/needs/%d", n.ID)), `href="`+from+`"`)
+		contains(t, team.get(from), "物业不让张伟进小区", fmt.Sprintf(`name="need_id" value="%d"`, n.ID))
+		day := clock.Now().Add(-24 * 3600e9).Format("2006-01-02")
+		r := team.postForm("/incidents", url.Values{"person_id": {fmt.Sprint(s.zhang.ID)}, "need_id": {fmt.Sprint(n.ID)}, "occurred_on": {day},
+			"place": {"海州区某小区"}, "description": {"物业不让张伟进小区"}, "party_kind_0": {"property"}, "reporter_name": {"张伟（电话）"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("record: %d %.300s", r.status, r.body)
+		}
+		path, _, _ := strings.Cut(r.location, "?")
+		if again := team.get(from); again.status != http.StatusSeeOther || again.location != path {
+			t.Errorf("the case's link again: %d %q, want %s", again.status, again.location, path)
+		}
+		contains(t, team.get(path), fmt.Sprintf(`href="/needs/%d"`, n.ID), `name="resolve_case"`)
+		r = team.postForm(path+"/outcome", url.Values{"outcome": {"penalty"}, "note": {"物业经理被通报批评"}, "resolve_case": {"1"}, "version": {"1"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("outcome: %d %.300s", r.status, r.body)
+		}
+		got, err := st.GetNeed(testutil.System(), n.ID)
+		if err != nil || got.Status != model.NeedResolved || !strings.Contains(got.Resolution, "处理处罚") {
+			t.Errorf("the case after the outcome: %+v %v", got, err)
+		}
+	})
+}
