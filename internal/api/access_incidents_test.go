@@ -19,7 +19,9 @@ import (
 // workers (incident.handle) of the incident's region; the worker reads their
 // own reports only (out of scope: a report about a colleague, which they
 // did not make); everyone else is refused the area. Leaders, finance and
-// institution admins read the suppressed counts (aggregate.read). A report
+// institution admins read the suppressed counts (aggregate.read). Reading
+// one incident outside the team answers 404 for every role, as a missing id.
+// A report
 // naming a person outside the caller's reach answers 400 on person_id.
 func init() {
 	access = append(access,
@@ -27,7 +29,7 @@ func init() {
 		"GET    /api/v1/incidents                                403      403      403     200        403        403       403     403       403     200     200",
 		"POST   /api/v1/incidents                                403      403      403     201/400    403        403       403     403       403     201/400 201/400",
 		"GET    /api/v1/incidents/stats                          403      403      403     200        200        403       200     403       200     403     200",
-		"GET    /api/v1/incidents/{id}                           403      403      403     200/404    403        403       403     403       403     200/404 200/404",
+		"GET    /api/v1/incidents/{id}                           404      404      404     200/404    404        404       404     404       404     200/404 200/404",
 		"POST   /api/v1/incidents/{id}/assign                    403      403      403     200/404    403        403       403     403       403     403     200/404",
 		"POST   /api/v1/incidents/{id}/steps                     403      403      403     200/404    403        403       403     403       403     403     200/404",
 		"POST   /api/v1/incidents/{id}/outcome                   403      403      403     200/404    403        403       403     403       403     403     200/404",
@@ -35,6 +37,8 @@ func init() {
 		"GET    /api/v1/exports/incidents.xlsx                   403      403      403     200        403        403       403     403       403     403     200",
 	)
 	areaProbes = append(areaProbes, incidentProbes)
+	openRoutes["GET /api/v1/incidents/{id}"] = "outside the handling team and one's own reports an incident looks missing (404), whatever the role"
+
 }
 
 // incidentSeen remembers, per fixture and caller, the incidents a list probe

@@ -27,7 +27,9 @@ func (h *handlers) incidentRoutes() []route {
 		{Method: "GET", Path: "/api/v1/incidents", Handler: h.listIncidents, Perm: see},
 		{Method: "POST", Path: "/api/v1/incidents", Handler: h.createIncident, Perm: see},
 		{Method: "GET", Path: "/api/v1/incidents/stats", Handler: h.incidentStats, Perm: perms(auth.PermIncidentHandle, auth.PermAggregateRead)},
-		{Method: "GET", Path: "/api/v1/incidents/{id}", Handler: h.getIncident, Perm: see},
+		// Any signed-in caller: outside the handling team and one's own
+		// reports an incident answers 404, as a missing one (the store).
+		{Method: "GET", Path: "/api/v1/incidents/{id}", Handler: h.getIncident},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/assign", Handler: h.assignIncident, Perm: team},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/steps", Handler: h.addIncidentStep, Perm: team},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/outcome", Handler: h.concludeIncident, Perm: team},

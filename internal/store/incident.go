@@ -518,10 +518,14 @@ func (s *Store) getIncident(ctx context.Context, q queryer, pr *auth.Principal, 
 // GetIncident returns one incident the caller may see; the read (or the
 // probe, outcome not_found) is audited.
 // Returns ENotFound when missing, out of the team's region or not the
-// caller's own report, EForbidden for a role that sees no incident.
+// caller's own report, and for a role that sees no incident at all: outside
+// the handling team an incident looks missing, whoever asks.
 func (s *Store) GetIncident(ctx context.Context, id int64) (_ model.Incident, err error) {
 	defer wrap(&err, "GetIncident(%d)", id)
 	pr, err := incidentPrincipal(ctx)
+	if model.ErrorCode(err) == model.EForbidden {
+		return model.Incident{}, s.auditRead(ctx, auth.FromContext(ctx), model.NotFound("incident"), ActIncidentRead, "incident", id, "")
+	}
 	if err != nil {
 		return model.Incident{}, err
 	}

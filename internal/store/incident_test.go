@@ -107,8 +107,8 @@ func TestIncidentReportedByAWorkerIsHandledToItsOutcome(t *testing.T) {
 }
 
 // TestIncidentOutsideTheHandlingTeamIsNotFound: the team of another
-// district, another worker, an institution-scoped account: 404 exactly as a
-// missing id; roles with no incident right at all are refused.
+// district, another worker, an institution-scoped account, and every role
+// with no incident right: 404 exactly as a missing id.
 func TestIncidentOutsideTheHandlingTeamIsNotFound(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
 		f := newNeedFixture(t, st, clock)
@@ -132,9 +132,18 @@ func TestIncidentOutsideTheHandlingTeamIsNotFound(t *testing.T) {
 				t.Errorf("%s steps: %v", name, err)
 			}
 		}
+		// Roles with no incident right: the list is refused, one incident
+		// looks missing (and the probe is audited).
 		for _, u := range []string{"leader_city", "instadmin_hz", "counselor_hz", "vol_wang", "finance_city", "sysadmin"} {
-			if _, err := st.GetIncident(f.as(u), got.ID); code(err) != model.EForbidden {
-				t.Errorf("%s reads: %v, want forbidden", u, err)
+			last := lastAuditID(t, st)
+			if _, err := st.GetIncident(f.as(u), got.ID); code(err) != model.ENotFound {
+				t.Errorf("%s reads: %v, want not_found", u, err)
+			}
+			if rows := auditSince(t, st, last); len(rows) != 1 || rows[0].Action != store.ActIncidentRead || rows[0].Outcome != model.OutcomeNotFound {
+				t.Errorf("%s's probe audited as %+v", u, rows)
+			}
+			if _, err := st.ListIncidents(f.as(u), model.IncidentFilter{}); code(err) != model.EForbidden {
+				t.Errorf("%s lists: %v, want forbidden", u, err)
 			}
 		}
 		// The city's and the province's teams cover the district.

@@ -11,7 +11,8 @@ import (
 // The incident pages' rows of the page matrix: the handling team (case
 // workers) works the incidents of its region; the worker reports and
 // follows their own at /me/incidents; a relative reports behind their link.
-// Posts are empty forms: 422 with the messages, or 404 for an incident or
+// One incident's page outside the team is 404 for every role, as a missing
+// one. Posts are empty forms: 422 with the messages, or 404 for an incident or
 // a person out of scope.
 func init() {
 	pageAccess = append(pageAccess,
@@ -19,7 +20,7 @@ func init() {
 		"GET  /incidents                                     303  403      403      403     200        403        403       403     403       403     403",
 		"GET  /incidents/new?person_id={person}              303  403      403      403     200/404    403        403       403     403       403     403",
 		"POST /incidents?person_id={person}                  303  403      403      403     422/404    403        403       403     403       403     403",
-		"GET  /incidents/{incident}                          303  403      403      403     200/404    403        403       403     403       403     403",
+		"GET  /incidents/{incident}                          303  404      404      404     200/404    404        404       404     404       404     404",
 		"POST /incidents/{incident}/{iaction}                303  403      403      403     422/404    403        403       403     403       403     403",
 		"GET  /me/incidents                                  303  403      403      403     403        403        403       403     403       403     200",
 		"GET  /me/incidents/new                              303  403      403      403     403        403        403       403     403       403     200",

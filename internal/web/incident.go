@@ -28,7 +28,8 @@ func (h *handlers) incidentRoutes() []route {
 		{pattern: "GET /incidents", fn: h.incidentList, perm: auth.PermIncidentHandle},
 		{pattern: "GET /incidents/new", fn: h.incidentNew, perm: auth.PermIncidentHandle},
 		{pattern: "POST /incidents", fn: h.incidentCreate, perm: auth.PermIncidentHandle},
-		{pattern: "GET /incidents/{id}", fn: h.incidentShow, perm: auth.PermIncidentHandle},
+		// Any signed-in caller: outside the handling team an incident looks missing (404).
+		{pattern: "GET /incidents/{id}", fn: h.incidentShow},
 		{pattern: "POST /incidents/{id}/{action}", fn: h.incidentAct, perm: auth.PermIncidentHandle},
 		{pattern: "GET /me/incidents", fn: h.myIncidents, perm: auth.PermIncidentReport},
 		{pattern: "GET /me/incidents/new", fn: h.myIncidentNew, perm: auth.PermIncidentReport},
@@ -577,6 +578,10 @@ func (h *handlers) incidentShow(w http.ResponseWriter, r *http.Request) error {
 	t, err := h.Store.GetIncident(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if !t.Team {
+		// A reporter follows their report on their own page (/me/incidents).
+		return model.NotFound("incident")
 	}
 	v, err := h.incidentView(r, t)
 	if err != nil {
