@@ -81,6 +81,11 @@ func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) (_ 
 	if err != nil {
 		return nil, err
 	}
+	for i := range out {
+		if err := s.hideForeignLink(ctx, s.read, pr, &out[i]); err != nil {
+			return nil, err
+		}
+	}
 	action := ActFamilyRead
 	if reveal {
 		action = ActPersonReveal
@@ -148,6 +153,23 @@ func (s *Store) medicalLink(ctx context.Context, tx *sql.Tx, pr *auth.Principal,
 	return nil
 }
 
+// hideForeignLink blanks a relative's medical-worker link when the linked
+// person is outside the caller's scope. The link stays in the database (the
+// couple rule needs a spouse who works in another district), but showing it
+// would tell the caller that the relative's ID number is registered
+// elsewhere: the existence oracle that registration no longer gives.
+func (s *Store) hideForeignLink(ctx context.Context, q queryer, pr *auth.Principal, m *model.FamilyMember) error {
+	if m.MedicalWorkerPersonID == nil {
+		return nil
+	}
+	_, err := s.getPerson(ctx, q, pr, *m.MedicalWorkerPersonID, false)
+	if model.ErrorCode(err) == model.ENotFound {
+		m.MedicalWorkerPersonID = nil
+		return nil
+	}
+	return err
+}
+
 func familyTaken(err error) error {
 	return &model.Error{Code: model.EConflict, Msg: model.M("family.id_number_taken"),
 		Fields: map[string]model.Msg{"id_number": model.M("family.id_number_taken")}, Err: err}
@@ -201,8 +223,10 @@ func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model
 			Detail: "person=" + strconv.FormatInt(personID, 10)}); err != nil {
 			return err
 		}
-		m, err = s.getFamily(ctx, tx, pr, personID, id, false)
-		return err
+		if m, err = s.getFamily(ctx, tx, pr, personID, id, false); err != nil {
+			return err
+		}
+		return s.hideForeignLink(ctx, tx, pr, &m)
 	})
 	return m, err
 }
@@ -273,8 +297,10 @@ func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in m
 			Detail: "person=" + strconv.FormatInt(personID, 10)}); err != nil {
 			return err
 		}
-		m, err = s.getFamily(ctx, tx, pr, personID, id, false)
-		return err
+		if m, err = s.getFamily(ctx, tx, pr, personID, id, false); err != nil {
+			return err
+		}
+		return s.hideForeignLink(ctx, tx, pr, &m)
 	})
 	return m, err
 }
