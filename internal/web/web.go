@@ -231,6 +231,7 @@ func (h *handlers) renderError(w http.ResponseWriter, r *http.Request, err error
 	if errors.As(err, &tooBig) {
 		e = model.Errorf(model.ETooLarge, "error.too_large", httpx.ByteSize(tooBig.Limit))
 	}
+	httpx.NoteError(r.Context(), e.Code)
 	status := httpx.Status(e.Code)
 	if status >= 500 {
 		h.Log.ErrorContext(r.Context(), "page failed", "route", r.Pattern, "err", err)
