@@ -332,3 +332,30 @@ func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, vers
 			Detail: "person=" + strconv.FormatInt(personID, 10)})
 	})
 }
+
+// FamilyForForm returns a person in scope and, when memberID is not 0, one of
+// their relatives (masked, its foreign link hidden as ListFamily does), for a
+// form that is being saved: the save is audited as the change it makes, and
+// this read only compares the stored relative with the form, showing the
+// user nothing, so it writes no audited read of its own. Pages that show a
+// relative (a form shown again too) use GetPerson and ListFamily, audited.
+// Returns ENotFound when either is missing or out of scope.
+func (s *Store) FamilyForForm(ctx context.Context, personID, memberID int64) (_ model.Person, _ *model.FamilyMember, err error) {
+	defer wrap(&err, "FamilyForForm(%d, %d)", personID, memberID)
+	pr, err := principal(ctx, auth.PermPersonWrite)
+	if err != nil {
+		return model.Person{}, nil, err
+	}
+	p, err := s.getPerson(ctx, s.read, pr, personID, false)
+	if err != nil || memberID == 0 {
+		return p, nil, err
+	}
+	m, err := s.getFamily(ctx, s.read, pr, personID, memberID, false)
+	if err != nil {
+		return p, nil, err
+	}
+	if err := s.hideForeignLink(ctx, s.read, pr, &m); err != nil {
+		return p, nil, err
+	}
+	return p, &m, nil
+}
