@@ -423,6 +423,12 @@ func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 		cw.header.Del("Accept-Language")
 		lacks(t, cw.get("/needs?overdue=1"), "夜班期间孩子无人做饭")
 		contains(t, cw.get("/needs"), "升级 1 级")
+		// The dashboard counts it as a missed deadline, and its link lists it.
+		s.user("cw_city", auth.RoleCaseworker, "2109")
+		city := s.as("cw_city")
+		dash := city.get("/dashboard")
+		contains(t, dash, `href="/needs?missed=1"`)
+		contains(t, city.get("/needs?missed=1"), "夜班期间孩子无人做饭", `id="f-missed" name="missed" value="1" checked`)
 	})
 }
 
