@@ -78,7 +78,7 @@ type needFilterForm struct {
 	Institution string
 	Assignee    string // "" all, "me", "unassigned"
 	Overdue     bool
-	Missed      bool // the dashboard's overdue figure: past the deadline or escalated
+	Missed      bool   // the dashboard's overdue figure: past the deadline or escalated
 	Q           string // case number, or words of the name or description
 	From, To    string // recorded from, to (dates YYYY-MM-DD, China time; To's whole day)
 	Sort        string // one of model.NeedSortKeys, "" for urgency
