@@ -186,6 +186,10 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		slog.ErrorContext(r.Context(), "request failed", "route", r.Pattern, "err", err)
 	}
 	SetRetryAfter(w, status)
+	if wantsHTML(r) {
+		writeErrorPage(w, r, status, e)
+		return
+	}
 	WriteJSON(w, status, ErrorBody{Error: Translate(e, i18n.FromRequest(r))})
 }
 
