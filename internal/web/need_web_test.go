@@ -98,7 +98,7 @@ func TestNewCaseFormShowsTheMessagesBesideTheFieldsAndKeepsTheText(t *testing.T)
 		if errs["category"] != "必填" {
 			t.Errorf("category error %q (all: %v)", errs["category"], errs)
 		}
-		contains(t, r, "母亲独居，需要每日送餐", `<option value="eldercare" selected>`, "输入有误")
+		contains(t, r, "母亲独居，需要每日送餐", `<option value="eldercare" data-categories="living humanistic other" selected>`, "输入有误")
 		if list, _ := st.ListNeeds(testutil.System(), model.NeedFilter{PersonID: s.zhang.ID}); list.Total != 0 {
 			t.Errorf("a refused form wrote %d cases", list.Total)
 		}
