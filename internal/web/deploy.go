@@ -995,7 +995,9 @@ type deployRows struct {
 }
 
 // Rows is the argument of the "deploy_table" template.
-func (p deployPage) Rows(rows []deploymentRow) deployRows { return deployRows{Page: p.Page, Rows: rows} }
+func (p deployPage) Rows(rows []deploymentRow) deployRows {
+	return deployRows{Page: p.Page, Rows: rows}
+}
 
 // conflictRows is a table of conflicts with the page that translates it.
 type conflictRows struct {
@@ -1004,4 +1006,6 @@ type conflictRows struct {
 }
 
 // ConflictRows is the argument of the "conflict_table" template.
-func (p deployPage) ConflictRows(rows []conflictRow) conflictRows { return conflictRows{Page: p.Page, Rows: rows} }
+func (p deployPage) ConflictRows(rows []conflictRow) conflictRows {
+	return conflictRows{Page: p.Page, Rows: rows}
+}
