@@ -64,7 +64,7 @@ type Summary struct {
 	Transfers int
 	// Frontline deployment: posts, aid-team batches, deployments.
 	Posts, Batches, Deployments int
-	Accounts  []Account
+	Accounts                    []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.

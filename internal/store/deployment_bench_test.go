@@ -3,9 +3,9 @@ package store_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"syscall"
-	"slices"
 	"testing"
 	"time"
 
