@@ -62,6 +62,8 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	// Frontline deployment: posts, aid-team batches, deployments.
+	Posts, Batches, Deployments int
 	// Incidents counts the discrimination incidents.
 	Incidents int
 	Accounts  []Account
@@ -235,6 +237,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
 		return sum, err
 	}
 	if err := fillIncidents(ctx, st, opt.Clock, as, workerID, &sum); err != nil {
