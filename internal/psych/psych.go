@@ -16,6 +16,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"houdun/internal/model"
 )
 
 // Text is a user-facing text in each supported language.
@@ -372,3 +374,19 @@ var shippedSet = func() *Set {
 
 // Shipped is the set of instruments embedded in the binary (PHQ-9, GAD-7).
 func Shipped() *Set { return shippedSet }
+
+// View is the instrument in one language, as the API and the pages show it.
+func (in *Instrument) View(lang string) model.InstrumentView {
+	v := model.InstrumentView{ID: in.ID, Name: in.Name.In(lang), Construct: in.Construct.In(lang), Question: in.Question.In(lang),
+		Source: in.Source, Licence: in.Licence, Scale: []model.ScaleValue{}, Items: []model.ItemView{}, Bands: []model.BandView{}}
+	for i, l := range in.Scale.Labels {
+		v.Scale = append(v.Scale, model.ScaleValue{Value: in.Scale.Min + i, Label: l.In(lang)})
+	}
+	for _, it := range in.Items {
+		v.Items = append(v.Items, model.ItemView{ID: it.ID, Text: it.Text.In(lang), Subscale: it.Subscale})
+	}
+	for _, b := range in.Bands {
+		v.Bands = append(v.Bands, model.BandView{ID: b.ID, Min: b.Min, Max: b.Max, Label: b.Label.In(lang)})
+	}
+	return v
+}
