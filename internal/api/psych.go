@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -9,6 +11,7 @@ import (
 	"houdun/internal/i18n"
 	"houdun/internal/model"
 	"houdun/internal/psych"
+	"houdun/internal/report"
 )
 
 // psychRoutes are the routes of psychological support (心理保障): the
@@ -44,6 +47,7 @@ func (h *handlers) psychRoutes() []route {
 		{Method: "PATCH", Path: "/api/v1/psych/cases/{id}", Handler: h.updatePsychCase, Perm: work},
 		{Method: "POST", Path: "/api/v1/psych/cases/{id}/sessions", Handler: h.addPsychSession, Perm: work},
 
+		{Method: "GET", Path: "/api/v1/exports/psych-cases.xlsx", Handler: h.exportPsychCasesXLSX, Perm: work},
 		{Method: "GET", Path: "/api/v1/psych/summary", Handler: h.psychSummary, Perm: perms(auth.PermPsychSummary)},
 	}
 }
@@ -386,4 +390,18 @@ func (h *handlers) psychSummary(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusOK, sum)
 	return nil
+}
+
+// exportPsychCasesXLSX is GET /api/v1/exports/psych-cases.xlsx with the query of GET /api/v1/psych/cases.
+func (h *handlers) exportPsychCasesXLSX(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := model.PsychCaseFilter{Q: q.Get("q"), Status: q.Get("status"), Sort: q.Get("sort"), DueBy: q.Get("due_by"), Mine: q.Get("mine") == "1" || q.Get("mine") == "true"}
+	var err error
+	if f.RegionCode, err = queryRegion(r, h.Store, "region"); err != nil {
+		return err
+	}
+	return h.sendExport(w, r, "export.file.psych_cases", func(ctx context.Context, out io.Writer, lang i18n.Lang) error {
+		_, err := report.WritePsychCases(ctx, h.Store, out, f, report.FilterText(r.URL.Query()), lang)
+		return err
+	})
 }

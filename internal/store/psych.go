@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"houdun/internal/auth"
+	"houdun/internal/casework"
 	"houdun/internal/model"
 	"houdun/internal/psych"
 )
@@ -682,4 +683,32 @@ func (s *Store) SetDuty(ctx context.Context, on bool) (_ model.PsychDuty, err er
 		return model.PsychDuty{}, err
 	}
 	return s.GetDuty(ctx)
+}
+
+// CrisisHotline returns the psychological crisis hotline in force where the
+// caller works (a worker: their own record's region): the region's setting
+// psych.hotline, or the national 12356.
+// Returns EUnauthenticated.
+func (s *Store) CrisisHotline(ctx context.Context) (_ string, err error) {
+	defer wrap(&err, "CrisisHotline()")
+	pr := auth.FromContext(ctx)
+	if pr == nil {
+		return "", model.Errorf(model.EUnauthenticated, "error.unauthenticated")
+	}
+	code := pr.RegionCode
+	if pr.PersonID != 0 {
+		if p, err := scopedPerson(ctx, s.read, pr, pr.PersonID); err == nil {
+			code = p.regionCode
+		}
+	}
+	eff, err := effectiveSettings(ctx, s.read, code)
+	if err != nil {
+		return "", err
+	}
+	if e, ok := eff[casework.SettingPsychHotline]; ok {
+		if v, key := casework.CheckSetting(casework.SettingPsychHotline, e.Value); key == "" {
+			return v, nil
+		}
+	}
+	return strconv.Itoa(casework.DefaultPsychHotline), nil
 }
