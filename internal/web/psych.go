@@ -314,7 +314,7 @@ func adviceLevel(inst *psych.Instrument, band string) string {
 // psychAlertsView is the counsellor's alerts page with their duty.
 type psychAlertsView struct {
 	Page
-	Tab string // the tab of psych_tabs
+	Tab    string // the tab of psych_tabs
 	Status string
 	Alerts []psychAlertRow
 	Duty   model.PsychDuty
@@ -402,7 +402,7 @@ func (h *handlers) psychDuty(w http.ResponseWriter, r *http.Request) error {
 // psychRoundsView lists the rounds with the launch form.
 type psychRoundsView struct {
 	Page
-	Tab string // the tab of psych_tabs
+	Tab          string // the tab of psych_tabs
 	Q, Status    string
 	Rounds       []psychRoundRow
 	Institutions []option
@@ -576,7 +576,7 @@ func (h *handlers) psychRoundClose(w http.ResponseWriter, r *http.Request) error
 // psychCasesView is the caseload with search and filters, cards on a phone.
 type psychCasesView struct {
 	Page
-	Tab string // the tab of psych_tabs
+	Tab       string // the tab of psych_tabs
 	Filter    psychCaseFilterForm
 	Statuses  []option
 	Cases     []psychCaseRow
@@ -831,8 +831,8 @@ type psychSummaryView struct {
 	Page
 	Region        string
 	RegionChoices []regionChoice
-	Summary     model.PsychSummary
-	Instruments []psychSummaryBlock
+	Summary       model.PsychSummary
+	Instruments   []psychSummaryBlock
 }
 
 type psychSummaryBlock struct {
