@@ -62,6 +62,8 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	// Psychological support: alerts contacted and sessions recorded.
+	PsychAlerts, PsychSessions int
 	Accounts  []Account
 }
 
@@ -233,6 +235,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillPsych(ctx, st, opt.Clock, as, instByName, uint64(opt.Seed), &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

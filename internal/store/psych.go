@@ -291,14 +291,17 @@ func (s *Store) storeAssessment(ctx context.Context, tx queryer, j *assessmentJo
 	var roundInstruments []string
 	if j.in.ScreeningID != nil {
 		a = args{}
-		var list string
-		err := tx.QueryRowContext(ctx, "SELECT sc.instruments FROM psych_invitations i JOIN psych_screenings sc ON sc.id = i.screening_id WHERE i.screening_id = "+
-			a.add(*j.in.ScreeningID)+" AND i.person_id = "+a.add(p.id)+" AND "+sc.on("psych_invitations", "i", &a), a...).Scan(&list)
+		var list, status string
+		err := tx.QueryRowContext(ctx, "SELECT sc.instruments, sc.status FROM psych_invitations i JOIN psych_screenings sc ON sc.id = i.screening_id WHERE i.screening_id = "+
+			a.add(*j.in.ScreeningID)+" AND i.person_id = "+a.add(p.id)+" AND "+sc.on("psych_invitations", "i", &a), a...).Scan(&list, &status)
 		if err == sql.ErrNoRows {
 			return model.FieldErrors{"screening_id": model.M("psych.not_invited")}.Err()
 		}
 		if err != nil {
 			return model.Internal(err)
+		}
+		if status != model.ScreeningOpen {
+			return model.FieldErrors{"screening_id": model.M("psych.round_closed")}.Err()
 		}
 		roundInstruments = strings.Split(list, ",")
 		if !slices.Contains(roundInstruments, j.inst.ID) {

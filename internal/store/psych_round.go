@@ -368,7 +368,7 @@ func (s *Store) RepeatScreenings(ctx context.Context) (_ int, err error) {
 	return n, nil
 }
 
-// MyInvitations lists the rounds that invited the worker, newest first,
+// MyInvitations lists the open rounds that invited the worker, newest first,
 // with the instruments they have answered in each.
 // Returns EUnauthenticated, EForbidden.
 func (s *Store) MyInvitations(ctx context.Context) (_ []model.Invitation, err error) {
@@ -383,7 +383,7 @@ func (s *Store) MyInvitations(ctx context.Context) (_ []model.Invitation, err er
 	}
 	var a args
 	rows, err := s.read.QueryContext(ctx, "SELECT iv.screening_id, sc.name, sc.instruments, iv.invited_at, iv.answered_at "+
-		"FROM psych_invitations iv JOIN psych_screenings sc ON sc.id = iv.screening_id WHERE iv.person_id = "+a.add(pr.PersonID)+" AND "+
+		"FROM psych_invitations iv JOIN psych_screenings sc ON sc.id = iv.screening_id WHERE iv.person_id = "+a.add(pr.PersonID)+" AND sc.status = "+a.add(model.ScreeningOpen)+" AND "+
 		scopeOf(pr).on("psych_invitations", "iv", &a)+" ORDER BY iv.id DESC LIMIT 50", a...)
 	if err != nil {
 		return nil, model.Internal(err)
