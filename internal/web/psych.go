@@ -152,7 +152,7 @@ func (h *handlers) wellbeingConsent(w http.ResponseWriter, r *http.Request) erro
 	next := "/me/wellbeing?msg=psych_consented"
 	if inst := r.PostForm.Get("next"); psych.Shipped().Get(inst) != nil {
 		next = "/me/wellbeing/" + inst
-		if sid, ok := parseID(r.PostForm.Get("screening")); ok {
+		if sid, ok := parseID(r.PostForm.Get("screening")); ok && sid > 0 {
 			next += "?screening=" + strconv.FormatInt(sid, 10)
 		}
 	}
@@ -239,7 +239,7 @@ func (h *handlers) wellbeingSubmit(w http.ResponseWriter, r *http.Request) error
 	fv := &wellbeingFormView{Page: h.page(r, ""), Answers: map[int]int{}, Missing: map[int]bool{}, Instrument: inst.View(lang)}
 	fv.Title, fv.Current = fv.Instrument.Name, "wellbeing"
 	in := model.AssessmentInput{Instrument: inst.ID, Answers: make([]int, len(inst.Items))}
-	if sid, ok := parseID(r.PostForm.Get("screening")); ok {
+	if sid, ok := parseID(r.PostForm.Get("screening")); ok && sid > 0 {
 		in.ScreeningID, fv.ScreeningID = &sid, sid
 	}
 	for i := range inst.Items {
@@ -483,7 +483,7 @@ func (h *handlers) psychRoundCreate(w http.ResponseWriter, r *http.Request) erro
 		in.Instruments = append(in.Instruments, "gad7")
 	}
 	fe := model.FieldErrors{}
-	if id, ok := parseID(form.Institution); ok {
+	if id, ok := parseID(form.Institution); ok && id > 0 {
 		in.InstitutionID = &id
 	}
 	if form.Batch != "" {
