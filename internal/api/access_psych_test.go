@@ -39,6 +39,7 @@ func init() {
 		"GET    /api/v1/psych/cases/{id}                         403      403      403     403        403        200/404   403     403       403     403     403",
 		"PATCH  /api/v1/psych/cases/{id}                         403      403      403     403        403        200/404   403     403       403     403     403",
 		"POST   /api/v1/psych/cases/{id}/sessions                403      403      403     403        403        201/404   403     403       403     403     403",
+		"GET    /api/v1/exports/psych-cases.xlsx                 403      403      403     403        403        200       403     403       403     403     403",
 		"GET    /api/v1/psych/summary                            403      403      403     403        403        200/404   403     403       200/404 403     403",
 	)
 	areaProbes = append(areaProbes, psychProbes)
@@ -158,6 +159,7 @@ func psychProbes() map[string]probe {
 		"GET /api/v1/psych/cases/{id}":           {scoped: true, build: pcase("", "GET", nil)},
 		"PATCH /api/v1/psych/cases/{id}":         {scoped: true, build: pcase("", "PATCH", map[string]string{"next_screening_on": "2020-04-01"})},
 		"POST /api/v1/psych/cases/{id}/sessions": {scoped: true, build: pcase("/sessions", "POST", map[string]string{"at": "2020-02-01T10:00:00+08:00", "channel": "phone", "notes": "首次电话会谈"})},
+		"GET /api/v1/exports/psych-cases.xlsx":   {build: fixed("GET", "/api/v1/exports/psych-cases.xlsx?status=all", nil)},
 		"GET /api/v1/psych/summary": {scoped: true, build: func(t *testing.T, f *fixture, who string, s scope) call {
 			return call{Method: "GET", Path: "/api/v1/psych/summary?region=" + s.region}
 		}},

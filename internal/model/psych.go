@@ -301,10 +301,12 @@ type PsychSummary struct {
 // PsychSummaryInstrument is one instrument's figures: the people screened
 // (their latest result counts), by band, and the trend by week.
 type PsychSummaryInstrument struct {
-	Instrument string             `json:"instrument"`
-	Screened   Count              `json:"screened"`
-	Bands      []PsychSummaryCell `json:"bands"`
-	Weeks      []PsychSummaryWeek `json:"weeks"`
+	Instrument string `json:"instrument"`
+	Screened   Count  `json:"screened"`
+	// ModerateOrWorse is the people in the bands that propose a referral.
+	ModerateOrWorse Count              `json:"moderate_or_worse"`
+	Bands           []PsychSummaryCell `json:"bands"`
+	Weeks           []PsychSummaryWeek `json:"weeks"`
 }
 
 // PsychSummaryCell is one count; Suppressed when it is hidden (Count null).
@@ -326,4 +328,11 @@ type PsychSummaryWeek struct {
 type PsychDuty struct {
 	OnDuty bool       `json:"on_duty"`
 	Since  *time.Time `json:"since,omitempty"`
+}
+
+// PsychCounts are a counsellor's working figures: open alerts and cases not
+// closed in their scope.
+type PsychCounts struct {
+	OpenAlerts int `json:"open_alerts"`
+	OpenCases  int `json:"open_cases"`
 }

@@ -90,13 +90,21 @@ func (s *Store) PsychSummary(ctx context.Context, regionCode string) (_ model.Ps
 			bands[i] = b.ID
 		}
 		// The distribution: one row (the instrument), a column per band.
-		t := model.CountTable{Cells: [][]int{make([]int, len(bands))}}
+		// The bands that propose a referral are published as a group too, so
+		// that suppression keeps their sum from undoing a hidden cell.
+		var refer []int
+		for j, b := range inst.Bands {
+			if b.Refer {
+				refer = append(refer, j)
+			}
+		}
+		t := model.CountTable{Cells: [][]int{make([]int, len(bands))}, Groups: [][]int{refer}}
 		for j, b := range bands {
 			t.Cells[0][j] = byBand[id][b]
 		}
 		fig := t.Publish(true)
-		si := model.PsychSummaryInstrument{Instrument: id, Screened: fig.Total, Bands: cells(bands, fig.Cells[0])}
-		out.Suppressed = out.Suppressed || fig.Total.IsSuppressed() || anyHidden(fig.Cells[0])
+		si := model.PsychSummaryInstrument{Instrument: id, Screened: fig.Total, ModerateOrWorse: fig.Groups[0], Bands: cells(bands, fig.Cells[0])}
+		out.Suppressed = out.Suppressed || fig.Total.IsSuppressed() || fig.Groups[0].IsSuppressed() || anyHidden(fig.Cells[0])
 		// The trend: a row per week, a column per band.
 		var weeks []time.Time
 		for w := first; !w.After(thisWeek); w = w.AddDate(0, 0, 7) {
@@ -144,4 +152,27 @@ func weekOf(t time.Time) time.Time {
 	t = t.In(beijing)
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, beijing)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// PsychCounts returns the counsellor's open alerts and cases not closed in
+// scope: counts only, so no read of personal data to audit.
+// Returns EUnauthenticated, EForbidden without psych.work.
+func (s *Store) PsychCounts(ctx context.Context) (_ model.PsychCounts, err error) {
+	defer wrap(&err, "PsychCounts()")
+	var out model.PsychCounts
+	pr, err := principal(ctx, auth.PermPsychWork)
+	if err != nil {
+		return out, err
+	}
+	var a args
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM psych_alerts al WHERE al.status = "+a.add(model.AlertOpen)+" AND "+
+		scopeOf(pr).on("psych_alerts", "al", &a), a...).Scan(&out.OpenAlerts); err != nil {
+		return out, model.Internal(err)
+	}
+	a = args{}
+	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM psych_cases c WHERE c.status <> "+a.add(model.PsychCaseClosed)+" AND "+
+		scopeOf(pr).on("psych_cases", "c", &a), a...).Scan(&out.OpenCases); err != nil {
+		return out, model.Internal(err)
+	}
+	return out, nil
 }

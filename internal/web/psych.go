@@ -48,6 +48,12 @@ func (h *handlers) psychRoutes() []route {
 	}
 }
 
+// psychInboxLinks are where the inbox sends the notices of psychological support.
+var psychInboxLinks = map[string]string{
+	store.NoticePsychAlert: "/psych/alerts", store.NoticePsychReferral: "/psych/cases?status=proposed",
+	store.NoticePsychInvited: "/me/wellbeing", store.NoticePsychReminder: "/me/wellbeing",
+}
+
 func init() {
 	notices["psych_consented"] = "web.psych.notice.consented"
 	notices["psych_withdrawn"] = "web.psych.notice.withdrawn"
