@@ -83,19 +83,19 @@ func TestAWorkerScreensOnAPhoneAndTheCounsellorSeesTheAlert(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("main")),
 	)
 	wantContains(t, text(t, ctx, "main"), "心理危机预警")
-	do(t, ctx, "alerts", chromedp.Navigate(a.url+"/psych/alerts"), chromedp.WaitVisible(chromedp.CSS("table.alerts")))
+	do(t, ctx, "alerts", chromedp.Navigate(a.url+"/psych/alerts"), chromedp.WaitVisible(chromedp.CSS(".alert-card")))
 	if waited := time.Since(submitted); waited > 30*time.Second {
 		t.Errorf("the alert took %s to show", waited)
 	}
-	row := text(t, ctx, "table.alerts tbody tr")
+	row := text(t, ctx, ".alert-card")
 	wantContains(t, row, "张伟")
 	wantContains(t, row, "待联系")
 	for _, p := range layoutProblems(t, ctx) {
 		t.Errorf("alerts at 390 px: %s", p)
 	}
 	do(t, ctx, "record contact",
-		chromedp.SendKeys(chromedp.CSS("table.alerts textarea"), "已电话联系，本人安全，约明早面谈"),
-		submit(chromedp.CSS(`table.alerts form button[type=submit]`)),
+		chromedp.SendKeys(chromedp.CSS(".alert-card textarea"), "已电话联系，本人安全，约明早面谈"),
+		submit(chromedp.CSS(`.alert-card form button[type=submit]`)),
 	)
 	if got := text(t, ctx, "main"); !strings.Contains(got, "没有待处理的预警") {
 		t.Errorf("after contact: %.300s", got)

@@ -64,6 +64,7 @@ func init() {
 		"web.psych.alerts.title":     {"危机预警", "Crisis alerts"},
 		"web.psych.alerts.person":    {"人员", "Person"},
 		"web.psych.alerts.rule":      {"原因", "Reason"},
+		"web.psych.alerts.phone":     {"电话", "Phone"},
 		"web.psych.alerts.created":   {"发生时间", "Raised"},
 		"web.psych.alerts.waiting":   {"已等待 %d 分钟", "waiting %d min"},
 		"web.psych.alerts.status":    {"状态", "Status"},
