@@ -310,6 +310,13 @@ func TestBadAnswersStoreNothing(t *testing.T) {
 				t.Errorf("%s: %v", c.name, err)
 			}
 		}
+		// A closed round takes no more answers.
+		if _, err := st.CloseScreening(f.as("counselor_hz"), round.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SubmitAssessment(worker, model.AssessmentInput{Instrument: "phq9", Answers: psychAnswers(0, 0), ScreeningID: &round.ID}); fieldOf(err)["screening_id"].Key != "psych.round_closed" {
+			t.Errorf("a closed round: %v", err)
+		}
 		list, err := st.ListAssessments(worker, model.AssessmentFilter{})
 		if err != nil || list.Total != 0 {
 			t.Fatalf("stored %d, %v", list.Total, err)
