@@ -5,10 +5,12 @@ package i18n
 // summary.
 func init() {
 	add(map[string][2]string{
-		"web.nav.wellbeing":        {"心理自评", "Wellbeing"},
-		"web.nav.psych":            {"心理支持", "Psych support"},
-		"web.nav.psych_summary":    {"心理汇总", "Psych summary"},
-		"web.home.about.wellbeing": {"匿名不公开的心理健康自评，随时获取帮助", "A private wellbeing self-check, and where to get help"},
+		"web.nav.wellbeing":            {"心理自评", "Wellbeing"},
+		"web.nav.psych":                {"心理支持", "Psych support"},
+		"web.nav.psych_summary":        {"心理汇总", "Psych summary"},
+		"web.home.about.wellbeing":     {"只有您和心理咨询员可见的心理健康自评，随时获取帮助", "A private wellbeing self-check, and where to get help"},
+		"web.home.about.psych":         {"危机预警、筛查轮次和心理个案", "Crisis alerts, screening rounds and the caseload"},
+		"web.home.about.psych_summary": {"辖区心理筛查汇总，不足 5 人不显示", "The area's screening summary, no cell under 5"},
 
 		"web.psych.filter": {"筛选", "Filter"},
 		"web.psych.all":    {"全部", "All"},
