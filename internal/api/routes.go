@@ -139,6 +139,7 @@ func (h *handlers) routes() []route {
 		{Method: "DELETE", Path: "/api/v1/me/family-links/{id}", Handler: h.revokeMyFamilyLink, Perm: perms(auth.PermFamilyLinkManage)},
 	}
 	rs = append(rs, h.incidentRoutes()...)
+	rs = append(rs, h.psychRoutes()...)
 	rs = append(rs, h.deployRoutes()...)
 	for i := range rs {
 		if !rs[i].Public {

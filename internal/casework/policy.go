@@ -21,7 +21,13 @@ const (
 	// report in any hour: enough for a family in trouble, too few to flood
 	// the team's ledger from a link that leaked.
 	SettingFamilyLinkPerHour = "family_link.reports_per_hour"
+	// SettingPsychHotline is the psychological crisis hotline shown to a
+	// worker with every screening result (digits only; 12356 by default).
+	SettingPsychHotline = "psych.hotline"
 )
+
+// DefaultPsychHotline is the national psychological assistance hotline.
+const DefaultPsychHotline = 12356
 
 // SettingSpec describes a setting: its default and the whole-number range
 // its value must lie in.
@@ -41,6 +47,7 @@ var Settings = []SettingSpec{
 	{SettingVisitInterval, 7, 1, 90, "days"},
 	{SettingVisitIntervalCare, 3, 1, 90, "days"},
 	{SettingFamilyLinkPerHour, 20, 1, 500, "per_hour"},
+	{SettingPsychHotline, DefaultPsychHotline, 100, 99999999999, "phone"},
 }
 
 // Spec returns the spec of a setting name.

@@ -89,12 +89,12 @@ type SMTP struct {
 	// team with no matching item gets no mail.
 	To string
 	// Events are the outbox events mailed, a comma list (HOUDUN_SMTP_EVENTS);
-	// default "need.escalated,need.overdue".
+	// default "need.escalated,need.overdue,psych.alert".
 	Events string
 }
 
 // DefaultSMTPEvents are the outbox events mailed unless HOUDUN_SMTP_EVENTS says otherwise.
-const DefaultSMTPEvents = "need.escalated,need.overdue"
+const DefaultSMTPEvents = "need.escalated,need.overdue,psych.alert"
 
 // Enabled reports whether mail is configured.
 func (m SMTP) Enabled() bool { return m.Addr != "" && m.From != "" && m.To != "" }

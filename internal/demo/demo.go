@@ -67,6 +67,9 @@ type Summary struct {
 	// Incidents counts the discrimination incidents.
 	Incidents int
 	Accounts  []Account
+
+	// Psychological support: alerts contacted and sessions recorded.
+	PsychAlerts, PsychSessions int
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -243,6 +246,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillIncidents(ctx, st, opt.Clock, as, workerID, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillPsych(ctx, st, opt.Clock, as, instByName, uint64(opt.Seed), &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

@@ -92,7 +92,7 @@ func Status(code model.Code) int {
 		return http.StatusNotFound
 	case model.EConflict, model.EStaleVersion, model.ECoupleConflict, model.ERestRequired:
 		return http.StatusConflict
-	case model.EForbidden, model.EPasswordChange:
+	case model.EForbidden, model.EPasswordChange, model.EConsentRequired:
 		return http.StatusForbidden
 	case model.EUnauthenticated, model.EOTPRequired, model.EOTPInvalid, model.EOTPEnrol:
 		return http.StatusUnauthorized

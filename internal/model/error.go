@@ -39,6 +39,10 @@ const (
 	// EPasswordChange (403 password_change_required): the account's password
 	// was set by an administrator and works for one thing only, changing it.
 	EPasswordChange Code = "password_change_required"
+
+	// EConsentRequired (403 consent_required): psychological screening
+	// needs the person's recorded consent first (psych.go).
+	EConsentRequired Code = "consent_required"
 )
 
 // Msg is a translatable message: a catalogue key and its arguments.

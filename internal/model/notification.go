@@ -59,18 +59,21 @@ const (
 	OutboxNeedEscalated = "need.escalated"
 	OutboxNeedDueSoon   = "need.due_soon"
 	OutboxNeedOverdue   = "need.overdue"
+	// OutboxPsychAlert: a crisis alert of psychological screening (no name, no score).
+	OutboxPsychAlert = "psych.alert"
 )
 
 // OutboxEvents lists every event a webhook may subscribe to.
 var OutboxEvents = []string{OutboxNeedCreated, OutboxNeedAssigned, OutboxNeedStarted, OutboxNeedResolved, OutboxNeedClosed,
-	OutboxNeedRejected, OutboxNeedReopened, OutboxNeedEscalated, OutboxNeedDueSoon, OutboxNeedOverdue}
+	OutboxNeedRejected, OutboxNeedReopened, OutboxNeedEscalated, OutboxNeedDueSoon, OutboxNeedOverdue, OutboxPsychAlert}
 
 // OutboxPayload is the JSON body of an outbox event: ids, codes, category,
 // urgency, status and times only — never names, ID numbers or phones.
 type OutboxPayload struct {
 	Event               string    `json:"event"`
 	OutboxID            int64     `json:"outbox_id,omitempty"` // filled at delivery
-	NeedID              int64     `json:"need_id"`
+	NeedID              int64     `json:"need_id,omitempty"`
+	AlertID             int64     `json:"alert_id,omitempty"` // psych.alert
 	Category            string    `json:"category"`
 	Kind                string    `json:"kind"`
 	Urgency             string    `json:"urgency"`

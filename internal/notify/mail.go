@@ -208,6 +208,9 @@ var beijing = time.FixedZone("CST", 8*60*60)
 func (m *Mailer) Compose(dl model.Delivery, p model.OutboxPayload, to string, now time.Time) []byte {
 	zh, en := i18n.ZH, i18n.EN
 	subject := zh.T("notify.mail.subject", zh.T("outbox_event."+p.Event), p.NeedID, zh.T("need.urgency."+p.Urgency))
+	if p.AlertID != 0 {
+		subject = "【后盾】" + zh.T("outbox_event."+p.Event) + " #" + strconv.FormatInt(p.AlertID, 10)
+	}
 	domain := "houdun.invalid"
 	if i := strings.LastIndexByte(m.From.Address, '@'); i >= 0 {
 		domain = m.From.Address[i+1:]
@@ -252,6 +255,16 @@ func mailBody(l i18n.Lang, p model.OutboxPayload) string {
 	}
 	b.WriteString(l.T("notify.mail.heading") + "\n\n")
 	line("notify.mail.event", l.T("outbox_event."+p.Event))
+	if p.AlertID != 0 {
+		// A crisis alert (psych.alert): no name, no score, only where to look.
+		line("notify.mail.alert", "#"+strconv.FormatInt(p.AlertID, 10))
+		line("notify.mail.region", regionLabel(p.RegionCode))
+		if !p.At.IsZero() {
+			line("notify.mail.at", p.At.In(beijing).Format("2006-01-02 15:04")+zone)
+		}
+		b.WriteString("\n" + l.T("notify.mail.alert_action") + "\n" + l.T("notify.mail.footer") + "\n")
+		return b.String()
+	}
 	line("notify.mail.need", "#"+strconv.FormatInt(p.NeedID, 10))
 	line("notify.mail.category", l.T("need.category."+p.Category))
 	line("notify.mail.kind", l.T("need.kind."+p.Kind))

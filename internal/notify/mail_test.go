@@ -386,7 +386,7 @@ func TestNewMailer(t *testing.T) {
 	}
 	m := mailer(t, config.SMTP{Addr: "smtp.example.cn:587", From: "houdun@example.cn",
 		To: "2109=fuxin@example.cn; 21=Liaoning Team <liaoning@example.cn>, duty@example.cn"})
-	if strings.Join(m.Events, ",") != "need.escalated,need.overdue" {
+	if strings.Join(m.Events, ",") != "need.escalated,need.overdue,psych.alert" {
 		t.Errorf("default events = %v", m.Events)
 	}
 	for team, want := range map[string]string{

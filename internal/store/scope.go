@@ -77,6 +77,17 @@ var scopedTables = map[string]scopedTable{
 	"incidents":        {region: "region_code"},
 	"incident_parties": {region: "region_code"},
 	"incident_steps":   {region: "region_code"},
+	// Psychological support (migration 00013): the person's own rows reach
+	// them; a counselor's region reaches the rest (role_psych.go keeps every
+	// other role out). The duty rota belongs to the counselor's region.
+	"psych_consents":    {region: "region_code", institution: "institution_id", person: "person_id"},
+	"psych_screenings":  {region: "region_code", institution: "institution_id"},
+	"psych_invitations": {region: "region_code", institution: "institution_id", person: "person_id"},
+	"psych_assessments": {region: "region_code", institution: "institution_id", person: "person_id"},
+	"psych_alerts":      {region: "region_code", institution: "institution_id", person: "person_id"},
+	"psych_cases":       {region: "region_code", institution: "institution_id", person: "person_id"},
+	"psych_sessions":    {region: "region_code", institution: "institution_id", person: "person_id"},
+	"psych_duty":        {region: "region_code"},
 }
 
 // scopeKind is which one of its reaches a scope has.

@@ -49,6 +49,8 @@ type dashboardView struct {
 	// Incidents are the discrimination incidents' counts (incident.go).
 	Incidents    *model.IncidentStats
 	IncidentsURL string
+	// Psych is psychological support's figures (psych_dashboard.go).
+	Psych *psychDashboard
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -188,6 +190,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 		if p.Can(auth.PermDeployRead) {
 			v.DeployURL = "/deployments"
 		}
+	}
+	if v.Psych, err = h.psychDashboard(r, p, f.RegionCode); err != nil {
+		return err
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

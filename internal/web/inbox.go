@@ -46,6 +46,8 @@ func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 			row.CaseURL = "/transfers"
 		} else if strings.HasPrefix(nt.Kind, "incident.") {
 			row.CaseURL = "/incidents"
+		} else if link, ok := psychInboxLinks[nt.Kind]; ok {
+			row.CaseURL = link
 		}
 		if b := nt.Need; b != nil {
 			row.Brief = v.T("web.inbox.brief", v.Label("need.category", b.Category), v.Label("need.kind", b.Kind), v.Label("need.urgency", b.Urgency))

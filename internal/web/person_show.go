@@ -20,6 +20,9 @@ type personShowView struct {
 	CanLinks  bool // family_link.manage: the family's self-service links
 	Updated   string
 	Casework  personCasework // visits and open cases (need_person.go)
+	// Referred: the person has a psychological case not closed; all the
+	// page says of it (no score, no reason).
+	Referred bool
 }
 
 // familyRow is a family member as the table shows it.
@@ -84,6 +87,9 @@ func (h *handlers) personShow(w http.ResponseWriter, r *http.Request) error {
 		v.Family = append(v.Family, row)
 	}
 	if v.Casework, err = h.personCaseworkOf(r, p, v.Page, id); err != nil {
+		return err
+	}
+	if v.Referred, err = h.Store.PsychReferred(r.Context(), id); err != nil {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "person_show", v)

@@ -167,6 +167,9 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"visits", "/visits/due", auth.PermVisitRead},
 		{"incidents", "/incidents", auth.PermIncidentHandle}, {"my_incidents", "/me/incidents", auth.PermIncidentReport},
 		{"volunteers", "/volunteers", auth.PermVolunteerManage},
+		{"wellbeing", "/me/wellbeing", auth.PermPsychSelf},
+		{"psych", "/psych/alerts", auth.PermPsychWork},
+		{"psych_summary", "/psych/summary", auth.PermPsychSummary},
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide

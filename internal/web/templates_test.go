@@ -97,6 +97,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range deploySamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range psychSamplePages(lang, base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 

@@ -152,7 +152,18 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
-	return append(append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.deployRoutes()...), h.incidentRoutes()...)
+	// Each area's pages, one line each.
+	for _, area := range [][]route{
+		h.needRoutes(),
+		h.familyLinkRoutes(),
+		h.transferRoutes(),
+		h.deployRoutes(),
+		h.incidentRoutes(),
+		h.psychRoutes(),
+	} {
+		core = append(core, area...)
+	}
+	return core
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.

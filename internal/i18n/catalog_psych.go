@@ -1,0 +1,80 @@
+package i18n
+
+// Texts of psychological support (心理保障): consent, self-screening and its
+// plain-words result, crisis resources, the counsellors' rounds, alerts,
+// caseload and sessions, the leaders' suppressed summary.
+func init() {
+	add(map[string][2]string{
+		"object.consent":          {"知情同意", "consent"},
+		"object.assessment":       {"量表结果", "assessment"},
+		"object.screening":        {"筛查轮次", "screening round"},
+		"object.alert":            {"危机预警", "crisis alert"},
+		"object.psych_case":       {"心理个案", "psychological case"},
+		"audit_object.assessment": {"量表结果", "Assessment"},
+		"audit_object.screening":  {"筛查轮次", "Screening round"},
+		"audit_object.alert":      {"危机预警", "Crisis alert"},
+		"audit_object.psych_case": {"心理个案", "Psychological case"},
+
+		// Errors.
+		"psych.consent_required": {"请先阅读并同意心理筛查知情同意书", "Please read and give your consent to psychological screening first"},
+		"psych.answer_count":     {"请回答全部 %d 道题", "Please answer all %d questions"},
+		"psych.answer_range":     {"第 %d 题的答案应在 %d 到 %d 之间", "The answer to question %d must lie between %d and %d"},
+		"psych.not_invited":      {"该筛查轮次未邀请您", "This screening round did not invite you"},
+		"psych.not_in_round":     {"该筛查轮次不包含此量表", "This screening round does not include this instrument"},
+		"psych.alert_contacted":  {"此预警已记录联系", "Contact with this alert has been recorded already"},
+		"psych.person_unknown":   {"辖区内没有此人员", "No such person in your area"},
+		"psych.datetime":         {"请填写日期和时间，如 2020-02-10 09:30", "Enter a date and time, such as 2020-02-10 09:30"},
+		"psych.session_future":   {"会谈时间不能晚于现在", "A session cannot be in the future"},
+		"psych.case_closed":      {"个案已结案，请先重新开案", "The case is closed; reopen it first"},
+		"psych.case_exists":      {"此人员已有未结案的心理个案", "This person has a psychological case not closed"},
+		"psych.case_step":        {"个案不能从当前状态转为所选状态", "The case cannot go from its status to the one chosen"},
+		"psych.round_target":     {"请选择一个机构或一支医疗队批次（二选一）", "Choose one institution or one aid-team batch"},
+		"psych.repeat_days":      {"复筛间隔应为 0 到 %d 天", "The repeat interval must be 0 to %d days"},
+		"psych.target_unknown":   {"辖区内没有此机构或批次", "No such institution or batch in your area"},
+		"psych.round_closed":     {"此筛查轮次已结束", "This screening round is closed"},
+
+		// Inbox, outbox, audit.
+		"notification.kind.psych.alert":    {"心理危机预警：有人员需要立即联系", "Crisis alert: someone needs contacting now"},
+		"notification.kind.psych.invited":  {"您收到一份心理健康自评邀请", "You are invited to a wellbeing self-check"},
+		"notification.kind.psych.reminder": {"提醒：心理健康自评尚未完成", "Reminder: your wellbeing self-check is not done yet"},
+		"notification.kind.psych.referral": {"筛查提示需要跟进：已提议建立心理个案", "Screening suggests follow-up: a case was proposed"},
+		"outbox_event.psych.alert":         {"心理危机预警", "Crisis alert"},
+		"notify.mail.alert":                {"预警编号", "Alert"},
+		"notify.mail.alert_action":         {"请值班心理咨询员立即登录系统查看并联系当事人。", "The counsellor on duty should sign in now and contact the person."},
+
+		"audit_action.psych.consent":          {"同意心理筛查", "Consent to screening"},
+		"audit_action.psych.withdraw":         {"撤回心理筛查同意", "Withdraw screening consent"},
+		"audit_action.psych.assess":           {"提交心理量表", "Submit assessment"},
+		"audit_action.psych.assessment.list":  {"查看量表结果列表", "List assessments"},
+		"audit_action.psych.assessment.read":  {"查看量表结果", "View assessment"},
+		"audit_action.psych.alert.list":       {"查看危机预警", "List crisis alerts"},
+		"audit_action.psych.alert.contact":    {"记录预警联系", "Record alert contact"},
+		"audit_action.psych.duty":             {"心理值班", "Counsellor duty"},
+		"audit_action.psych.screening.create": {"发起或结束筛查轮次", "Launch or close screening round"},
+		"audit_action.psych.screening.read":   {"查看筛查作答情况", "View screening round"},
+		"audit_action.psych.screening.remind": {"提醒未作答人员", "Remind non-responders"},
+		"audit_action.psych.case.create":      {"建立心理个案", "Open psychological case"},
+		"audit_action.psych.case.update":      {"更新心理个案", "Update psychological case"},
+		"audit_action.psych.case.list":        {"查看心理个案列表", "List psychological cases"},
+		"audit_action.psych.case.read":        {"查看心理个案", "View psychological case"},
+		"audit_action.psych.session.create":   {"记录心理会谈", "Record session"},
+		"audit_action.export.psych_cases":     {"导出心理个案", "Export psychological cases"},
+
+		// Statuses and choices.
+		"psych.case_status.proposed":   {"待接案", "Proposed"},
+		"psych.case_status.open":       {"跟进中", "Open"},
+		"psych.case_status.closed":     {"已结案", "Closed"},
+		"psych.source.screening":       {"筛查提示", "Screening"},
+		"psych.source.referral":        {"转介", "Referral"},
+		"psych.alert_status.open":      {"待联系", "Open"},
+		"psych.alert_status.contacted": {"已联系", "Contacted"},
+		"psych.channel.in_person":      {"面谈", "In person"},
+		"psych.channel.phone":          {"电话", "Phone"},
+		"psych.channel.video":          {"视频", "Video"},
+		"psych.channel.online_chat":    {"线上文字", "Online chat"},
+		"psych.round_status.open":      {"进行中", "Open"},
+		"psych.round_status.closed":    {"已结束", "Closed"},
+		"psych.rule.self_harm":         {"第 9 题：有轻生或自伤念头", "Item 9: thoughts of death or self-harm"},
+		"psych.referred":               {"已转介心理支持", "Referred to psychological support"},
+	})
+}
