@@ -162,7 +162,11 @@ func (h *handlers) checkinCounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.Store.CheckinCounts(r.Context(), day)
+	code, err := queryRegion(r, h.Store, "region")
+	if err != nil {
+		return err
+	}
+	n, err := h.Store.CheckinCounts(r.Context(), day, code)
 	if err != nil {
 		return err
 	}

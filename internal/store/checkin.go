@@ -472,12 +472,12 @@ func (s *Store) ListMissingCheckins(ctx context.Context, f model.MissingFilter) 
 }
 
 // CheckinCounts returns the figures of a day (today when empty) in the
-// caller's scope: people deployed, checked in, missing, with fever. A role
+// caller's scope, within regionCode when set: people deployed, checked in, missing, with fever. A role
 // that reads aggregates only (a leader) gets them suppressed: counts of 1 to
 // 4 hidden, and a complement where deployed = checked in + missing would
 // give one away (model.Suppress).
 // Returns EUnauthenticated, EForbidden without checkin.read or aggregate.read, EInvalid (date).
-func (s *Store) CheckinCounts(ctx context.Context, day string) (_ model.CheckinCounts, err error) {
+func (s *Store) CheckinCounts(ctx context.Context, day, regionCode string) (_ model.CheckinCounts, err error) {
 	defer wrap(&err, "CheckinCounts(%q)", day)
 	pr, err := principal(ctx, auth.PermCheckinRead)
 	if model.ErrorCode(err) == model.EForbidden {
@@ -493,12 +493,16 @@ func (s *Store) CheckinCounts(ctx context.Context, day string) (_ model.CheckinC
 		return model.CheckinCounts{}, model.FieldErrors{"date": model.M("field.date")}.Err()
 	}
 	a := args{day}
+	cond := checkinScope(pr, "deployments", "d", &a)
+	if regionCode != "" {
+		cond += " AND " + regionRange("d.region_code", regionCode, &a)
+	}
 	var deployed, checked, fever int
 	err = s.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT d.person_id),
 		COUNT(DISTINCT CASE WHEN c.id IS NOT NULL THEN d.person_id END),
 		COUNT(DISTINCT CASE WHEN c.fever THEN d.person_id END)
 		FROM deployments d LEFT JOIN checkins c ON c.person_id = d.person_id AND c.day = $1
-		WHERE d.status <> 'cancelled' AND d.starts_on <= $1 AND d.ends_on >= $1 AND `+checkinScope(pr, "deployments", "d", &a), a...).Scan(&deployed, &checked, &fever)
+		WHERE d.status <> 'cancelled' AND d.starts_on <= $1 AND d.ends_on >= $1 AND `+cond, a...).Scan(&deployed, &checked, &fever)
 	if err != nil {
 		return model.CheckinCounts{}, model.Internal(err)
 	}
@@ -526,6 +530,9 @@ type CheckinToday struct {
 	Assignment string
 	Today      *model.Checkin
 	Recent     []model.Checkin
+	// Leads is true for the team leader of a batch: the page links the
+	// batch's check-ins and missing list.
+	Leads bool
 }
 
 // MyCheckinToday returns the caller's check-in day.
@@ -547,6 +554,9 @@ func (s *Store) MyCheckinToday(ctx context.Context) (_ CheckinToday, err error) 
 		return out, err
 	}
 	out.Deployed, out.Assignment = ok, dep.assignment
+	if out.Leads, err = leadsBatch(ctx, s.read, pr.PersonID); err != nil {
+		return out, err
+	}
 	var a args
 	rows, err := s.read.QueryContext(ctx, "SELECT "+checkinColumns+checkinFrom+"WHERE c.person_id = "+a.add(pr.PersonID)+" AND c.day >= "+
 		a.add(model.ChinaDay(now.AddDate(0, 0, -6)))+" AND "+scopeOf(pr).on("checkins", "c", &a)+" ORDER BY c.day DESC", a...)
@@ -566,6 +576,16 @@ func (s *Store) MyCheckinToday(ctx context.Context) (_ CheckinToday, err error) 
 		out.Recent = append(out.Recent, c)
 	}
 	return out, rows.Err()
+}
+
+// leadsBatch reports whether the person leads an aid-team batch.
+func leadsBatch(ctx context.Context, q queryer, personID int64) (bool, error) {
+	// unscoped: the caller's own leadership of a batch, no row of it is read.
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM aid_batches WHERE leader_person_id = $1", personID).Scan(&n); err != nil {
+		return false, model.Internal(err)
+	}
+	return n > 0, nil
 }
 
 // NotifyMissedCheckins flags the check-ins missed on the days whose deadline

@@ -156,12 +156,12 @@ func TestCheckinCorrectionAndFever(t *testing.T) {
 		if err != nil || l.Total != 1 {
 			t.Fatalf("fever list = %+v, %v", l, err)
 		}
-		n, err := st.CheckinCounts(w.as("cw_haizhou"), "")
+		n, err := st.CheckinCounts(w.as("cw_haizhou"), "", "")
 		if err != nil || n.Deployed != 1 || n.CheckedIn != 1 || n.Missing != 0 || n.Fever != 1 {
 			t.Fatalf("counts = %+v, %v", n, err)
 		}
 		// A leader sees the same day's figures suppressed: 1 is a small cell.
-		n, err = st.CheckinCounts(w.as("leader_city"), "")
+		n, err = st.CheckinCounts(w.as("leader_city"), "", "")
 		if err != nil || !n.Deployed.IsSuppressed() || !n.CheckedIn.IsSuppressed() || n.Missing != 0 || !n.Fever.IsSuppressed() {
 			t.Fatalf("leader's counts = %+v, %v", n, err)
 		}

@@ -34,6 +34,7 @@ type dashboardView struct {
 	Overdue       []caseRow // the most overdue cases, for roles that read cases
 	OverdueURL    string
 	Visits        *model.VisitCounts
+	Checkins      *model.CheckinCounts // today's check-ins of deployed people (checkin.go)
 	PlanURL       string // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
@@ -138,6 +139,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 		return err
 	}
 	v.Stats, v.Suppressed, v.Visits = stats, stats.Suppressed, stats.Visits
+	if v.Checkins, err = h.dashboardCheckins(r, p, f.RegionCode); err != nil {
+		return err
+	}
 	v.RegionLabel = regionLabel(f.RegionCode)
 	if v.RegionLabel == "" {
 		v.RegionLabel = regionLabel(p.RegionCode)

@@ -20,6 +20,7 @@ type personShowView struct {
 	CanLinks  bool // family_link.manage: the family's self-service links
 	Updated   string
 	Casework  personCasework // visits and open cases (need_person.go)
+	Liaison   personLiaison  // contacts with the family (checkin.go)
 }
 
 // familyRow is a family member as the table shows it.
@@ -84,6 +85,9 @@ func (h *handlers) personShow(w http.ResponseWriter, r *http.Request) error {
 		v.Family = append(v.Family, row)
 	}
 	if v.Casework, err = h.personCaseworkOf(r, p, v.Page, id); err != nil {
+		return err
+	}
+	if v.Liaison, err = h.personLiaisonOf(r, p, v.Page, id); err != nil {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "person_show", v)

@@ -165,6 +165,9 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"needs", "/needs", auth.PermNeedRead},
 		{"my_needs", "/me/needs", auth.PermNeedReport},
 		{"visits", "/visits/due", auth.PermVisitRead},
+		{"family_contacts", "/family-contacts", auth.PermFamilyContactRead},
+		{"checkin", "/checkin", auth.PermCheckinSubmit},
+		{"checkins", "/checkins", auth.PermCheckinRead}, // the team's; a worker reaches their batch's from /checkin
 		{"volunteers", "/volunteers", auth.PermVolunteerManage},
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
