@@ -35,11 +35,17 @@ func newCheckinWorld(t *testing.T, st *store.Store, clock *testutil.Clock) *chec
 		t.Fatal(err)
 	}
 	f.users["leader_liu"] = u
-	dep, batch, err := st.InsertDeploymentForTest(sys, f.zhang.ID, f.liu.ID, model.ChinaDay(clock.Now().AddDate(0, 0, -1)), model.ChinaDay(clock.Now().AddDate(0, 0, 1)))
+	from, to := model.ChinaDay(clock.Now().AddDate(0, 0, -1)), model.ChinaDay(clock.Now().AddDate(0, 0, 1))
+	b, err := st.CreateBatch(sys, model.BatchInput{Name: ptr("第七批援鄂医疗队"), Destination: ptr("武汉"), RegionCode: ptr("2109"),
+		LeaderPersonID: ptr(f.liu.ID), DepartsOn: &from, ReturnsOn: &to})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &checkinWorld{needFixture: f, batch: batch, deployment: dep}
+	d, err := st.CreateDeployment(sys, model.DeploymentInput{PersonID: ptr(f.zhang.ID), BatchID: &b.ID, StartsOn: from, EndsOn: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &checkinWorld{needFixture: f, batch: b.ID, deployment: d.ID}
 }
 
 // inboxKinds lists the kinds of a user's unread notifications.
@@ -109,7 +115,7 @@ func TestCheckinOnlyWhenDeployed(t *testing.T) {
 			t.Fatalf("refused check-ins left %d rows", l.Total)
 		}
 		// A cancelled deployment covers nothing.
-		if err := st.CancelDeploymentForTest(w.deployment); err != nil {
+		if _, err := st.CancelDeployment(testutil.System(), w.deployment, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.SubmitCheckin(w.as("worker_zhang"), checkinOf(36.5, 7, 4)); code(err) != model.EConflict {
