@@ -35,7 +35,7 @@ type dashboardView struct {
 	OverdueURL    string
 	Visits        *model.VisitCounts
 	Checkins      *model.CheckinCounts // today's check-ins of deployed people (checkin.go)
-	PlanURL       string // the visit plan, for roles that plan visits
+	PlanURL       string               // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
 	// RegionChoices are the regions of the caller's scope, for the region
