@@ -730,3 +730,10 @@ func (s *Store) ListConflicts(ctx context.Context, f model.ConflictFilter) (_ mo
 	d.add("from", f.From)
 	return out, s.auditList(ctx, pr, nil, ActConflictList, "deployment_conflict", d, len(out.Items), out.Total, page)
 }
+
+// ActDeploymentExport is the one audit row of an export of the deployment
+// list or the days report (report/deployments.go).
+const (
+	ActDeploymentExport = "export.deployments"
+	ActDaysExport       = "export.deployment_days"
+)
