@@ -62,6 +62,9 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	// Checkins and FamilyContacts count the deployed people's daily health
+	// check-ins and the liaison log's contacts with their families.
+	Checkins, FamilyContacts int
 	Accounts  []Account
 }
 
@@ -233,6 +236,10 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	// After the deployments, whose days the check-ins follow.
+	if err := fillCheckins(ctx, st, opt.Clock, as, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil
