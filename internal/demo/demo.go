@@ -65,7 +65,7 @@ type Summary struct {
 	// Checkins and FamilyContacts count the deployed people's daily health
 	// check-ins and the liaison log's contacts with their families.
 	Checkins, FamilyContacts int
-	Accounts  []Account
+	Accounts                 []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
