@@ -62,10 +62,11 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	Accounts  []Account
+
 	// Checkins and FamilyContacts count the deployed people's daily health
 	// check-ins and the liaison log's contacts with their families.
 	Checkins, FamilyContacts int
-	Accounts                 []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
