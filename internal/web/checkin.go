@@ -191,7 +191,7 @@ func (h *handlers) checkinSubmit(w http.ResponseWriter, r *http.Request) error {
 type checkinFilterForm struct {
 	Q, Region, From, To string
 	Fever               bool
-	Batch               int64
+	Batch, Person       int64
 }
 
 func (f checkinFilterForm) values() url.Values {
@@ -206,6 +206,9 @@ func (f checkinFilterForm) values() url.Values {
 	}
 	if f.Batch != 0 {
 		v.Set("batch_id", strconv.FormatInt(f.Batch, 10))
+	}
+	if f.Person != 0 {
+		v.Set("person_id", strconv.FormatInt(f.Person, 10))
 	}
 	return v
 }
@@ -248,11 +251,14 @@ func (h *handlers) checkinList(w http.ResponseWriter, r *http.Request) error {
 	if b, ok := parseID(q.Get("batch_id")); ok {
 		f.Batch = b
 	}
+	if id, ok := parseID(q.Get("person_id")); ok {
+		f.Person = id
+	}
 	if code, ok := region.Normalize(strings.TrimSpace(q.Get("region"))); ok {
 		f.Region = code
 	}
 	list, err := h.Store.ListCheckins(r.Context(), model.CheckinFilter{Q: f.Q, RegionCode: f.Region, From: f.From, To: f.To, FeverOnly: f.Fever,
-		BatchID: f.Batch, Page: pageOf(r)})
+		BatchID: f.Batch, PersonID: f.Person, Page: pageOf(r)})
 	if err != nil {
 		return err
 	}
@@ -568,11 +574,26 @@ type personLiaison struct {
 	Total    int
 	NewURL   string
 	AllURL   string
+	// The person's latest check-ins, for the roles that read them.
+	ReadCheckins bool
+	Checkins     []checkinRow
+	CheckinsURL  string
 }
 
 // personLiaisonOf reads the person's latest family contacts for the caller.
 func (h *handlers) personLiaisonOf(r *http.Request, p *auth.Principal, pg Page, personID int64) (personLiaison, error) {
 	var l personLiaison
+	id := strconv.FormatInt(personID, 10)
+	if p.Can(auth.PermCheckinRead) && p.PersonID == 0 {
+		list, err := h.Store.ListCheckins(r.Context(), model.CheckinFilter{PersonID: personID, Page: model.Page{Limit: 7}})
+		if err != nil {
+			return l, err
+		}
+		l.ReadCheckins, l.CheckinsURL = true, "/checkins?person_id="+id
+		for _, c := range list.Items {
+			l.Checkins = append(l.Checkins, newCheckinRow(pg, c, false))
+		}
+	}
 	if !p.Can(auth.PermFamilyContactRead) {
 		return l, nil
 	}
@@ -584,7 +605,6 @@ func (h *handlers) personLiaisonOf(r *http.Request, p *auth.Principal, pg Page, 
 	for _, c := range list.Items {
 		l.Contacts = append(l.Contacts, newFamilyContactRow(pg, c))
 	}
-	id := strconv.FormatInt(personID, 10)
 	l.AllURL = "/family-contacts?person_id=" + id
 	if p.Can(auth.PermFamilyContactWrite) {
 		l.NewURL = "/family-contacts/new?person_id=" + id

@@ -54,9 +54,11 @@ func checkinSamplePages(base func(string) Page, empty func() Page) map[string][2
 func checkinExtraStates(s map[string][2]any) map[string][]any {
 	person := *s["person_show"][1].(*personShowView)
 	fc := s["family_contact_list"][1].(*familyContactListView)
-	person.Liaison = personLiaison{Read: true, Contacts: fc.Contacts, Total: 2, NewURL: "/family-contacts/new?person_id=3", AllURL: "/family-contacts?person_id=3"}
+	ci := s["checkin_list"][1].(*checkinListView)
+	person.Liaison = personLiaison{Read: true, Contacts: fc.Contacts, Total: 2, NewURL: "/family-contacts/new?person_id=3", AllURL: "/family-contacts?person_id=3",
+		ReadCheckins: true, Checkins: ci.Checkins, CheckinsURL: "/checkins?person_id=3"}
 	noContacts := person
-	noContacts.Liaison = personLiaison{Read: true}
+	noContacts.Liaison = personLiaison{Read: true, ReadCheckins: true}
 	dash := *s["dashboard"][1].(*dashboardView)
 	dash.Checkins = &model.CheckinCounts{Day: "2026-03-01", Deployed: 12, CheckedIn: 9, Missing: 3, Fever: 1}
 	leader := dash

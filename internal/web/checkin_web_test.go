@@ -60,6 +60,7 @@ func TestAWorkerChecksInAndTheTeamSeesIt(t *testing.T) {
 		contains(t, cw.get("/inbox"), "发热", `href="/checkins?fever=true"`)
 		contains(t, cw.get("/checkins/missing"), "当天派驻人员均已打卡")
 		contains(t, cw.get("/dashboard"), "派驻人员健康打卡")
+		contains(t, cw.get("/people/"+strconv.FormatInt(s.zhang.ID, 10)), "健康打卡（最近七次）", "37.8 ℃", `href="/checkins?person_id=`)
 		// The leader sees the day's figures on the dashboard, hidden when small, and no list.
 		leader := s.as("leader_fx")
 		contains(t, leader.get("/dashboard"), "派驻人员健康打卡")
