@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"houdun/internal/auth"
@@ -110,5 +111,14 @@ func TestAFamilyContactThroughTheAPI(t *testing.T) {
 			t.Fatalf("list = %+v", list)
 		}
 		f.get(t, auth.RoleCaseworker, "/api/v1/family-contacts?outcome=gossip").want(t, http.StatusBadRequest)
+		// The log as filtered downloads as .xlsx, with one audit row for the file.
+		text := exportText(t, f.get(t, auth.RoleCaseworker, "/api/v1/exports/family-contacts.xlsx?outcome=message_delivered").want(t, http.StatusOK))
+		if !strings.Contains(text, f.atA.Name) || !strings.Contains(text, "转达：一切安好，勿念") || !strings.Contains(text, "传递口信") {
+			t.Fatalf("export:\n%s", text)
+		}
+		audit, err := st.ListAudit(testutil.System(), model.AuditFilter{Action: store.ActFamilyContactExport})
+		if err != nil || audit.Total != 1 {
+			t.Fatalf("export audit rows: %d, %v", audit.Total, err)
+		}
 	})
 }

@@ -195,10 +195,9 @@ func (s *Store) SubmitCheckin(ctx context.Context, in model.CheckinInput) (_ mod
 				return model.Internal(err)
 			}
 		}
+		// No answer, not even the fever flag: the audit trail is read by the
+		// auditor, who reads no health data.
 		detail := "person=" + strconv.FormatInt(p.ID, 10) + " day=" + day + " deployment=" + strconv.FormatInt(dep.id, 10)
-		if fever {
-			detail += " fever=true"
-		}
 		if err := s.appendAudit(ctx, tx, auditRecord{Action: action, ObjectType: "checkin", ObjectID: strconv.FormatInt(id, 10), Detail: detail}); err != nil {
 			return err
 		}
