@@ -103,5 +103,3 @@ func TestFillCheckinsFollowsTheDeployments(t *testing.T) {
 		t.Errorf("contacts listed %d, summary %d (%v)", fc.Total, sum.FamilyContacts, err)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

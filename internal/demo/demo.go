@@ -62,7 +62,9 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
-	Accounts  []Account
+	// Frontline deployment: posts, aid-team batches, deployments.
+	Posts, Batches, Deployments int
+	Accounts                    []Account
 
 	// Checkins and FamilyContacts count the deployed people's daily health
 	// check-ins and the liaison log's contacts with their families.
@@ -237,6 +239,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
 		return sum, err
 	}
 	// After the deployments, whose days the check-ins follow.

@@ -7,6 +7,7 @@ func init() {
 	add(map[string][2]string{
 		"user.scope_one":     {"区划代码、单位编号、人员编号三项只填一项", "Fill in exactly one of region code, institution number and person number"},
 		"user.reset_confirm": {"请勾选确认后再重置", "Tick the confirmation to reset"},
+		"otp.not_needed":     {"该账号登录不使用身份验证器", "This account does not log in with an authenticator"},
 
 		"web.user.show_title":        {"账号 %s", "Account %s"},
 		"web.user.account":           {"账号信息", "Account"},
