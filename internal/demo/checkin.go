@@ -82,12 +82,14 @@ func fillCheckins(ctx context.Context, st *store.Store, c *Clock, as actors, sum
 		workerPerson = pr.PersonID
 	}
 	// The fever of today: the first person of 海州区 (where the demo's case
-	// worker sees it), not the worker account's, who checks in well.
+	// worker sees it; else of the city), not the worker account's, who
+	// checks in well.
 	var feverPerson int64
-	for _, d := range deps {
-		if strings.HasPrefix(d.RegionCode, "210902") && d.PersonID != workerPerson && d.StartsOn <= today && d.EndsOn >= today {
-			feverPerson = d.PersonID
-			break
+	for _, district := range []string{"210902", cityCode} {
+		for _, d := range deps {
+			if feverPerson == 0 && strings.HasPrefix(d.RegionCode, district) && d.PersonID != workerPerson && d.StartsOn <= today && d.EndsOn >= today {
+				feverPerson = d.PersonID
+			}
 		}
 	}
 	seen := map[string]bool{}
