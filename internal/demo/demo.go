@@ -64,7 +64,9 @@ type Summary struct {
 	Transfers int
 	// Frontline deployment: posts, aid-team batches, deployments.
 	Posts, Batches, Deployments int
-	Accounts                    []Account
+	// Incidents counts the discrimination incidents.
+	Incidents int
+	Accounts  []Account
 
 	// Checkins and FamilyContacts count the deployed people's daily health
 	// check-ins and the liaison log's contacts with their families.
@@ -242,6 +244,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillIncidents(ctx, st, opt.Clock, as, workerID, &sum); err != nil {
 		return sum, err
 	}
 	// After the deployments, whose days the check-ins follow.

@@ -44,6 +44,8 @@ func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 			row.CaseURL, row.CaseNo = caseURL(*nt.NeedID), *nt.NeedID
 		} else if strings.HasPrefix(nt.Kind, "transfer.") {
 			row.CaseURL = "/transfers"
+		} else if strings.HasPrefix(nt.Kind, "incident.") {
+			row.CaseURL = "/incidents"
 		} else if u := checkinInboxURL(nt.Kind); u != "" {
 			row.CaseURL = u
 		}

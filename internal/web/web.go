@@ -152,8 +152,8 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
-	return append(append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.deployRoutes()...),
-		h.checkinRoutes()...)
+	return append(append(append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.deployRoutes()...),
+		h.incidentRoutes()...), h.checkinRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.
