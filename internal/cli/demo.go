@@ -57,6 +57,8 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "frontline deployment: %d posts, %d aid-team batches, %d deployments (at /deployments)\n", sum.Posts, sum.Batches, sum.Deployments)
 		fmt.Fprintf(env.Stdout, "discrimination incidents: %d (caseworker handles them at /incidents)\n", sum.Incidents)
 		fmt.Fprintf(env.Stdout, "psychological screening: 2 rounds, %d alerts contacted, %d sessions (counselor works them at /psych/alerts)\n", sum.PsychAlerts, sum.PsychSessions)
+		fmt.Fprintf(env.Stdout, "health check-ins of deployed members: %d, family contacts: %d (caseworker at /checkins and /family-contacts, worker at /checkin)\n",
+			sum.Checkins, sum.FamilyContacts)
 		accounts = sum.Accounts
 	} else {
 		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", redactDSN(cfg.DB), existing.Total)

@@ -70,6 +70,9 @@ type Summary struct {
 
 	// Psychological support: alerts contacted and sessions recorded.
 	PsychAlerts, PsychSessions int
+	// Checkins and FamilyContacts count the deployed people's daily health
+	// check-ins and the liaison log's contacts with their families.
+	Checkins, FamilyContacts int
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -249,6 +252,10 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillPsych(ctx, st, opt.Clock, as, instByName, uint64(opt.Seed), &sum); err != nil {
+		return sum, err
+	}
+	// After the deployments, whose days the check-ins follow.
+	if err := fillCheckins(ctx, st, opt.Clock, as, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

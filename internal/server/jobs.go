@@ -39,6 +39,7 @@ func (s *Server) startJobs(ctx context.Context, wg *sync.WaitGroup) error {
 	sched := &jobs.Scheduler{Store: s.st, Clock: s.st.Now, Interval: s.cfg.JobInterval, Log: s.log}
 	sched.Every(jobs.JobAuditVerify, jobs.AuditVerifyInterval, s.verifyAuditChain())
 	sched.Every("psych.repeat", 10*time.Minute, func(ctx context.Context, _ time.Time) error { _, err := s.st.RepeatScreenings(ctx); return err })
+	sched.Every(jobs.JobMissedCheckins, jobs.MissedCheckinInterval, jobs.MissedCheckins(s.st, s.log))
 	worker := &notify.Deliverer{Store: s.st, Client: notify.NewClient(s.cfg.WebhookAllowPrivate), Now: s.st.Now, Log: s.log, Mail: mailer,
 		Grace: s.cfg.ShutdownGrace}
 	wg.Go(func() { sched.Run(ctx) })

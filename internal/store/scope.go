@@ -88,6 +88,11 @@ var scopedTables = map[string]scopedTable{
 	"psych_cases":       {region: "region_code", institution: "institution_id", person: "person_id"},
 	"psych_sessions":    {region: "region_code", institution: "institution_id", person: "person_id"},
 	"psych_duty":        {region: "region_code"},
+	// Check-ins and the family liaison log (migration 00015). A check-in and
+	// its alerts also reach the team leader of their batch (checkinScope).
+	"family_contacts": {region: "region_code", institution: "institution_id", person: "person_id"},
+	"checkins":        {region: "region_code", institution: "institution_id", person: "person_id"},
+	"checkin_alerts":  {region: "region_code", institution: "institution_id", person: "person_id"},
 }
 
 // scopeKind is which one of its reaches a scope has.

@@ -34,7 +34,8 @@ type dashboardView struct {
 	Overdue       []caseRow // the most overdue cases, for roles that read cases
 	OverdueURL    string
 	Visits        *model.VisitCounts
-	PlanURL       string // the visit plan, for roles that plan visits
+	Checkins      *model.CheckinCounts // today's check-ins of deployed people (checkin.go)
+	PlanURL       string               // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
 	// RegionChoices are the regions of the caller's scope, for the region
@@ -149,6 +150,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 		return err
 	}
 	v.Stats, v.Suppressed, v.Visits = stats, stats.Suppressed, stats.Visits
+	if v.Checkins, err = h.dashboardCheckins(r, p, f.RegionCode); err != nil {
+		return err
+	}
 	v.RegionLabel = regionLabel(f.RegionCode)
 	if v.RegionLabel == "" {
 		v.RegionLabel = regionLabel(p.RegionCode)

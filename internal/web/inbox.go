@@ -48,6 +48,8 @@ func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 			row.CaseURL = "/incidents"
 		} else if link, ok := psychInboxLinks[nt.Kind]; ok {
 			row.CaseURL = link
+		} else if u := checkinInboxURL(nt.Kind); u != "" {
+			row.CaseURL = u
 		}
 		if b := nt.Need; b != nil {
 			row.Brief = v.T("web.inbox.brief", v.Label("need.category", b.Category), v.Label("need.kind", b.Kind), v.Label("need.urgency", b.Urgency))

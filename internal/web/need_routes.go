@@ -56,6 +56,8 @@ func navAllowed(u *auth.Principal, key string, perm auth.Permission) bool {
 	switch key {
 	case "needs":
 		return u.Can(perm) && !(u.Can(auth.PermNeedReport) && !u.Can(auth.PermNeedWrite))
+	case "checkins":
+		return u.Can(perm) && !u.Can(auth.PermCheckinSubmit)
 	case "dashboard":
 		return dashboardAllowed(u) && (u.Can(auth.PermNeedRead) || u.Can(auth.PermLedgerExport))
 	case "deploy_days":

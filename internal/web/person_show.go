@@ -23,6 +23,7 @@ type personShowView struct {
 	// Referred: the person has a psychological case not closed; all the
 	// page says of it (no score, no reason).
 	Referred bool
+	Liaison  personLiaison // contacts with the family (checkin.go)
 }
 
 // familyRow is a family member as the table shows it.
@@ -90,6 +91,9 @@ func (h *handlers) personShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if v.Referred, err = h.Store.PsychReferred(r.Context(), id); err != nil {
+		return err
+	}
+	if v.Liaison, err = h.personLiaisonOf(r, p, v.Page, id); err != nil {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "person_show", v)

@@ -858,14 +858,6 @@ type psychSummaryWeekRow struct {
 	Cells []string
 }
 
-// countText is a published count as a page shows it: "<5" when hidden.
-func countText(c model.Count) string {
-	if c.IsSuppressed() {
-		return "<5"
-	}
-	return strconv.Itoa(int(c))
-}
-
 func (h *handlers) psychSummary(w http.ResponseWriter, r *http.Request) error {
 	p := auth.FromContext(r.Context())
 	v := &psychSummaryView{Page: h.page(r, "web.psych.summary.title"), Region: strings.TrimSpace(r.URL.Query().Get("region"))}
@@ -888,12 +880,12 @@ func (h *handlers) psychSummary(w http.ResponseWriter, r *http.Request) error {
 	lang := string(v.Lang)
 	for _, si := range sum.Instruments {
 		inst := psych.Shipped().Get(si.Instrument)
-		b := psychSummaryBlock{Name: inst.Name.In(lang), Total: countText(si.Screened)}
+		b := psychSummaryBlock{Name: inst.Name.In(lang), Total: countText(v.Page, si.Screened)}
 		var bars []bar
 		for i, c := range si.Bands {
 			label := inst.Bands[i].Label.In(lang)
 			b.Bands = append(b.Bands, label)
-			b.Cells = append(b.Cells, countText(c.Count))
+			b.Cells = append(b.Cells, countText(v.Page, c.Count))
 			b.Hidden = b.Hidden || c.Suppressed
 			cls := ""
 			if inst.Bands[i].Refer {
@@ -902,17 +894,17 @@ func (h *handlers) psychSummary(w http.ResponseWriter, r *http.Request) error {
 			if c.Suppressed {
 				cls = "muted"
 			}
-			bars = append(bars, bar{Label: label, Value: max(int(c.Count), 0), Text: countText(c.Count), Class: cls})
+			bars = append(bars, bar{Label: label, Value: max(int(c.Count), 0), Text: countText(v.Page, c.Count), Class: cls})
 		}
 		b.Chart = barChart("psych-"+si.Instrument, b.Name, bars)
 		var trend []bar
 		for _, wk := range si.Weeks {
-			row := psychSummaryWeekRow{Week: wk.Week, Total: countText(wk.Assessed)}
+			row := psychSummaryWeekRow{Week: wk.Week, Total: countText(v.Page, wk.Assessed)}
 			for _, c := range wk.Bands {
-				row.Cells = append(row.Cells, countText(c.Count))
+				row.Cells = append(row.Cells, countText(v.Page, c.Count))
 			}
 			b.Weeks = append(b.Weeks, row)
-			trend = append(trend, bar{Label: wk.Week, Value: max(int(wk.Assessed), 0), Text: countText(wk.Assessed)})
+			trend = append(trend, bar{Label: wk.Week, Value: max(int(wk.Assessed), 0), Text: countText(v.Page, wk.Assessed)})
 		}
 		b.Trend = barChart("psych-trend-"+si.Instrument, v.T("web.psych.summary.trend")+" · "+b.Name, trend)
 		v.Instruments = append(v.Instruments, b)

@@ -166,6 +166,9 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"my_needs", "/me/needs", auth.PermNeedReport},
 		{"visits", "/visits/due", auth.PermVisitRead},
 		{"incidents", "/incidents", auth.PermIncidentHandle}, {"my_incidents", "/me/incidents", auth.PermIncidentReport},
+		{"family_contacts", "/family-contacts", auth.PermFamilyContactRead},
+		{"checkin", "/checkin", auth.PermCheckinSubmit},
+		{"checkins", "/checkins", auth.PermCheckinRead}, // the team's; a worker reaches their batch's from /checkin
 		{"volunteers", "/volunteers", auth.PermVolunteerManage},
 		{"wellbeing", "/me/wellbeing", auth.PermPsychSelf},
 		{"psych", "/psych/alerts", auth.PermPsychWork},

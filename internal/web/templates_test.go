@@ -100,6 +100,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range psychSamplePages(lang, base, empty) {
 		pages[name] = views
 	}
+	for name, views := range checkinSamplePages(base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 
@@ -129,6 +132,9 @@ func extraStates(lang i18n.Lang) map[string][]any {
 	}
 	extra["transfer_show"] = append(extra["transfer_show"], transferExtraStates(s)...)
 	for name, views := range incidentExtraStates(s) {
+		extra[name] = append(extra[name], views...)
+	}
+	for name, views := range checkinExtraStates(s) {
 		extra[name] = append(extra[name], views...)
 	}
 	return extra

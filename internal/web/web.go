@@ -160,6 +160,7 @@ func (h *handlers) routes() []route {
 		h.deployRoutes(),
 		h.incidentRoutes(),
 		h.psychRoutes(),
+		h.checkinRoutes(),
 	} {
 		core = append(core, area...)
 	}
