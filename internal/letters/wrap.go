@@ -40,16 +40,22 @@ func Wrap(text string, width, first float64, widthOf func(string) float64) []str
 		w := widthOf(u)
 		if len(cur) > 0 && curW+w > width && !(strings.TrimSpace(u) == "") {
 			// u starts the next line. If it may not start one, bring the
-			// units before it down with it, keeping at least one behind.
+			// unit before it down with it (and any closing marks between).
 			carry := 0
-			if r0, _ := firstRune(u); NoLineStart(r0) && len(cur) > 1 {
+			if r0, _ := firstRune(u); NoLineStart(r0) {
 				carry = 1
-				for carry < len(cur)-1 {
-					r, _ := firstRune(cur[len(cur)-carry])
-					if !NoLineStart(r) {
+				for carry < len(cur) {
+					if r, _ := firstRune(cur[len(cur)-carry]); !NoLineStart(r) {
 						break
 					}
 					carry++
+				}
+				if carry >= len(cur) {
+					// Nothing to bring down (one long word fills the line):
+					// the mark hangs past the margin instead (悬挂).
+					cur = append(cur, u)
+					curW += w
+					continue
 				}
 			}
 			// An opening mark at the end of the line goes down too.

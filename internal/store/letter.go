@@ -86,7 +86,7 @@ func (s *Store) ListLetterTemplates(ctx context.Context, activeOnly bool, page m
 		}
 		out.Items = append(out.Items, t)
 	}
-	return out, model.Internal(rows.Err())
+	return out, rowsErr(rows)
 }
 
 // GetLetterTemplate returns one template the caller may use.

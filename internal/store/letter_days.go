@@ -23,3 +23,11 @@ func (s *Store) frontlineService(ctx context.Context, q queryer, personIDs []int
 	// Until the deployment area's DeploymentDays is merged, nobody has days.
 	return map[int64]serviceDays{}, nil
 }
+
+// rowsErr is rows.Err() as the store's error: nil, or internal.
+func rowsErr(rows interface{ Err() error }) error {
+	if err := rows.Err(); err != nil {
+		return model.Internal(err)
+	}
+	return nil
+}

@@ -199,7 +199,7 @@ func (s *Store) getInjury(ctx context.Context, q queryer, pr *auth.Principal, id
 		d.DoneAt = optTime(at)
 		c.Documents = append(c.Documents, d)
 	}
-	return c, model.Internal(rows.Err())
+	return c, rowsErr(rows)
 }
 
 // GetWorkInjuryCase returns one case in scope with its checklist.
