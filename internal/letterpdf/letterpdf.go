@@ -9,12 +9,14 @@ package letterpdf
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
 	"houdun/internal/letters"
+	"houdun/internal/model"
 )
 
 // Letter is one filled letter.
@@ -146,4 +148,22 @@ func (r *Renderer) draw(pdf *fpdf.Fpdf, l Letter) {
 			}
 		}
 	}
+}
+
+// FromLetter lays out a stored letter: its first line is the salutation
+// when it ends with a colon (尊敬的…同志：), the rest are paragraphs.
+func FromLetter(l model.Letter) Letter {
+	paras := letters.Paragraphs(l.Body)
+	out := Letter{Title: l.Title, Sender: l.Sender, Date: letters.ChineseDate(l.Date)}
+	if len(paras) > 0 && (strings.HasSuffix(paras[0], "：") || strings.HasSuffix(paras[0], ":")) {
+		out.Salutation, paras = paras[0], paras[1:]
+	}
+	out.Paragraphs = paras
+	return out
+}
+
+// Unavailable is the error a caller gets when the font is missing: the
+// server's administrator must install it (or set HOUDUN_LETTER_FONT).
+func Unavailable(err error) error {
+	return &model.Error{Code: model.EUnavailable, Msg: model.M("letter.font_missing"), Err: err}
 }

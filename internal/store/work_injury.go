@@ -248,15 +248,45 @@ func (s *Store) ListWorkInjuryCases(ctx context.Context, f model.WorkInjuryFilte
 		return out, model.Internal(err)
 	}
 	defer rows.Close()
+	byID := map[int64]int{}
 	for rows.Next() {
 		c, _, err := s.scanInjury(rows)
 		if err != nil {
 			return out, model.Internal(err)
 		}
+		byID[c.ID] = len(out.Items)
 		out.Items = append(out.Items, c)
 	}
 	if err := rows.Err(); err != nil {
 		return out, model.Internal(err)
+	}
+	rows.Close()
+	if len(out.Items) > 0 {
+		// The checklists of the page, in one query.
+		a = nil
+		ph := make([]string, 0, len(out.Items))
+		for _, c := range out.Items {
+			ph = append(ph, a.add(c.ID))
+		}
+		drows, err := s.read.QueryContext(ctx, "SELECT d.case_id, d.code, d.done, d.done_at, d.done_by_name FROM work_injury_documents d WHERE d.case_id IN ("+
+			strings.Join(ph, ", ")+") AND "+scopeOf(pr).on("work_injury_documents", "d", &a)+" ORDER BY d.case_id, d.id", a...)
+		if err != nil {
+			return out, model.Internal(err)
+		}
+		defer drows.Close()
+		for drows.Next() {
+			var d model.WorkInjuryDocument
+			var caseID, at int64
+			if err := drows.Scan(&caseID, &d.Code, &d.Done, &at, &d.DoneByName); err != nil {
+				return out, model.Internal(err)
+			}
+			d.DoneAt = optTime(at)
+			c := &out.Items[byID[caseID]]
+			c.Documents = append(c.Documents, d)
+		}
+		if err := drows.Err(); err != nil {
+			return out, model.Internal(err)
+		}
 	}
 	var d readDetail
 	d.add("status", f.Status)
