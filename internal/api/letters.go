@@ -71,15 +71,6 @@ func queryID(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-// queryChoice reads an optional parameter that must be one of values.
-func queryChoice(r *http.Request, name string, values []string) (string, error) {
-	v := r.URL.Query().Get(name)
-	if v != "" && !model.Contains(values, v) {
-		return "", model.Errorf(model.EInvalid, "error.bad_query", name)
-	}
-	return v, nil
-}
-
 func (h *handlers) listLetterTemplates(w http.ResponseWriter, r *http.Request) error {
 	page, err := httpx.Page(r)
 	if err != nil {

@@ -86,6 +86,10 @@ type LetterGeneration struct {
 	InstitutionID int64   `json:"institution_id"`
 	PersonIDs     []int64 `json:"person_ids"`
 	Date          string  `json:"date"` // the letter's date, YYYY-MM-DD; today when empty
+	// From and To bound the frontline service the letter counts (ISO
+	// dates); default: the three years up to today.
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // LetterGenerated is the answer to a generation: letters made, refreshed

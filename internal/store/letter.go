@@ -241,34 +241,27 @@ func (s *Store) GenerateLetters(ctx context.Context, g model.LetterGeneration) (
 	if len(g.PersonIDs) > MaxLetterGeneration {
 		return res, model.FieldErrors{"person_ids": model.M("letter.too_many", MaxLetterGeneration)}.Err()
 	}
+	// The people and their days are read first: the deployments' days
+	// report audits its own read, which a write transaction would hold up.
+	if _, err := s.usableTemplate(ctx, s.read, pr, g.TemplateID); err != nil {
+		return res, err
+	}
+	people, err := s.letterPeople(ctx, s.read, pr, g)
+	if err != nil {
+		return res, err
+	}
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.id
+	}
+	from, to := s.servicePeriod(g.From, g.To)
+	service, err := s.frontlineService(ctx, pr, ids, g.InstitutionID, from, to)
+	if err != nil {
+		return res, err
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		tpl, err := s.getTemplate(ctx, tx, pr, g.TemplateID)
-		if model.ErrorCode(err) == model.ENotFound {
-			return model.FieldErrors{"template_id": model.M("letter.template_unknown")}.Err()
-		}
-		if err != nil {
-			return err
-		}
-		if !tpl.Active {
-			return model.FieldErrors{"template_id": model.M("letter.template_inactive")}.Err()
-		}
-		// The body was checked when saved; check again, so that a template
-		// written before a placeholder was retired fails clearly.
-		for field, text := range map[string]string{"title": tpl.Title, "body": tpl.Body, "sender": tpl.Sender} {
-			if key, bad := letters.CheckPlaceholders(text); key != "" {
-				return model.FieldErrors{"template_id": model.M(key, bad), field: model.M(key, bad)}.Err()
-			}
-		}
 		// unscoped: the letters read and written are those of the people letterPeople found in scope.
-		people, err := s.letterPeople(ctx, tx, pr, g)
-		if err != nil {
-			return err
-		}
-		ids := make([]int64, len(people))
-		for i, p := range people {
-			ids[i] = p.id
-		}
-		service, err := s.frontlineService(ctx, tx, ids, "", "")
+		tpl, err := s.usableTemplate(ctx, tx, pr, g.TemplateID)
 		if err != nil {
 			return err
 		}
@@ -317,6 +310,28 @@ func (s *Store) GenerateLetters(ctx context.Context, g model.LetterGeneration) (
 		return model.LetterGenerationResult{LetterIDs: []int64{}}, err
 	}
 	return res, nil
+}
+
+// usableTemplate is a template the caller may generate letters from:
+// reachable, active, its placeholders good (checked again, so that a
+// template written before a placeholder was retired fails clearly).
+func (s *Store) usableTemplate(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.LetterTemplate, error) {
+	tpl, err := s.getTemplate(ctx, q, pr, id)
+	if model.ErrorCode(err) == model.ENotFound {
+		return tpl, model.FieldErrors{"template_id": model.M("letter.template_unknown")}.Err()
+	}
+	if err != nil {
+		return tpl, err
+	}
+	if !tpl.Active {
+		return tpl, model.FieldErrors{"template_id": model.M("letter.template_inactive")}.Err()
+	}
+	for _, text := range []string{tpl.Title, tpl.Body, tpl.Sender} {
+		if key, bad := letters.CheckPlaceholders(text); key != "" {
+			return tpl, model.FieldErrors{"template_id": model.M(key, bad)}.Err()
+		}
+	}
+	return tpl, nil
 }
 
 // letterPeople are the people a generation writes to, in the caller's scope.

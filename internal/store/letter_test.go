@@ -283,3 +283,55 @@ func TestWorkInjuryDiagnosisIsSealed(t *testing.T) {
 		}
 	}
 }
+
+// The days a letter and the title-evaluation list name are the deployments'
+// own count; the periods are the deployments' ranges, adjacent ones joined.
+func TestLettersAndTitlePriorityNameTheDeploymentDays(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newDeployFixture(t, st)
+		for _, d := range []struct {
+			who      string
+			person   int64
+			post     int64
+			from, to string
+		}{
+			{"cw", f.zhang.ID, f.fever.ID, "2022-12-01", "2022-12-10"},    // 10 tier-1 days
+			{"cw", f.zhang.ID, f.sampling.ID, "2022-12-11", "2022-12-14"}, // 4 tier-2 days, joined to the first period
+			{"cw", f.zhang.ID, f.fever.ID, "2022-12-20", "2022-12-21"},    // 2 more tier-1 days
+			{"cw", f.wang.ID, f.sampling.ID, "2022-12-01", "2022-12-01"},  // 1 day: below a minimum of 3
+		} {
+			if _, err := f.plan(t, d.who, d.person, d.post, d.from, d.to, func(in *model.DeploymentInput) { in.OverrideReason = "测试" }); err != nil {
+				t.Fatalf("plan %v: %v", d, err)
+			}
+		}
+		cw := f.as("cw")
+		tplIn := fuxinTemplate()
+		tpl, err := st.CreateLetterTemplate(cw, tplIn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := st.GenerateLetters(cw, model.LetterGeneration{TemplateID: tpl.ID, PersonIDs: []int64{f.zhang.ID}, From: "2022-12-01", To: "2022-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, _ := st.GetLetter(cw, res.LetterIDs[0])
+		if l.FrontlineDays != "16" || !strings.Contains(l.Body, "累计在一线工作16天（2022-12-01至2022-12-14，2022-12-20至2022-12-21）") {
+			t.Errorf("letter days %s: %s", l.FrontlineDays, l.Body)
+		}
+		if _, err := st.SetSetting(cw, "210902", letters.SettingTitleMinDays, "3"); err != nil {
+			t.Fatal(err)
+		}
+		list, err := st.ListTitlePriority(cw, model.TitlePriorityFilter{From: "2022-12-01", To: "2022-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list.Total != 1 || list.Items[0].PersonID != f.zhang.ID || list.Items[0].FrontlineDays != "16" || list.Items[0].Tier1Days != "12" ||
+			len(list.Items[0].Periods) != 2 || list.Items[0].Department != "呼吸内科" {
+			t.Errorf("title priority: %+v", list)
+		}
+		// Xinqiu's team sees nobody of Haizhou.
+		if other, err := st.ListTitlePriority(f.as("cw_xinqiu"), model.TitlePriorityFilter{From: "2022-12-01", To: "2022-12-31"}); err != nil || other.Total != 0 {
+			t.Errorf("out of scope: %+v %v", other, err)
+		}
+	})
+}

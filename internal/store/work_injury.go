@@ -35,8 +35,6 @@ const injuryColumns = `w.id, w.person_id, p.name, w.institution_id, i.name, w.re
 
 const injuryFrom = ` FROM work_injury_cases w JOIN people p ON p.id = w.person_id JOIN institutions i ON i.id = w.institution_id `
 
-func (s *Store) today() string { return s.now().In(chinaDay).Format(time.DateOnly) }
-
 func (s *Store) scanInjury(row interface{ Scan(...any) error }) (model.WorkInjuryCase, int, error) {
 	var c model.WorkInjuryCase
 	var diag, note []byte
