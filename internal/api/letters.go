@@ -27,10 +27,10 @@ func (h *handlers) letterRoutes() []route {
 	nominate, review := auth.PermCommendationNominate, auth.PermCommendationReview
 	injury, title := auth.PermWorkInjuryManage, auth.PermTitlePriorityRead
 	return []route{
-		{Method: "GET", Path: "/api/v1/letters/templates", Handler: h.listLetterTemplates, Perm: perms(manage)},
-		{Method: "POST", Path: "/api/v1/letters/templates", Handler: h.createLetterTemplate, Perm: perms(manage)},
-		{Method: "GET", Path: "/api/v1/letters/templates/{id}", Handler: h.getLetterTemplate, Perm: perms(manage)},
-		{Method: "PATCH", Path: "/api/v1/letters/templates/{id}", Handler: h.updateLetterTemplate, Perm: perms(manage)},
+		{Method: "GET", Path: "/api/v1/letter-templates", Handler: h.listLetterTemplates, Perm: perms(manage)},
+		{Method: "POST", Path: "/api/v1/letter-templates", Handler: h.createLetterTemplate, Perm: perms(manage)},
+		{Method: "GET", Path: "/api/v1/letter-templates/{id}", Handler: h.getLetterTemplate, Perm: perms(manage)},
+		{Method: "PATCH", Path: "/api/v1/letter-templates/{id}", Handler: h.updateLetterTemplate, Perm: perms(manage)},
 		{Method: "POST", Path: "/api/v1/letters/generate", Handler: h.generateLetters, Perm: perms(manage)},
 		{Method: "GET", Path: "/api/v1/letters", Handler: h.listLetters, Perm: perms(manage, own)},
 		{Method: "GET", Path: "/api/v1/letters/merged.pdf", Handler: h.mergedLettersPDF, Perm: perms(manage)},

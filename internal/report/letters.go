@@ -29,10 +29,16 @@ const (
 
 // writeList pages through a list (fetch(offset) returns one page) and
 // writes each item with row; the export is audited as action.
-func writeList[T any](ctx context.Context, st *store.Store, w io.Writer, lang i18n.Lang, perm auth.Permission, action, filter, sheet string,
+func writeList[T any](ctx context.Context, st *store.Store, w io.Writer, lang i18n.Lang, perms []auth.Permission, action, filter, sheet string,
 	cols []listColumn, title string, fetch func(ctx context.Context, page model.Page) ([]T, error), row func(T) []any) (n int, err error) {
-	if _, err := mayExport(ctx, perm); err != nil {
-		return 0, err
+	var perr error
+	for _, p := range perms {
+		if _, perr = mayExport(ctx, p); perr == nil {
+			break
+		}
+	}
+	if perr != nil {
+		return 0, perr
 	}
 	defer func() { err = auditExport(ctx, st, action, filter, n, err) }()
 	s, err := newListSheet(ctx, lang, "export.sheet."+sheet, "export.col.", cols, title)
@@ -73,7 +79,7 @@ var letterColumns = []listColumn{{"person", 10}, {"institution", 22}, {"letter_t
 
 // WriteLetters writes the letters matching f with their delivery.
 func WriteLetters(ctx context.Context, st *store.Store, w io.Writer, f model.LetterFilter, filter string, lang i18n.Lang) (int, error) {
-	return writeList(ctx, st, w, lang, auth.PermLetterManage, ActLetterExport, filter, "letters", letterColumns,
+	return writeList(ctx, st, w, lang, []auth.Permission{auth.PermLetterManage}, ActLetterExport, filter, "letters", letterColumns,
 		lang.T("export.title.letters", dateTime(st.Now())),
 		func(ctx context.Context, p model.Page) ([]model.Letter, error) {
 			f.Page = p
@@ -98,7 +104,7 @@ var commendationColumns = []listColumn{{"person", 10}, {"occupation", 10}, {"ins
 
 // WriteCommendations writes the commendations matching f.
 func WriteCommendations(ctx context.Context, st *store.Store, w io.Writer, f model.CommendationFilter, filter string, lang i18n.Lang) (int, error) {
-	return writeList(ctx, st, w, lang, auth.PermCommendationNominate, ActCommendationExport, filter, "commendations", commendationColumns,
+	return writeList(ctx, st, w, lang, []auth.Permission{auth.PermCommendationNominate, auth.PermCommendationReview}, ActCommendationExport, filter, "commendations", commendationColumns,
 		lang.T("export.title.commendations", dateTime(st.Now())),
 		func(ctx context.Context, p model.Page) ([]model.Commendation, error) {
 			f.Page = p
@@ -106,7 +112,7 @@ func WriteCommendations(ctx context.Context, st *store.Store, w io.Writer, f mod
 			return l.Items, err
 		},
 		func(c model.Commendation) []any {
-			return []any{c.PersonName, lang.T("occupation." + c.Occupation), c.InstitutionName, lang.T("commendation.level." + c.Level), c.Deed, c.DeedOn,
+			return []any{c.PersonName, lang.T("importer.occupation." + c.Occupation), c.InstitutionName, lang.T("commendation.level." + c.Level), c.Deed, c.DeedOn,
 				lang.T("commendation.status." + c.Status), c.Reason, c.NominatedByName, c.DecidedByName}
 		})
 }
@@ -118,7 +124,7 @@ var honourColumns = []listColumn{{"person", 10}, {"institution", 26}, {"departme
 // deeds; nothing else of the people (no ID number, no phone).
 func WriteHonourRoll(ctx context.Context, st *store.Store, w io.Writer, f model.CommendationFilter, filter string, lang i18n.Lang) (int, error) {
 	f.Status = model.CommendationApproved
-	return writeList(ctx, st, w, lang, auth.PermCommendationNominate, ActHonourRollExport, filter, "honour_roll", honourColumns,
+	return writeList(ctx, st, w, lang, []auth.Permission{auth.PermCommendationNominate, auth.PermCommendationReview}, ActHonourRollExport, filter, "honour_roll", honourColumns,
 		lang.T("export.title.honour_roll", dateTime(st.Now())),
 		func(ctx context.Context, p model.Page) ([]model.Commendation, error) {
 			f.Page = p
@@ -136,7 +142,7 @@ var titleColumns = []listColumn{{"person", 10}, {"institution", 22}, {"departmen
 // WriteTitlePriority writes the people with priority in title evaluation
 // and the basis of each.
 func WriteTitlePriority(ctx context.Context, st *store.Store, w io.Writer, f model.TitlePriorityFilter, filter string, lang i18n.Lang) (int, error) {
-	return writeList(ctx, st, w, lang, auth.PermTitlePriorityRead, ActTitlePriorityExport, filter, "title_priority", titleColumns,
+	return writeList(ctx, st, w, lang, []auth.Permission{auth.PermTitlePriorityRead}, ActTitlePriorityExport, filter, "title_priority", titleColumns,
 		lang.T("export.title.title_priority", dateTime(st.Now())),
 		func(ctx context.Context, p model.Page) ([]model.TitlePriority, error) {
 			f.Page = p
@@ -144,7 +150,7 @@ func WriteTitlePriority(ctx context.Context, st *store.Store, w io.Writer, f mod
 			return l.Items, err
 		},
 		func(t model.TitlePriority) []any {
-			return []any{t.PersonName, t.InstitutionName, t.Department, lang.T("occupation." + t.Occupation), t.Title, t.FrontlineDays, t.Tier1Days,
+			return []any{t.PersonName, t.InstitutionName, t.Department, lang.T("importer.occupation." + t.Occupation), t.Title, t.FrontlineDays, t.Tier1Days,
 				PeriodsText(t.Periods), TitleBasis(lang, t)}
 		})
 }
@@ -172,7 +178,7 @@ var injuryColumns = []listColumn{{"person", 10}, {"institution", 22}, {"region",
 // WriteWorkInjuryCases writes the cases matching f with their checklist's
 // progress; the diagnosis (health data) stays out of the file.
 func WriteWorkInjuryCases(ctx context.Context, st *store.Store, w io.Writer, f model.WorkInjuryFilter, filter string, lang i18n.Lang) (int, error) {
-	return writeList(ctx, st, w, lang, auth.PermWorkInjuryManage, ActInjuryExport, filter, "work_injury", injuryColumns,
+	return writeList(ctx, st, w, lang, []auth.Permission{auth.PermWorkInjuryManage}, ActInjuryExport, filter, "work_injury", injuryColumns,
 		lang.T("export.title.work_injury", dateTime(st.Now())),
 		func(ctx context.Context, p model.Page) ([]model.WorkInjuryCase, error) {
 			f.Page = p

@@ -236,7 +236,7 @@ func (s *Store) GenerateLetters(ctx context.Context, g model.LetterGeneration) (
 	if date == "" {
 		date = today
 	} else if _, perr := time.Parse(time.DateOnly, date); perr != nil {
-		return res, model.FieldErrors{"date": model.M("field.date_any")}.Err()
+		return res, model.FieldErrors{"date": model.M("letter.date")}.Err()
 	}
 	if len(g.PersonIDs) > MaxLetterGeneration {
 		return res, model.FieldErrors{"person_ids": model.M("letter.too_many", MaxLetterGeneration)}.Err()
