@@ -277,3 +277,16 @@ type WorkInjuryFilter struct {
 	RegionCode string
 	Page       Page
 }
+
+// LetterStats are the dashboard's figures of this area in the caller's
+// scope. For a caller who reads no individual record (a leader) small
+// cells are Suppressed (model.Suppress, with the lines they add up in).
+type LetterStats struct {
+	LettersSent           Count `json:"letters_sent"` // sent or received
+	LettersReceived       Count `json:"letters_received"`
+	CommendationsPending  Count `json:"commendations_pending"`
+	CommendationsApproved Count `json:"commendations_approved"`
+	InjuryOpen            Count `json:"injury_open"` // not yet decided
+	InjuryOverdue         Count `json:"injury_overdue"`
+	Suppressed            bool  `json:"suppressed"`
+}

@@ -58,6 +58,10 @@ func navAllowed(u *auth.Principal, key string, perm auth.Permission) bool {
 		return u.Can(perm) && !(u.Can(auth.PermNeedReport) && !u.Can(auth.PermNeedWrite))
 	case "dashboard":
 		return dashboardAllowed(u) && (u.Can(auth.PermNeedRead) || u.Can(auth.PermLedgerExport))
+	case "letters":
+		return u.Can(auth.PermLetterManage) || u.Can(auth.PermLetterOwn)
+	case "commendations":
+		return u.Can(auth.PermCommendationNominate) || u.Can(auth.PermCommendationReview)
 	}
 	return u.Can(perm)
 }
