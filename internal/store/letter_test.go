@@ -335,3 +335,54 @@ func TestLettersAndTitlePriorityNameTheDeploymentDays(t *testing.T) {
 		}
 	})
 }
+
+// The dashboard's counts: exact for the team, small cells hidden for a
+// leader, with the complement that would give them away.
+func TestLetterStatsAreSuppressedForLeaders(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newNeedFixture(t, st, clock)
+		cw := f.as("cw_haizhou")
+		tpl, err := st.CreateLetterTemplate(cw, fuxinTemplate())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for i := range 7 {
+			p, err := st.CreatePerson(testutil.System(), newPerson("一线"+string(rune('甲'+i)), idNumber(300+i), f.w.haizhou.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		}
+		res, err := st.GenerateLetters(cw, model.LetterGeneration{TemplateID: tpl.ID, PersonIDs: ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range res.LetterIDs {
+			if _, err := st.DeliverLetter(cw, id, model.LetterDelivery{Status: model.LetterSent}); err != nil {
+				t.Fatal(err)
+			}
+			if i < 5 {
+				if _, err := st.DeliverLetter(cw, id, model.LetterDelivery{Status: model.LetterReceived}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		team, err := st.LetterStats(cw)
+		if err != nil || team.LettersSent != 7 || team.LettersReceived != 5 || team.Suppressed {
+			t.Fatalf("team: %+v %v", team, err)
+		}
+		leader, err := st.LetterStats(f.as("leader_city"))
+		if err != nil || !leader.Suppressed {
+			t.Fatalf("leader: %+v %v", leader, err)
+		}
+		// 7 sent, 5 received: the 2 not received are a small cell, so one
+		// of the published pair must be hidden too.
+		if !leader.LettersSent.IsSuppressed() && !leader.LettersReceived.IsSuppressed() {
+			t.Errorf("leader sees %d sent and %d received: the 2 awaiting follow", leader.LettersSent, leader.LettersReceived)
+		}
+		if _, err := st.LetterStats(f.as("vol_wang")); code(err) != model.EForbidden {
+			t.Errorf("volunteer: %v", err)
+		}
+	})
+}

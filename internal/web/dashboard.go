@@ -34,6 +34,7 @@ type dashboardView struct {
 	Overdue       []caseRow // the most overdue cases, for roles that read cases
 	OverdueURL    string
 	Visits        *model.VisitCounts
+	Letters       *model.LetterStats // letters, commendations, work-injury cases (suppressed for leaders)
 	PlanURL       string // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
@@ -166,6 +167,13 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if p.Can(auth.PermLetterManage) || p.Can(auth.PermCommendationNominate) || p.Can(auth.PermAggregateRead) {
+		ls, err := h.Store.LetterStats(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Letters = &ls
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

@@ -169,8 +169,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
-		{"letters", "/letters", ""},                         // teams write letters, workers read their own
-		{"commendations", "/commendations", ""},             // institutions nominate, teams review
+		{"letters", "/letters", ""},                       // teams write letters, workers read their own
+		{"commendations", "/commendations", ""},           // institutions nominate, teams review
 		{"title_priority", "/title-priority", auth.PermTitlePriorityRead},
 		{"work_injury", "/work-injury-cases", auth.PermWorkInjuryManage},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
