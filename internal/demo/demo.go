@@ -64,7 +64,7 @@ type Summary struct {
 	Transfers int
 	// Letters, Commendations and WorkInjuryCases count the letters area's records.
 	Letters, Commendations, WorkInjuryCases int
-	Accounts  []Account
+	Accounts                                []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
