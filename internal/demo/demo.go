@@ -62,9 +62,10 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	Accounts  []Account
+
 	// Letters, Commendations and WorkInjuryCases count the letters area's records.
 	Letters, Commendations, WorkInjuryCases int
-	Accounts                                []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.

@@ -34,13 +34,15 @@ type dashboardView struct {
 	Overdue       []caseRow // the most overdue cases, for roles that read cases
 	OverdueURL    string
 	Visits        *model.VisitCounts
-	Letters       *model.LetterStats // letters, commendations, work-injury cases (suppressed for leaders)
 	PlanURL       string // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
 	// RegionChoices are the regions of the caller's scope, for the region
 	// picker (a datalist: search by name or code).
 	RegionChoices []regionChoice
+	// Letters are the counts of letters, commendations and work-injury
+	// cases (small cells suppressed for leaders).
+	Letters *model.LetterStats
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
