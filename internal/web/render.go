@@ -171,8 +171,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
 		{"deployments", "/deployments", auth.PermDeployRead},
 		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // finance, who reads the days only
-		{"letters", "/letters", ""},             // navAllowed: teams write letters, workers read their own
-		{"commendations", "/commendations", ""}, // navAllowed: institutions nominate, teams review
+		{"letters", "/letters", ""},
+		{"commendations", "/commendations", ""},
 		{"title_priority", "/title-priority", auth.PermTitlePriorityRead},
 		{"work_injury", "/work-injury-cases", auth.PermWorkInjuryManage},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
