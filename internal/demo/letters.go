@@ -40,8 +40,7 @@ func fillLetters(st *store.Store, as actors, instByName map[string]int64, worker
 		return fmt.Errorf("demo: letter template: %w", err)
 	}
 	hospital := instByName[workerInstitution]
-	res, err := st.GenerateLetters(as["caseworker"], model.LetterGeneration{TemplateID: tpl.ID, InstitutionID: hospital, Date: "2023-01-06",
-		From: "2022-11-01", To: "2023-01-31"})
+	res, err := st.GenerateLetters(as["caseworker"], model.LetterGeneration{TemplateID: tpl.ID, InstitutionID: hospital, Date: "2023-01-06"})
 	if err != nil {
 		return fmt.Errorf("demo: letters: %w", err)
 	}

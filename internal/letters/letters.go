@@ -103,12 +103,17 @@ func UsedFields(text string) map[string]bool {
 }
 
 // Fill replaces every placeholder of a checked text with its value (by
-// English name); a placeholder without a value becomes empty.
+// English name); a placeholder without a value becomes empty, and brackets
+// it leaves empty go with it (（{{一线时段}}） without periods).
 func Fill(text string, values map[string]string) string {
-	return placeholderRE.ReplaceAllStringFunc(text, func(m string) string {
+	filled := placeholderRE.ReplaceAllStringFunc(text, func(m string) string {
 		sub := placeholderRE.FindStringSubmatch(m)
-		return values[placeholderOf[sub[1]]]
+		if v := values[placeholderOf[sub[1]]]; v != "" {
+			return v
+		}
+		return "\x00"
 	})
+	return strings.NewReplacer("（\x00）", "", "(\x00)", "", "\x00", "").Replace(filled)
 }
 
 // TemplateFields are a letter template's texts after normalisation.

@@ -113,3 +113,10 @@ func TestInjurySteps(t *testing.T) {
 		t.Error("deadline arithmetic")
 	}
 }
+
+func TestFillDropsBracketsLeftEmpty(t *testing.T) {
+	got := letters.Fill("工作{{一线天数}}天（{{一线时段}}），{{姓名}}同志", map[string]string{"frontline_days": "0", "name": "王"})
+	if got != "工作0天，王同志" {
+		t.Errorf("%q", got)
+	}
+}
