@@ -44,14 +44,22 @@ const family = "wqy"
 
 // Renderer draws letters in one font. It is safe for concurrent use.
 type Renderer struct {
-	font []byte
+	font   []byte
+	tables []sfntTable     // the font's tables
+	cmap   map[rune]uint16 // its character map; nil: the font is used whole
 	// Modified dates in the PDF info dictionary; fixed for reproducible output.
 	now func() time.Time
 }
 
 // NewRenderer makes a renderer for a TrueType font (see LoadFont).
 func NewRenderer(font []byte, now func() time.Time) *Renderer {
-	return &Renderer{font: font, now: now}
+	r := &Renderer{font: font, now: now}
+	if tables, err := readTables(font); err == nil {
+		if cmap, err := readCmap(tables); err == nil {
+			r.tables, r.cmap = tables, cmap
+		}
+	}
+	return r
 }
 
 var (
@@ -83,7 +91,16 @@ func (r *Renderer) Write(w io.Writer, title string, ls []Letter) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetAutoPageBreak(false, marginBottom)
 	pdf.SetMargins(marginSide, marginTop, marginSide)
-	pdf.AddUTF8FontFromBytes(family, "", r.font)
+	font := r.font
+	if r.cmap != nil {
+		texts := []string{title}
+		for _, l := range ls {
+			texts = append(texts, l.Title, l.Salutation, l.Sender, l.Date)
+			texts = append(texts, l.Paragraphs...)
+		}
+		font = r.forText(texts...)
+	}
+	pdf.AddUTF8FontFromBytes(family, "", font)
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("houdun", true)
 	t := r.now()
