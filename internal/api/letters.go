@@ -209,11 +209,11 @@ func (h *handlers) deliverLetter(w http.ResponseWriter, r *http.Request) error {
 // LetterPDF writes the PDF of one letter the caller may read (the pages use
 // it too) and audits the download.
 func LetterPDF(ctx context.Context, st *store.Store, font string, w http.ResponseWriter, id int64) error {
-	l, err := st.GetLetter(ctx, id)
+	l, err := st.LetterForPDF(ctx, id)
 	if err != nil {
 		return err
 	}
-	return sendLetters(ctx, st, font, w, strconv.FormatInt(id, 10), "", l.Title+"-"+l.PersonName+".pdf", []model.Letter{l})
+	return sendLetters(ctx, st, font, w, false, "", l.Title+"-"+l.PersonName+".pdf", []model.Letter{l})
 }
 
 // MergedLettersPDF writes one PDF of every letter matching f (an
@@ -238,10 +238,12 @@ func MergedLettersPDF(ctx context.Context, st *store.Store, font string, w http.
 	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
 		all[i], all[j] = all[j], all[i]
 	}
-	return sendLetters(ctx, st, font, w, "", filter, name, all)
+	return sendLetters(ctx, st, font, w, true, filter, name, all)
 }
 
-func sendLetters(ctx context.Context, st *store.Store, font string, w http.ResponseWriter, objectID, filter, name string, ls []model.Letter) error {
+// sendLetters draws the letters and sends them; merged letters, read
+// under Covered, are audited here with one row.
+func sendLetters(ctx context.Context, st *store.Store, font string, w http.ResponseWriter, merged bool, filter, name string, ls []model.Letter) error {
 	rd, err := letterpdf.Default(font, st.Now)
 	if err != nil {
 		return letterpdf.Unavailable(err)
@@ -254,8 +256,10 @@ func sendLetters(ctx context.Context, st *store.Store, font string, w http.Respo
 	if err := rd.Write(&buf, ls[0].Title, pages); err != nil {
 		return model.Internal(err)
 	}
-	if err := st.AuditLetterPDF(ctx, objectID, len(ls), filter); err != nil {
-		return err
+	if merged {
+		if err := st.AuditLetterPDF(ctx, "", len(ls), filter); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", attachment(name))

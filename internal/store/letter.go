@@ -513,6 +513,18 @@ func (s *Store) GetLetter(ctx context.Context, id int64) (_ model.Letter, err er
 	return l, s.auditRead(ctx, pr, err, ActLetterRead, "letter", id, "")
 }
 
+// LetterForPDF is GetLetter for its PDF: the read is audited as the PDF's
+// download (letter.pdf), one row for the request.
+func (s *Store) LetterForPDF(ctx context.Context, id int64) (_ model.Letter, err error) {
+	defer wrap(&err, "LetterForPDF(%d)", id)
+	pr, err := letterPrincipal(ctx)
+	if err != nil {
+		return model.Letter{}, err
+	}
+	l, err := s.getLetter(ctx, s.read, pr, id)
+	return l, s.auditRead(ctx, pr, err, ActLetterPDF, "letter", id, "letters=1")
+}
+
 func (s *Store) getLetter(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Letter, error) {
 	var a args
 	l, err := scanLetter(q.QueryRowContext(ctx, "SELECT "+letterColumns+letterFrom+"WHERE l.id = "+a.add(id)+" AND "+scopeOf(pr).on("letters", "l", &a), a...))
