@@ -62,7 +62,9 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
-	Accounts  []Account
+	// Frontline deployment: posts, aid-team batches, deployments.
+	Posts, Batches, Deployments int
+	Accounts                    []Account
 
 	// Letters, Commendations and WorkInjuryCases count the letters area's records.
 	Letters, Commendations, WorkInjuryCases int
@@ -236,6 +238,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
 		return sum, err
 	}
 	if err := fillLetters(st, as, instByName, workerID, &sum); err != nil {
