@@ -116,19 +116,6 @@ func (h *handlers) submitAssessment(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// queryID reads an optional positive id parameter.
-func queryID(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, model.Errorf(model.EInvalid, "error.bad_query", name)
-	}
-	return id, nil
-}
-
 func (h *handlers) listAssessments(w http.ResponseWriter, r *http.Request) error {
 	var f model.AssessmentFilter
 	var err error

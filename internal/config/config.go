@@ -63,6 +63,10 @@ type Config struct {
 	// serve. With neither, /metrics is off.
 	MetricsToken string
 	MetricsAddr  string
+	// LetterFont is the TrueType font (.ttf, or a .ttc whose first face is
+	// used) consolation letters are drawn in (HOUDUN_LETTER_FONT); empty:
+	// WenQuanYi Micro Hei from Debian's fonts-wqy-microhei.
+	LetterFont string
 }
 
 // SMTP is how outbox events reach the teams' mailboxes. Users carry no
@@ -130,6 +134,7 @@ func FromEnv(getenv func(string) string) Config {
 	c.TrustedProxies = getenv("HOUDUN_TRUSTED_PROXIES")
 	c.MetricsToken = strings.TrimSpace(getenv("HOUDUN_METRICS_TOKEN"))
 	c.MetricsAddr = strings.TrimSpace(getenv("HOUDUN_METRICS_ADDR"))
+	c.LetterFont = strings.TrimSpace(getenv("HOUDUN_LETTER_FONT"))
 	if mib, err := strconv.ParseInt(strings.TrimSpace(getenv("HOUDUN_SQLITE_WAL_LIMIT")), 10, 64); err == nil && mib > 0 {
 		c.WALLimit = mib << 20
 	}

@@ -73,6 +73,9 @@ type Summary struct {
 	// Checkins and FamilyContacts count the deployed people's daily health
 	// check-ins and the liaison log's contacts with their families.
 	Checkins, FamilyContacts int
+
+	// Letters, Commendations and WorkInjuryCases count the letters area's records.
+	Letters, Commendations, WorkInjuryCases int
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -256,6 +259,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// After the deployments, whose days the check-ins follow.
 	if err := fillCheckins(ctx, st, opt.Clock, as, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillLetters(st, as, instByName, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

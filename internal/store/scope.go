@@ -93,6 +93,13 @@ var scopedTables = map[string]scopedTable{
 	"family_contacts": {region: "region_code", institution: "institution_id", person: "person_id"},
 	"checkins":        {region: "region_code", institution: "institution_id", person: "person_id"},
 	"checkin_alerts":  {region: "region_code", institution: "institution_id", person: "person_id"},
+	// Letters, commendations and work-injury cases (migration 00017). A
+	// template serves its region and the regions below (templateScope).
+	"letter_templates":      {region: "region_code"},
+	"letters":               {region: "region_code", institution: "institution_id", person: "person_id"},
+	"commendations":         {region: "region_code", institution: "institution_id", person: "person_id"},
+	"work_injury_cases":     {region: "region_code", institution: "institution_id", person: "person_id"},
+	"work_injury_documents": {region: "region_code"},
 }
 
 // scopeKind is which one of its reaches a scope has.

@@ -52,6 +52,9 @@ type dashboardView struct {
 	IncidentsURL string
 	// Psych is psychological support's figures (psych_dashboard.go).
 	Psych *psychDashboard
+	// Letters are the counts of letters, commendations and work-injury
+	// cases (small cells suppressed for leaders).
+	Letters *model.LetterStats
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -197,6 +200,13 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if v.Psych, err = h.psychDashboard(r, p, f.RegionCode); err != nil {
 		return err
+	}
+	if p.Can(auth.PermLetterManage) || p.Can(auth.PermCommendationNominate) || p.Can(auth.PermAggregateRead) {
+		ls, err := h.Store.LetterStats(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Letters = &ls
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

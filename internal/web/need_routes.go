@@ -62,6 +62,10 @@ func navAllowed(u *auth.Principal, key string, perm auth.Permission) bool {
 		return dashboardAllowed(u) && (u.Can(auth.PermNeedRead) || u.Can(auth.PermLedgerExport))
 	case "deploy_days":
 		return u.Can(perm) && !u.Can(auth.PermDeployRead) // planners reach it from the deployment pages
+	case "letters":
+		return u.Can(auth.PermLetterManage) || u.Can(auth.PermLetterOwn)
+	case "commendations":
+		return u.Can(auth.PermCommendationNominate) || u.Can(auth.PermCommendationReview)
 	}
 	return u.Can(perm)
 }

@@ -178,6 +178,10 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
 		{"deployments", "/deployments", auth.PermDeployRead},
 		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // finance, who reads the days only
+		{"letters", "/letters", ""},
+		{"commendations", "/commendations", ""},
+		{"title_priority", "/title-priority", auth.PermTitlePriorityRead},
+		{"work_injury", "/work-injury-cases", auth.PermWorkInjuryManage},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

@@ -103,6 +103,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range checkinSamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range letterSamplePages(base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 

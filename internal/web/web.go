@@ -161,6 +161,7 @@ func (h *handlers) routes() []route {
 		h.incidentRoutes(),
 		h.psychRoutes(),
 		h.checkinRoutes(),
+		h.letterRoutes(),
 	} {
 		core = append(core, area...)
 	}
