@@ -129,3 +129,26 @@ func TestARefusedDownloadInABrowserIsAPage(t *testing.T) {
 		}
 	})
 }
+
+// TestAListExportHoldsEveryRowNotOnePage: the case list's export pages
+// through the list under one audit row, so it holds all 230 cases, not the
+// 200 of one list page.
+func TestAListExportHoldsEveryRowNotOnePage(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		const cw = auth.RoleCaseworker
+		f := newFixture(t, st, clock, cw)
+		const cases = store.MaxPage + 30
+		for range cases {
+			f.newNeed(t, f.atA.ID, model.CategoryLiving)
+		}
+		text := exportText(t, f.get(t, cw, "/api/v1/exports/needs.xlsx").want(t, http.StatusOK))
+		if got := strings.Count(text, "\n#"); got != cases {
+			t.Errorf("the export holds %d cases, want %d", got, cases)
+		}
+		audit, err := st.ListAudit(testutil.System(), model.AuditFilter{Action: store.ActNeedExport})
+		if err != nil || len(audit.Items) != 1 || !strings.HasSuffix(audit.Items[0].Detail, "rows=230") {
+			t.Errorf("audit rows %+v, %v: want one with rows=230", audit.Items, err)
+		}
+	})
+}
