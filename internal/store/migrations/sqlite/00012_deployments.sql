@@ -58,6 +58,9 @@ CREATE TABLE deployments (
     starts_on        TEXT NOT NULL,
     ends_on          TEXT NOT NULL,
     shift_hours      INTEGER NOT NULL DEFAULT 8,
+    -- role is the member's part at the post or in the batch (领队, 医生,
+    -- 护士, 感控, ...), free text.
+    role             TEXT NOT NULL DEFAULT '',
     status           TEXT NOT NULL DEFAULT 'planned',
     override_reason  TEXT NOT NULL DEFAULT '',
     created_by       BIGINT,
