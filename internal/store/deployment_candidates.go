@@ -211,4 +211,3 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 	d = append(d, "eligible="+strconv.Itoa(out.Eligible))
 	return out, s.auditList(ctx, pr, nil, ActCandidateList, "deployment", d, len(out.Items), out.Eligible, model.Page{})
 }
-

@@ -136,11 +136,11 @@ func (s *Store) GetBankAccount(ctx context.Context, personID int64) (_ model.Ban
 	return ba, s.auditRead(ctx, pr, err, ActBankAccountRead, "person", personID, "")
 }
 
-const batchColumns = `b.id, b.region_code, b.name, b.status, b.total_fen, b.item_count, b.line_count, b.drafted_by, b.drafted_by_name,
+const payBatchColumns = `b.id, b.region_code, b.name, b.status, b.total_fen, b.item_count, b.line_count, b.drafted_by, b.drafted_by_name,
 	b.approved_by_name, b.approved_at, b.exported_at, b.paid_by_name, b.paid_at, b.version, b.created_at, b.updated_at,
 	(SELECT COUNT(*) FROM payment_items it WHERE it.batch_id = b.id AND it.confirmed_at <> 0)`
 
-func (s *Store) scanBatch(pr *auth.Principal, row interface{ Scan(...any) error }) (model.PaymentBatch, int64, error) {
+func (s *Store) scanPayBatch(pr *auth.Principal, row interface{ Scan(...any) error }) (model.PaymentBatch, int64, error) {
 	var b model.PaymentBatch
 	var drafter sql.NullInt64
 	var approved, exported, paid, created, updated int64
@@ -151,9 +151,9 @@ func (s *Store) scanBatch(pr *auth.Principal, row interface{ Scan(...any) error 
 	return b, drafter.Int64, err
 }
 
-func (s *Store) getBatch(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.PaymentBatch, int64, error) {
+func (s *Store) getPayBatch(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.PaymentBatch, int64, error) {
 	var a args
-	b, drafter, err := s.scanBatch(pr, q.QueryRowContext(ctx, "SELECT "+batchColumns+" FROM payment_batches b WHERE b.id = "+a.add(id)+" AND "+
+	b, drafter, err := s.scanPayBatch(pr, q.QueryRowContext(ctx, "SELECT "+payBatchColumns+" FROM payment_batches b WHERE b.id = "+a.add(id)+" AND "+
 		scopeOf(pr).on("payment_batches", "b", &a), a...))
 	if err == sql.ErrNoRows {
 		return b, 0, model.NotFound("payment_batch")
@@ -188,14 +188,14 @@ func (s *Store) ListPaymentBatches(ctx context.Context, f model.PaymentBatchFilt
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM payment_batches b WHERE "+where, a...).Scan(&out.Total); err != nil {
 		return out, model.Internal(err)
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT "+batchColumns+" FROM payment_batches b WHERE "+where+" ORDER BY b.id DESC LIMIT "+
+	rows, err := s.read.QueryContext(ctx, "SELECT "+payBatchColumns+" FROM payment_batches b WHERE "+where+" ORDER BY b.id DESC LIMIT "+
 		a.add(page.Limit)+" OFFSET "+a.add(page.Offset), a...)
 	if err != nil {
 		return out, model.Internal(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		b, _, err := s.scanBatch(pr, rows)
+		b, _, err := s.scanPayBatch(pr, rows)
 		if err != nil {
 			return out, model.Internal(err)
 		}
@@ -212,7 +212,7 @@ func (s *Store) GetPaymentBatch(ctx context.Context, id int64) (_ model.PaymentB
 	if err != nil {
 		return model.PaymentBatch{}, err
 	}
-	b, _, err := s.getBatch(ctx, s.read, pr, id)
+	b, _, err := s.getPayBatch(ctx, s.read, pr, id)
 	return b, err
 }
 
@@ -351,7 +351,7 @@ func (s *Store) DraftPaymentBatch(ctx context.Context, in model.PaymentDraft) (_
 				" total_fen=" + strconv.FormatInt(int64(total), 10) + " skipped=" + strconv.Itoa(skipped)}); err != nil {
 			return err
 		}
-		out, _, err = s.getBatch(ctx, tx, pr, batchID)
+		out, _, err = s.getPayBatch(ctx, tx, pr, batchID)
 		out.Skipped = skipped
 		return err
 	})
@@ -367,8 +367,8 @@ func (s *Store) DiscardPaymentBatch(ctx context.Context, id int64) (err error) {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		// unscoped: the batch is read in scope first (getBatch).
-		b, _, err := s.getBatch(ctx, tx, pr, id)
+		// unscoped: the batch is read in scope first (getPayBatch).
+		b, _, err := s.getPayBatch(ctx, tx, pr, id)
 		if err != nil {
 			return err
 		}
@@ -520,8 +520,8 @@ func (s *Store) ApprovePaymentBatch(ctx context.Context, id int64, act model.Pay
 	var out model.PaymentBatch
 	var denied bool
 	replayed, err = s.idempotent(ctx, pr, idem, &out, func(tx *sql.Tx) (any, error) {
-		// unscoped: the batch is read in scope first (getBatch).
-		b, drafter, err := s.getBatch(ctx, tx, pr, id)
+		// unscoped: the batch is read in scope first (getPayBatch).
+		b, drafter, err := s.getPayBatch(ctx, tx, pr, id)
 		if err != nil {
 			return nil, err
 		}
@@ -556,7 +556,7 @@ func (s *Store) ApprovePaymentBatch(ctx context.Context, id int64, act model.Pay
 			Detail: "total_fen=" + strconv.FormatInt(int64(b.TotalFen), 10) + " items=" + strconv.Itoa(b.ItemCount)}); err != nil {
 			return nil, err
 		}
-		nb, _, err := s.getBatch(ctx, tx, pr, id)
+		nb, _, err := s.getPayBatch(ctx, tx, pr, id)
 		return nb, err
 	})
 	if denied {
@@ -578,8 +578,8 @@ func (s *Store) MarkPaymentBatchPaid(ctx context.Context, id int64, act model.Pa
 	}
 	var out model.PaymentBatch
 	replayed, err = s.idempotent(ctx, pr, idem, &out, func(tx *sql.Tx) (any, error) {
-		// unscoped: the batch is read in scope first (getBatch).
-		b, _, err := s.getBatch(ctx, tx, pr, id)
+		// unscoped: the batch is read in scope first (getPayBatch).
+		b, _, err := s.getPayBatch(ctx, tx, pr, id)
 		if err != nil {
 			return nil, err
 		}
@@ -610,7 +610,7 @@ func (s *Store) MarkPaymentBatchPaid(ctx context.Context, id int64, act model.Pa
 			Detail: "total_fen=" + strconv.FormatInt(int64(b.TotalFen), 10) + " items=" + strconv.Itoa(b.ItemCount)}); err != nil {
 			return nil, err
 		}
-		nb, _, err := s.getBatch(ctx, tx, pr, id)
+		nb, _, err := s.getPayBatch(ctx, tx, pr, id)
 		return nb, err
 	})
 	return out, replayed, err
@@ -659,7 +659,7 @@ func (s *Store) ListBatchItems(ctx context.Context, batchID int64, page model.Pa
 	if err != nil {
 		return out, err
 	}
-	if _, _, err := s.getBatch(ctx, s.read, pr, batchID); err != nil {
+	if _, _, err := s.getPayBatch(ctx, s.read, pr, batchID); err != nil {
 		return out, s.auditRead(ctx, pr, err, ActBatchRead, "payment_batch", batchID, "")
 	}
 	page = clampPageFor(ctx, page)
@@ -740,7 +740,7 @@ func (s *Store) ExportPaymentBatch(ctx context.Context, id int64, format string,
 	if err != nil {
 		return model.PaymentBatch{}, err
 	}
-	b, _, err := s.getBatch(ctx, s.read, pr, id)
+	b, _, err := s.getPayBatch(ctx, s.read, pr, id)
 	if err != nil {
 		return b, err
 	}
@@ -772,6 +772,6 @@ func (s *Store) ExportPaymentBatch(ctx context.Context, id int64, format string,
 	if err != nil {
 		return b, err
 	}
-	b, _, err = s.getBatch(ctx, s.read, pr, id)
+	b, _, err = s.getPayBatch(ctx, s.read, pr, id)
 	return b, err
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,8 +25,8 @@ type workedDays struct {
 	t1, t2        int64
 }
 
-// target is what one key gives one person now.
-type target struct {
+// owed is what one key gives one person now.
+type owed struct {
 	kind          string
 	from, to      string
 	regionCode    string
@@ -100,11 +99,11 @@ func (s *Store) ComputeEntitlements(ctx context.Context, in model.EntitlementCom
 	if err != nil {
 		return res, err
 	}
-	targets := map[int64]map[string]*target{}
-	put := func(personID int64, key string, t *target) {
+	targets := map[int64]map[string]*owed{}
+	put := func(personID int64, key string, t *owed) {
 		m := targets[personID]
 		if m == nil {
-			m = map[string]*target{}
+			m = map[string]*owed{}
 			targets[personID] = m
 		}
 		m[key] = t
@@ -116,8 +115,31 @@ func (s *Store) ComputeEntitlements(ctx context.Context, in model.EntitlementCom
 		}
 	}
 	keys := []string{benefit.WorkKey(1, in.Month), benefit.WorkKey(2, in.Month), benefit.MealKey(in.Month)}
-	// Days of the month, a segment per rule period.
-	for _, seg := range benefit.Segments(from, to, dayRules) {
+	// Days of the month, a segment per rule period. A part's period is the
+	// run of segments in which its rule is the one in force for the
+	// person's region, whether or not they worked in each.
+	segs := benefit.Segments(from, to, dayRules)
+	spans := map[string][2]string{}
+	spanOf := func(kind string, tier int, code string, i int, id int64) (string, string) {
+		key := kind + "|" + strconv.Itoa(tier) + "|" + code + "|" + strconv.Itoa(i)
+		if sp, ok := spans[key]; ok {
+			return sp[0], sp[1]
+		}
+		same := func(j int) bool {
+			r, ok := benefit.Pick(dayRules, kind, tier, code, segs[j].From)
+			return ok && r.ID == id
+		}
+		lo, hi := i, i
+		for lo > 0 && same(lo-1) {
+			lo--
+		}
+		for hi < len(segs)-1 && same(hi+1) {
+			hi++
+		}
+		spans[key] = [2]string{segs[lo].From, segs[hi].To}
+		return segs[lo].From, segs[hi].To
+	}
+	for i, seg := range segs {
 		days, err := s.workedDays(ctx, seg.From, seg.To, code, in.InstitutionID)
 		if err != nil {
 			return res, err
@@ -131,14 +153,16 @@ func (s *Store) ComputeEntitlements(ctx context.Context, in model.EntitlementCom
 				if !ok {
 					continue
 				}
+				pf, pt := spanOf(model.BenefitWorkSubsidy, tier, d.regionCode, i, r.ID)
 				addPart(put, targets, d, benefit.WorkKey(tier, in.Month), model.BenefitWorkSubsidy, from, to, model.EntitlementPart{RuleID: r.ID,
-					From: seg.From, To: seg.To, Tier: tier, Halves: halves, RateFen: r.AmountFen, MultiplierPct: r.MultiplierPct,
+					From: pf, To: pt, Tier: tier, Halves: halves, RateFen: r.AmountFen, MultiplierPct: r.MultiplierPct,
 					AmountFen: benefit.DayAmount(halves, r.AmountFen, r.MultiplierPct)})
 			}
 			if halves := d.t1 + d.t2; halves > 0 {
 				if r, ok := benefit.Pick(dayRules, model.BenefitMeal, 0, d.regionCode, seg.From); ok {
+					pf, pt := spanOf(model.BenefitMeal, 0, d.regionCode, i, r.ID)
 					addPart(put, targets, d, benefit.MealKey(in.Month), model.BenefitMeal, from, to, model.EntitlementPart{RuleID: r.ID,
-						From: seg.From, To: seg.To, Halves: halves, RateFen: r.AmountFen, AmountFen: benefit.DayAmount(halves, r.AmountFen, 100)})
+						From: pf, To: pt, Halves: halves, RateFen: r.AmountFen, AmountFen: benefit.DayAmount(halves, r.AmountFen, 100)})
 				}
 			}
 		}
@@ -183,7 +207,7 @@ func (s *Store) ComputeEntitlements(ctx context.Context, in model.EntitlementCom
 				if cur != nil && cur.expl.TargetFen >= r.AmountFen {
 					continue
 				}
-				t := &target{kind: model.BenefitConsolation, from: r.StartsOn, to: r.EndsOn, regionCode: d.regionCode, institutionID: d.institutionID}
+				t := &owed{kind: model.BenefitConsolation, from: r.StartsOn, to: r.EndsOn, regionCode: d.regionCode, institutionID: d.institutionID}
 				t.expl.Parts = []model.EntitlementPart{{RuleID: r.ID, From: r.StartsOn, To: r.EndsOn, Category: r.Category, Campaign: campaign,
 					RateFen: r.AmountFen, AmountFen: r.AmountFen}}
 				t.expl.TargetFen = r.AmountFen
@@ -214,7 +238,7 @@ func (s *Store) ComputeEntitlements(ctx context.Context, in model.EntitlementCom
 				continue
 			}
 			d := days[i]
-			t := &target{kind: model.BenefitPerformance, from: r.StartsOn, to: r.EndsOn, regionCode: d.regionCode, institutionID: d.institutionID}
+			t := &owed{kind: model.BenefitPerformance, from: r.StartsOn, to: r.EndsOn, regionCode: d.regionCode, institutionID: d.institutionID}
 			t.expl.Parts = []model.EntitlementPart{{RuleID: r.ID, From: r.StartsOn, To: r.EndsOn, Halves: weights[i], TotalHalves: total,
 				RateFen: r.AmountFen, AmountFen: share}}
 			t.expl.TargetFen = share
@@ -268,13 +292,23 @@ func pickConsolation(rules []model.BenefitRule, category string, d workedDays) (
 }
 
 // addPart adds one rule period's part to a person's target of a key.
-func addPart(put func(int64, string, *target), targets map[int64]map[string]*target, d workedDays, key, kind, from, to string, p model.EntitlementPart) {
+func addPart(put func(int64, string, *owed), targets map[int64]map[string]*owed, d workedDays, key, kind, from, to string, p model.EntitlementPart) {
 	t := targets[d.personID][key]
 	if t == nil {
-		t = &target{kind: kind, from: from, to: to}
+		t = &owed{kind: kind, from: from, to: to}
 		put(d.personID, key, t)
 	}
 	t.regionCode, t.institutionID = d.regionCode, d.institutionID
+	if n := len(t.expl.Parts); n > 0 && t.expl.Parts[n-1].RuleID == p.RuleID && t.expl.Parts[n-1].From == p.From {
+		// The same rule in the next segment (another rule changed between):
+		// one part, rounded once.
+		last := &t.expl.Parts[n-1]
+		t.expl.TargetFen -= last.AmountFen
+		last.Halves += p.Halves
+		last.AmountFen = benefit.DayAmount(last.Halves, last.RateFen, last.MultiplierPct)
+		t.expl.TargetFen += last.AmountFen
+		return
+	}
 	t.expl.Parts = append(t.expl.Parts, p)
 	t.expl.TargetFen += p.AmountFen
 }
@@ -327,21 +361,21 @@ type newLine struct {
 	key      string
 	seq      int
 	adjust   bool
-	t        *target
+	t        *owed
 	amount   model.Fen
 	expl     string
 }
 
 // reconcile brings the stored lines of each person and key in step with
 // the targets (see ComputeEntitlements).
-func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, month string, targets map[int64]map[string]*target, existing map[int64]map[string][]existingLine) (model.ComputationResult, error) {
+func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, month string, targets map[int64]map[string]*owed, existing map[int64]map[string][]existingLine) (model.ComputationResult, error) {
 	// unscoped: the lines were loaded in the computation's scope (linesOfKeys); this writes those and the people's new ones.
 	res := model.ComputationResult{Month: month}
 	now := ms(s.now())
 	var inserts []newLine
 	people := map[int64]bool{}
 	seen := map[int64]map[string]bool{}
-	handle := func(personID int64, key string, t *target, lines []existingLine) error {
+	handle := func(personID int64, key string, t *owed, lines []existingLine) error {
 		var want model.Fen
 		if t != nil {
 			want = t.expl.TargetFen
@@ -406,7 +440,7 @@ func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, month string, targets
 			if t == nil {
 				// Owed nothing now after a batched line: the adjustment takes it back.
 				l := lines[len(lines)-1]
-				t = &target{}
+				t = &owed{}
 				if err := tx.QueryRowContext(ctx, "SELECT kind, period_from, period_to, region_code, institution_id FROM entitlements WHERE id = $1", l.id).
 					Scan(&t.kind, &t.from, &t.to, &t.regionCode, &t.institutionID); err != nil {
 					return model.Internal(err)
@@ -629,10 +663,17 @@ func (s *Store) GetEntitlement(ctx context.Context, id int64) (_ model.Entitleme
 }
 
 // workedDays reads the frontline days of the people of a region (and
-// optionally one institution) from the deployment area's count.
+// optionally one institution) from the deployment area's count
+// (DeploymentDays: each day once at its higher tier, short days as halves).
+// The days are read under Covered: the computation's own audit row names them.
 func (s *Store) workedDays(ctx context.Context, from, to, code string, inst int64) ([]workedDays, error) {
-	// unscoped: not yet wired to DeploymentDays.
-	return nil, model.Internal(errNoDays)
+	days, err := s.DeploymentDays(Covered(ctx), from, to, model.DaysFilter{RegionCode: code, InstitutionID: inst})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workedDays, 0, len(days))
+	for _, d := range days {
+		out = append(out, workedDays{personID: d.PersonID, regionCode: d.RegionCode, institutionID: d.InstitutionID, t1: d.Tier1HalfDays, t2: d.Tier2HalfDays})
+	}
+	return out, nil
 }
-
-var errNoDays = errors.New("deployment days are not available")
