@@ -40,6 +40,9 @@ type dashboardView struct {
 	// RegionChoices are the regions of the caller's scope, for the region
 	// picker (a datalist: search by name or code).
 	RegionChoices []regionChoice
+	// Subsidy is the money's figures (subsidy.go), suppressed for leaders; SubsidyLink: the caller works the batches.
+	Subsidy     *model.SubsidyStats
+	SubsidyLink bool
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -166,6 +169,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if err := h.subsidyDashboard(r, p, v, f.RegionCode); err != nil {
+		return err
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To
