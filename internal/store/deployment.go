@@ -663,14 +663,8 @@ func (s *Store) ListConflicts(ctx context.Context, f model.ConflictFilter) (_ mo
 		if err != nil {
 			return out, err
 		}
-		if len(open) > 0 {
-			for i := range open {
-				members, err := household(ctx, s.read, []int64{open[i].PersonID, open[i].OtherPersonID})
-				if err != nil {
-					return out, err
-				}
-				open[i].Severe = deployrule.Severe(members, []int64{open[i].PersonID, open[i].OtherPersonID}, deployrule.MustDay(open[i].StartsOn))
-			}
+		if err := s.markSevere(ctx, open); err != nil {
+			return out, err
 		}
 		all = append(all, open...)
 	}
@@ -729,4 +723,52 @@ func (s *Store) ListConflicts(ctx context.Context, f model.ConflictFilter) (_ mo
 	d.add("region", f.RegionCode)
 	d.add("from", f.From)
 	return out, s.auditList(ctx, pr, nil, ActConflictList, "deployment_conflict", d, len(out.Items), out.Total, page)
+}
+
+// ActDeploymentExport is the one audit row of an export of the deployment
+// list or the days report (report/deployments.go).
+const (
+	ActDeploymentExport = "export.deployments"
+	ActDaysExport       = "export.deployment_days"
+)
+
+// markSevere sets the severity of open couple conflicts, reading the
+// households of all their people at once.
+func (s *Store) markSevere(ctx context.Context, open []model.DeploymentConflict) error {
+	// unscoped: read for the severity flag only, never shown.
+	for i := 0; i < len(open); i += 400 {
+		part := open[i:min(i+400, len(open))]
+		var a args
+		var ph []string
+		for _, c := range part {
+			ph = append(ph, a.add(c.PersonID), a.add(c.OtherPersonID))
+		}
+		rows, err := s.read.QueryContext(ctx, `SELECT f.person_id, f.relation, f.birth_date, f.lives_with, f.care_needs, COALESCE(f.medical_worker_person_id, 0)
+			FROM family_members f WHERE f.person_id IN (`+strings.Join(ph, ", ")+`)`, a...)
+		if err != nil {
+			return model.Internal(err)
+		}
+		by := map[int64][]deployrule.Member{}
+		for rows.Next() {
+			var pid int64
+			var m deployrule.Member
+			var care string
+			if err := rows.Scan(&pid, &m.Relation, &m.BirthDate, &m.LivesWith, &care, &m.MedicalWorker); err != nil {
+				rows.Close()
+				return model.Internal(err)
+			}
+			m.CareNeeds = splitCare(care)
+			by[pid] = append(by[pid], m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return model.Internal(err)
+		}
+		for j := range part {
+			c := &part[j]
+			members := append(append([]deployrule.Member{}, by[c.PersonID]...), by[c.OtherPersonID]...)
+			c.Severe = deployrule.Severe(members, []int64{c.PersonID, c.OtherPersonID}, deployrule.MustDay(c.StartsOn))
+		}
+	}
+	return nil
 }

@@ -213,13 +213,13 @@ func (s *Store) UpdatePost(ctx context.Context, id int64, in model.PostInput) (_
 	if err != nil {
 		return model.Post{}, err
 	}
-	if err := in.Normalize(false).Err(); err != nil {
-		return model.Post{}, err
-	}
 	// unscoped: the row is read in scope first (404 otherwise); the update names it by id.
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.getPost(ctx, tx, pr, id)
 		if err != nil {
+			return err
+		}
+		if err := in.Normalize(false).Err(); err != nil {
 			return err
 		}
 		if in.Version != nil && *in.Version != cur.Version {

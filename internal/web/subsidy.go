@@ -34,12 +34,12 @@ func (h *handlers) subsidyRoutes() []route {
 		{pattern: "GET /entitlements", fn: h.entitlementList, perm: read},
 		{pattern: "POST /entitlements/compute", fn: h.entitlementCompute, perm: auth.PermEntitlementCompute},
 		{pattern: "GET /entitlements/{id}", fn: h.entitlementShow, perm: read},
-		{pattern: "GET /payment-batches", fn: h.batchList, perm: read},
-		{pattern: "POST /payment-batches", fn: h.batchDraft, perm: auth.PermPaymentDraft},
-		{pattern: "GET /payment-batches/{id}", fn: h.batchShow, perm: read},
-		{pattern: "POST /payment-batches/{id}/approve", fn: h.batchStep("approve"), perm: auth.PermPaymentApprove},
-		{pattern: "POST /payment-batches/{id}/mark-paid", fn: h.batchStep("paid"), perm: auth.PermPaymentExport},
-		{pattern: "POST /payment-batches/{id}/discard", fn: h.batchStep("discard"), perm: auth.PermPaymentDraft},
+		{pattern: "GET /payment-batches", fn: h.payBatchList, perm: read},
+		{pattern: "POST /payment-batches", fn: h.payBatchDraft, perm: auth.PermPaymentDraft},
+		{pattern: "GET /payment-batches/{id}", fn: h.payBatchShow, perm: read},
+		{pattern: "POST /payment-batches/{id}/approve", fn: h.payBatchStep("approve"), perm: auth.PermPaymentApprove},
+		{pattern: "POST /payment-batches/{id}/mark-paid", fn: h.payBatchStep("paid"), perm: auth.PermPaymentExport},
+		{pattern: "POST /payment-batches/{id}/discard", fn: h.payBatchStep("discard"), perm: auth.PermPaymentDraft},
 		{pattern: "GET /receipts", fn: h.receiptList, perm: read},
 		{pattern: "GET /people/{id}/bank-account", fn: h.bankAccountForm, perm: auth.PermBankAccountWrite},
 		{pattern: "POST /people/{id}/bank-account", fn: h.bankAccountSave, perm: auth.PermBankAccountWrite},
@@ -349,7 +349,7 @@ func (h *handlers) entitlementShow(w http.ResponseWriter, r *http.Request) error
 
 // --- Payment batches.
 
-type batchListView struct {
+type payBatchListView struct {
 	Page
 	Status   string
 	Q        string
@@ -361,11 +361,11 @@ type batchListView struct {
 	Kinds    []option
 }
 
-func (h *handlers) batchList(w http.ResponseWriter, r *http.Request) error {
-	return h.renderBatches(w, r, http.StatusOK, model.PaymentDraft{Month: h.lastMonth()}, nil)
+func (h *handlers) payBatchList(w http.ResponseWriter, r *http.Request) error {
+	return h.renderPayBatches(w, r, http.StatusOK, model.PaymentDraft{Month: h.lastMonth()}, nil)
 }
 
-func (h *handlers) renderBatches(w http.ResponseWriter, r *http.Request, status int, draft model.PaymentDraft, e *model.Error) error {
+func (h *handlers) renderPayBatches(w http.ResponseWriter, r *http.Request, status int, draft model.PaymentDraft, e *model.Error) error {
 	p := auth.FromContext(r.Context())
 	q := r.URL.Query()
 	st := q.Get("status")
@@ -376,7 +376,7 @@ func (h *handlers) renderBatches(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	v := &batchListView{Page: h.page(r, "web.subsidy.batches.title"), Status: st, Q: strings.TrimSpace(q.Get("q")), Batches: list.Items,
+	v := &payBatchListView{Page: h.page(r, "web.subsidy.batches.title"), Status: st, Q: strings.TrimSpace(q.Get("q")), Batches: list.Items,
 		CanDraft: p.Can(auth.PermPaymentDraft), Draft: draft}
 	v.Current, v.Notice = "subsidies", v.notice(r)
 	for _, s := range model.PaymentStatuses {
@@ -396,7 +396,7 @@ func (h *handlers) renderBatches(w http.ResponseWriter, r *http.Request, status 
 	return nil
 }
 
-func (h *handlers) batchDraft(w http.ResponseWriter, r *http.Request) error {
+func (h *handlers) payBatchDraft(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
@@ -419,12 +419,12 @@ func (h *handlers) batchDraft(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		in.RegionCode = raw
-		return h.renderBatches(w, r, formStatus(e), in, e)
+		return h.renderPayBatches(w, r, formStatus(e), in, e)
 	}
 	return seeOther(w, r, "/payment-batches/"+strconv.FormatInt(b.ID, 10)+"?msg=batch_drafted")
 }
 
-type batchShowView struct {
+type payBatchShowView struct {
 	Page
 	Batch      model.PaymentBatch
 	Items      []model.PaymentItem
@@ -443,11 +443,11 @@ func newIdemKey() string {
 	return hex.EncodeToString(b)
 }
 
-func (h *handlers) batchShow(w http.ResponseWriter, r *http.Request) error {
-	return h.renderBatch(w, r, http.StatusOK, nil)
+func (h *handlers) payBatchShow(w http.ResponseWriter, r *http.Request) error {
+	return h.renderPayBatch(w, r, http.StatusOK, nil)
 }
 
-func (h *handlers) renderBatch(w http.ResponseWriter, r *http.Request, status int, e *model.Error) error {
+func (h *handlers) renderPayBatch(w http.ResponseWriter, r *http.Request, status int, e *model.Error) error {
 	p := auth.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -461,7 +461,7 @@ func (h *handlers) renderBatch(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	v := &batchShowView{Page: h.page(r, ""), Batch: b, Items: items.Items, CanExport: p.Can(auth.PermPaymentExport) && b.Status != model.PaymentStatusDraft,
+	v := &payBatchShowView{Page: h.page(r, ""), Batch: b, Items: items.Items, CanExport: p.Can(auth.PermPaymentExport) && b.Status != model.PaymentStatusDraft,
 		CanDraft: p.Can(auth.PermPaymentDraft) && b.Status == model.PaymentStatusDraft, IdemKey: newIdemKey(),
 		Drafter: b.Status == model.PaymentStatusDraft && !b.CanApprove && b.DraftedByName == p.Username}
 	v.Title, v.Current, v.Notice = v.T("web.subsidy.batch.title", b.Name), "subsidies", v.notice(r)
@@ -474,7 +474,7 @@ func (h *handlers) renderBatch(w http.ResponseWriter, r *http.Request, status in
 }
 
 // batchStep approves, marks paid or discards a batch from its page.
-func (h *handlers) batchStep(step string) handlerFunc {
+func (h *handlers) payBatchStep(step string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := httpx.PathID(r, "id")
 		if err != nil {
@@ -512,7 +512,7 @@ func (h *handlers) batchStep(step string) handlerFunc {
 			if formStatus(e) == 0 {
 				return err
 			}
-			return h.renderBatch(w, r, formStatus(e), e)
+			return h.renderPayBatch(w, r, formStatus(e), e)
 		}
 		return seeOther(w, r, "/payment-batches/"+strconv.FormatInt(id, 10)+"?msg="+msg)
 	}
