@@ -64,6 +64,7 @@ type Summary struct {
 	Transfers int
 	// PaymentBatches counts the subsidy batches (one paid, one awaiting approval).
 	PaymentBatches int
+
 	Accounts  []Account
 }
 
