@@ -64,8 +64,7 @@ type Summary struct {
 	Transfers int
 	// PaymentBatches counts the subsidy batches (one paid, one awaiting approval).
 	PaymentBatches int
-
-	Accounts  []Account
+	Accounts       []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
