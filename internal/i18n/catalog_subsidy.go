@@ -196,6 +196,7 @@ func init() {
 		"web.subsidy.bank.current": {"当前账户", "Current account"},
 		"web.subsidy.bank.set":     {"登记或更换账户", "Set or change the account"},
 		"web.subsidy.bank.hint":    {"账号加密保存，页面只显示掩码；已制作的批次仍用原账户。", "The number is stored encrypted and shown masked; batches drafted already keep the old account."},
+		"web.subsidy.bank.link":    {"银行账户", "Bank account"},
 		"web.subsidy.bank.save":    {"保存账户", "Save account"},
 
 		"web.subsidy.mine.title":    {"我的补助", "My payments"},

@@ -84,6 +84,9 @@ func (p Page) When(t time.Time) string { return formatTime(t) }
 // WhenPtr is When of an optional time.
 func (p Page) WhenPtr(t *time.Time) string { return formatTimePtr(t) }
 
+// CanSetBankAccount: the person page offers the bank account form (finance).
+func (p Page) CanSetBankAccount() bool { return p.User.Can(auth.PermBankAccountWrite) }
+
 // DaysOf formats half-days as days.
 func (p Page) DaysOf(halves int64) string { return benefit.Days(halves) }
 
