@@ -62,6 +62,8 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	// Frontline deployment: posts, aid-team batches, deployments.
+	Posts, Batches, Deployments int
 	// PaymentBatches counts the subsidy batches (one paid, one awaiting approval).
 	PaymentBatches int
 	Accounts       []Account
@@ -238,7 +240,10 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
 		return sum, err
 	}
-	if err := fillSubsidies(st, as, opt.Clock, &sum); err != nil {
+	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillSubsidies(st, as, opt.Clock, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

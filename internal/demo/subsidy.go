@@ -12,13 +12,15 @@ import (
 
 // The subsidy area of the demo (其他保障): the national 2020 standard of the
 // temporary work subsidy (财社〔2020〕2号, 300 and 200 yuan a day by tier),
-// the city's meal subsidy and its Spring Festival consolation money
-// (Fuxin's letter of January 2023), computed from the deployment days of
-// the demo city for two months. The earlier month was drafted by 演示·财务,
-// approved by 演示·财务复核, exported for the bank and paid three weeks ago;
-// about two thirds of the workers confirmed receipt, the rest are on the
-// follow-up list. The later month is drafted and waits for the checker.
-// Everyone with lines has a bank account but three, whom the draft left out.
+// the city's meal subsidy and its consolation money for frontline staff
+// (as Fuxin's letter of January 2023), computed from the deployment days of
+// the demo city (the deployment area's demo) for last month and this one.
+// Last month was drafted by 演示·财务, approved by 演示·财务复核, exported
+// for the bank and paid on the 2nd; about two thirds of the workers
+// confirmed receipt, the rest (the worker account among them) have not yet,
+// and are followed up once the region's days have passed. This month's days
+// so far are drafted and wait for the checker. Everyone with lines has a
+// bank account but three, whom the draft left out.
 
 // demoFinanceChecker is the second finance account: the maker-checker rule
 // needs two (accounts in demo.go).
@@ -29,13 +31,18 @@ const demoFinanceChecker = "finance-checker"
 // deployments table either way).
 const subsidyDeployments = 48
 
-func fillSubsidies(st *store.Store, as actors, c *Clock, sum *Summary) error {
+func fillSubsidies(st *store.Store, as actors, c *Clock, workerID int64, sum *Summary) error {
 	sys := as[""]
 	maker, checker := as["finance"], as[demoFinanceChecker]
+	// Last month was paid on the 2nd of this month (or an hour ago early on
+	// the 2nd); this month's days so far are drafted.
 	now := st.Now()
-	paidAt := now.Add(-21 * 24 * time.Hour)
-	paidMonth := firstOfMonth(paidAt).AddDate(0, -1, 0)
-	openMonth := paidMonth.AddDate(0, 1, 0)
+	openMonth := firstOfMonth(now)
+	paidMonth := openMonth.AddDate(0, -1, 0)
+	paidAt := openMonth.Add(24*time.Hour + 10*time.Hour)
+	if !paidAt.Before(now) {
+		paidAt = now.Add(-time.Hour)
+	}
 	months := []string{paidMonth.Format("2006-01"), openMonth.Format("2006-01")}
 
 	for _, in := range []model.BenefitRuleInput{
@@ -90,7 +97,7 @@ func fillSubsidies(st *store.Store, as actors, c *Clock, sum *Summary) error {
 	}
 	// The earlier month: drafted, approved, exported and paid three weeks ago.
 	if c != nil {
-		c.setTo(paidAt.Add(-2 * 24 * time.Hour))
+		c.setTo(paidAt.Add(-20 * time.Minute))
 	}
 	b, err := st.DraftPaymentBatch(maker, model.PaymentDraft{Name: paidMonth.Format("2006年1月") + "一线人员补助", RegionCode: cityCode, Month: months[0]})
 	if model.ErrorCode(err) == model.EInvalid {
@@ -100,7 +107,7 @@ func fillSubsidies(st *store.Store, as actors, c *Clock, sum *Summary) error {
 		return fmt.Errorf("demo: draft: %w", err)
 	}
 	if c != nil {
-		c.setTo(paidAt.Add(-24 * time.Hour))
+		c.setTo(paidAt.Add(-10 * time.Minute))
 	}
 	if b, _, err = st.ApprovePaymentBatch(checker, b.ID, model.PaymentBatchAction{}, store.Idempotency{}); err != nil {
 		return fmt.Errorf("demo: approve: %w", err)
@@ -119,11 +126,11 @@ func fillSubsidies(st *store.Store, as actors, c *Clock, sum *Summary) error {
 		return fmt.Errorf("demo: items: %w", err)
 	}
 	for i, it := range items.Items {
-		if i%3 == 2 {
-			continue // not confirmed: on the follow-up list
+		if i%3 == 2 || it.PersonID == workerID {
+			continue // not confirmed: followed up after the region's days (the worker account confirms their own)
 		}
 		if c != nil {
-			c.setTo(paidAt.Add(time.Duration(1+i%5) * 24 * time.Hour))
+			c.setTo(paidAt.Add(now.Sub(paidAt) * time.Duration(1+i%5) / 6))
 		}
 		worker := auth.WithPrincipal(sys, &auth.Principal{Username: "演示·职工自助确认", Role: auth.RoleWorker, PersonID: it.PersonID})
 		if _, err := st.ConfirmReceipt(worker, it.ID); err != nil {

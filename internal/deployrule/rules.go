@@ -122,6 +122,24 @@ func CheckRest(p Policy, existing []Deployment, d Deployment) (RestFinding, bool
 	if d.Aid {
 		return RestFinding{}, false // an aid team rotates within itself; its rest follows the mission
 	}
+	// Alone (nothing within the rest days of it), the plan is a run of its own.
+	near := false
+	for _, e := range existing {
+		if !e.Aid && int(d.Span.Start-e.Span.End)-1 < p.RestDays && int(e.Span.Start-d.Span.End)-1 < p.RestDays {
+			near = true
+			break
+		}
+	}
+	if !near {
+		n := d.Span.Days()
+		switch {
+		case n > p.MaxDays:
+			return RestFinding{Kind: RestConsecutive, Days: n, Limit: p.MaxDays}, true
+		case d.Tier == 1 && n > p.MaxTier1Days:
+			return RestFinding{Kind: RestTier1, Days: n, Limit: p.MaxTier1Days}, true
+		}
+		return RestFinding{}, false
+	}
 	all := append(local(existing), d)
 	self := len(all) - 1
 	for _, r := range runs(p, all) {

@@ -486,9 +486,10 @@ type CandidateList struct {
 	Items    []Candidate `json:"items"`
 }
 
-// DeploymentStats are the dashboard's counts.
+// DeploymentStats are the dashboard's counts; for a caller who sees
+// aggregates only (a leader) small ones are Suppressed.
 type DeploymentStats struct {
-	DeployedToday int `json:"deployed_today"`
-	RestDue       int `json:"rest_due"`
-	OpenConflicts int `json:"open_conflicts"`
+	DeployedToday Count `json:"deployed_today"`
+	RestDue       Count `json:"rest_due"`
+	OpenConflicts Count `json:"open_conflicts"`
 }

@@ -603,6 +603,12 @@ func (s *Store) openCouples(ctx context.Context, pr *auth.Principal, f model.Con
 	if f.RegionCode != "" {
 		cond += " AND " + regionRange("d.region_code", f.RegionCode, &a)
 	}
+	if s.engine == SQLite {
+		// What has not ended yet is a small part of a city's history: read it
+		// by deployments_ends, not by the region's whole range ("+" keeps
+		// SQLite's planner off the region index; PostgreSQL's estimates tell).
+		cond = strings.ReplaceAll(cond, "d.region_code", "+d.region_code")
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.person_id, p.name, d.region_code, d.starts_on, d.ends_on, od.id, od.person_id, op.name, op.institution_id, op.region_code,
 		od.starts_on, od.ends_on
 		FROM deployments d JOIN people p ON p.id = d.person_id

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"time"
 
 	"houdun/internal/auth"
 	"houdun/internal/deployrule"
@@ -15,13 +17,26 @@ const (
 	DefaultCandidates = 10
 	MaxCandidates     = 200
 	fairnessDays      = 365
+	// candidateWindow is how far around the span the rest rule looks for a
+	// candidate's own deployments (a plan is checked again in full when made).
+	candidateWindow = 120
 )
+
+// candidateTrace, when set (benchmarks), is told how long each step took.
+var candidateTrace func(step string, d time.Duration)
+
+func traceStep(step string, t0 *time.Time) {
+	if candidateTrace != nil {
+		candidateTrace(step, time.Since(*t0))
+		*t0 = time.Now()
+	}
+}
 
 // Candidates proposes people in the caller's scope (of an occupation, if
 // given) for a post over a planned span (default: today and the next
 // deploy.max_consecutive_days − 1 days), ranked by deployrule.Rank: no couple
 // conflict, rest taken, fewer dependants at home, fewer frontline days in
-// the past year. People deployed already on those dates are left out. It is
+// the past year (whole days). People deployed already on those dates are left out. It is
 // a proposal; a person decides. One audit row covers the read.
 // Returns ENotFound for a post out of scope, EInvalid for bad dates or count.
 func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ model.CandidateList, err error) {
@@ -62,6 +77,7 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 	span := deployrule.Span{Start: deployrule.MustDay(in.StartsOn), End: deployrule.MustDay(in.EndsOn)}
 	out.StartsOn, out.EndsOn = in.StartsOn, in.EndsOn
 
+	t0 := time.Now()
 	// The pool: people in scope, of the occupation.
 	pool := func(a *args, alias string) string {
 		c := scopeOf(pr).on("people", alias, a)
@@ -80,7 +96,7 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 	byID := map[int64]*person{}
 	var order []int64
 	var a args
-	rows, err := s.read.QueryContext(ctx, "SELECT p.id, p.name, p.occupation, i.name FROM people p JOIN institutions i ON i.id = p.institution_id WHERE "+pool(&a, "p")+" ORDER BY p.id", a...)
+	rows, err := s.read.QueryContext(ctx, "SELECT p.id, p.name, p.occupation, i.name FROM people p JOIN institutions i ON i.id = p.institution_id WHERE "+pool(&a, "p"), a...)
 	if err != nil {
 		return out, model.Internal(err)
 	}
@@ -99,12 +115,13 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 	if err := rows.Err(); err != nil {
 		return out, model.Internal(err)
 	}
-
+	slices.Sort(order)
+	traceStep("pool", &t0)
 	// Their own deployments around the span: busy, rest, fairness.
 	a = nil
 	rows, err = s.read.QueryContext(ctx, `SELECT d.person_id, d.id, d.starts_on, d.ends_on, d.tier, d.shift_hours, d.batch_id IS NOT NULL, COALESCE(b.quarantine_days, 0)
-		FROM deployments d JOIN people p ON p.id = d.person_id LEFT JOIN aid_batches b ON b.id = d.batch_id
-		WHERE `+pool(&a, "p")+` AND d.status <> 'cancelled' AND d.ends_on >= `+a.add((span.Start-ruleWindow).String())+` AND d.starts_on <= `+a.add((span.End+ruleWindow).String()), a...)
+		FROM people p CROSS JOIN deployments d LEFT JOIN aid_batches b ON b.id = d.batch_id
+		WHERE d.person_id = p.id AND `+pool(&a, "p")+` AND d.status <> 'cancelled' AND d.ends_on >= `+a.add((span.Start-candidateWindow).String())+` AND d.starts_on <= `+a.add((span.End+candidateWindow).String()), a...)
 	if err != nil {
 		return out, model.Internal(err)
 	}
@@ -126,15 +143,47 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 		return out, model.Internal(err)
 	}
 
+	traceStep("deployments", &t0)
+	// Fairness: frontline days in the year before the start, summed by the
+	// database (the one date difference each engine spells its own way).
+	a = nil
+	from, to := a.add((span.Start - fairnessDays).String()), a.add((span.Start - 1).String())
+	daysExpr := "julianday(MIN(d.ends_on, " + to + ")) - julianday(MAX(d.starts_on, " + from + ")) + 1"
+	if s.engine == Postgres {
+		daysExpr = "CAST(LEAST(d.ends_on, " + to + ") AS DATE) - CAST(GREATEST(d.starts_on, " + from + ") AS DATE) + 1"
+	}
+	rows, err = s.read.QueryContext(ctx, `SELECT d.person_id, CAST(SUM(`+daysExpr+`) AS BIGINT) FROM people p CROSS JOIN deployments d
+		WHERE d.person_id = p.id AND `+pool(&a, "p")+` AND d.status <> 'cancelled' AND d.ends_on >= `+from+` AND d.starts_on <= `+to+` GROUP BY d.person_id`, a...)
+	if err != nil {
+		return out, model.Internal(err)
+	}
+	for rows.Next() {
+		var pid, n int64
+		if err := rows.Scan(&pid, &n); err != nil {
+			rows.Close()
+			return out, model.Internal(err)
+		}
+		if p := byID[pid]; p != nil {
+			p.c.FrontlineDays = deployrule.HalfDays(2 * n)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, model.Internal(err)
+	}
+	traceStep("fairness", &t0)
+
 	// Linked medical-worker relatives deployed at overlapping dates, either way round.
 	a = nil
 	ov := func(a *args) string {
 		return "d.status <> 'cancelled' AND d.starts_on <= " + a.add(span.End.String()) + " AND d.ends_on >= " + a.add(span.Start.String())
 	}
-	q := `SELECT f.person_id, d.id, d.starts_on, d.ends_on FROM family_members f JOIN people p ON p.id = f.person_id
-		JOIN deployments d ON d.person_id = f.medical_worker_person_id WHERE ` + pool(&a, "p") + " AND " + ov(&a) + `
-		UNION ALL SELECT f.medical_worker_person_id, d.id, d.starts_on, d.ends_on FROM family_members f JOIN people p ON p.id = f.medical_worker_person_id
-		JOIN deployments d ON d.person_id = f.person_id WHERE ` + pool(&a, "p") + " AND " + ov(&a)
+	// CROSS JOIN keeps SQLite's join order: the people of the pool by the
+	// scope's index, then each one's links and deployments by theirs.
+	q := `SELECT f.person_id, d.id, d.starts_on, d.ends_on FROM people p CROSS JOIN family_members f CROSS JOIN deployments d
+		WHERE f.person_id = p.id AND f.medical_worker_person_id IS NOT NULL AND d.person_id = f.medical_worker_person_id AND ` + pool(&a, "p") + " AND " + ov(&a) + `
+		UNION ALL SELECT f.medical_worker_person_id, d.id, d.starts_on, d.ends_on FROM people p CROSS JOIN family_members f CROSS JOIN deployments d
+		WHERE f.medical_worker_person_id = p.id AND d.person_id = f.person_id AND ` + pool(&a, "p") + " AND " + ov(&a)
 	rows, err = s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return out, model.Internal(err)
@@ -157,10 +206,11 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 		return out, model.Internal(err)
 	}
 
+	traceStep("couples", &t0)
 	// Dependants at home.
 	a = nil
-	rows, err = s.read.QueryContext(ctx, `SELECT f.person_id, f.relation, f.birth_date, f.lives_with, f.care_needs FROM family_members f JOIN people p ON p.id = f.person_id
-		WHERE `+pool(&a, "p")+` AND (f.care_needs <> '' OR f.relation = 'child')`, a...)
+	rows, err = s.read.QueryContext(ctx, `SELECT f.person_id, f.relation, f.birth_date, f.lives_with, f.care_needs FROM people p CROSS JOIN family_members f
+		WHERE f.person_id = p.id AND `+pool(&a, "p")+` AND (f.care_needs <> '' OR f.relation = 'child')`, a...)
 	if err != nil {
 		return out, model.Internal(err)
 	}
@@ -182,6 +232,7 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 		return out, model.Internal(err)
 	}
 
+	traceStep("dependants", &t0)
 	cands := make([]deployrule.Candidate, 0, len(order))
 	planned := deployrule.Deployment{Span: span, Tier: post.Tier}
 	for _, id := range order {
@@ -192,10 +243,9 @@ func (s *Store) Candidates(ctx context.Context, f model.CandidateFilter) (_ mode
 		planned.PersonID = id
 		p.c.Rest, p.c.NeedRest = deployrule.CheckRest(pol, p.deps, planned)
 		p.c.Dependants = deployrule.Dependants(p.members, span.Start)
-		t1, t2 := deployrule.Count(pol, p.deps, span.Start-fairnessDays, span.Start-1)
-		p.c.FrontlineDays = t1 + t2
 		cands = append(cands, p.c)
 	}
+	traceStep("rules", &t0)
 	out.Eligible = len(cands)
 	for _, r := range deployrule.Rank(cands, f.Count) {
 		p := byID[r.PersonID]

@@ -208,19 +208,25 @@ func (s *Store) DeploymentStats(ctx context.Context) (_ model.DeploymentStats, e
 	}
 	var a args
 	today := s.today()
+	var deployed int
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(DISTINCT d.person_id) FROM deployments d WHERE "+scopeOf(pr).on("deployments", "d", &a)+
-		" AND d.status <> 'cancelled' AND d.starts_on <= "+a.add(today)+" AND d.ends_on >= "+a.add(today), a...).Scan(&st.DeployedToday); err != nil {
+		" AND d.status <> 'cancelled' AND d.starts_on <= "+a.add(today)+" AND d.ends_on >= "+a.add(today), a...).Scan(&deployed); err != nil {
 		return st, model.Internal(err)
 	}
 	due, err := s.restDue(ctx, pr, today)
 	if err != nil {
 		return st, err
 	}
-	st.RestDue = len(due)
 	open, err := s.openCouples(ctx, pr, model.ConflictFilter{}, today)
 	if err != nil {
 		return st, err
 	}
-	st.OpenConflicts = len(open)
+	st = model.DeploymentStats{DeployedToday: model.Count(deployed), RestDue: model.Count(len(due)), OpenConflicts: model.Count(len(open))}
+	if !pr.System && !pr.Can(auth.PermDeployRead) {
+		// Aggregates only: the one suppression rule for small cells. The
+		// three figures are independent (no total links them), so no
+		// complementary cell has to go.
+		st.DeployedToday, st.RestDue, st.OpenConflicts = st.DeployedToday.Suppress(), st.RestDue.Suppress(), st.OpenConflicts.Suppress()
+	}
 	return st, nil
 }

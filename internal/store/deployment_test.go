@@ -411,3 +411,35 @@ func TestListDeploymentsActiveOnAndAudit(t *testing.T) {
 		_ = time.Second
 	})
 }
+
+// TestDeploymentStatsForLeadersAreSuppressed: the dashboard's counts; a
+// leader sees aggregates only, with small cells hidden.
+func TestDeploymentStatsForLeadersAreSuppressed(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newDeployFixture(t, st)
+		today := st.Now().In(time.FixedZone("UTC+8", 8*3600))
+		day := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+		f.mustPlan(t, "cw", f.wang.ID, f.fever.ID, day(-14), day(1), func(in *model.DeploymentInput) { in.OverrideReason = "无人接替" }) // 16 days: due for rest
+		f.mustPlan(t, "cw", f.li.ID, f.fever.ID, day(-1), day(3))
+		if err := st.ExecForTest(testutil.System(), "DELETE FROM family_members WHERE medical_worker_person_id IS NOT NULL"); err != nil {
+			t.Fatal(err)
+		}
+		f.mustPlan(t, "cw", f.zhang.ID, f.sampling.ID, day(0), day(2))
+		// The family link is made after both were planned: an open conflict.
+		if _, err := st.CreateFamilyMember(testutil.System(), f.zhang.ID, model.FamilyMemberInput{Name: ptr("李娜"), Relation: ptr("spouse"), BirthDate: ptr("1987-04-02"),
+			LivesWith: ptr(true), MedicalWorkerPersonID: ptr(f.li.ID)}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := st.DeploymentStats(f.as("cw"))
+		if err != nil || s.DeployedToday != 3 || s.RestDue != 1 || s.OpenConflicts != 1 {
+			t.Fatalf("stats = %+v, %v", s, err)
+		}
+		s, err = st.DeploymentStats(f.as("leader"))
+		if err != nil || !s.DeployedToday.IsSuppressed() || !s.RestDue.IsSuppressed() || !s.OpenConflicts.IsSuppressed() {
+			t.Fatalf("leader stats = %+v, %v", s, err)
+		}
+		if l, _ := st.ListConflicts(f.as("cw"), model.ConflictFilter{}); l.Total != 2 || l.Items[0].Status != "open" || !l.Items[0].Severe || l.Items[1].Kind != "rest" {
+			t.Fatalf("open conflict = %+v", l)
+		}
+	})
+}
