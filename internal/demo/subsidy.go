@@ -73,16 +73,21 @@ func fillSubsidies(st *store.Store, as actors, c *Clock, workerID int64, sum *Su
 		}
 	}
 	// Bank accounts for everyone with lines but three.
-	lines, err := st.ListEntitlements(store.Covered(sys), model.EntitlementFilter{RegionCode: cityCode, Page: model.Page{Limit: 500}})
-	if err != nil {
-		return fmt.Errorf("demo: entitlements: %w", err)
-	}
 	seen := map[int64]bool{}
 	var people []int64
-	for _, e := range lines.Items {
-		if !seen[e.PersonID] {
-			seen[e.PersonID] = true
-			people = append(people, e.PersonID)
+	for offset := 0; ; offset += 500 {
+		lines, err := st.ListEntitlements(store.Covered(sys), model.EntitlementFilter{RegionCode: cityCode, Page: model.Page{Limit: 500, Offset: offset}})
+		if err != nil {
+			return fmt.Errorf("demo: entitlements: %w", err)
+		}
+		for _, e := range lines.Items {
+			if !seen[e.PersonID] {
+				seen[e.PersonID] = true
+				people = append(people, e.PersonID)
+			}
+		}
+		if len(lines.Items) < 500 {
+			break
 		}
 	}
 	banks := []string{"中国工商银行阜新分行", "中国建设银行阜新分行", "中国农业银行阜新分行", "阜新银行"}
