@@ -480,8 +480,19 @@ func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, month string, targets
 	return res, s.insertLines(ctx, tx, inserts, now)
 }
 
-// insertLines writes new lines in multi-row inserts.
+var entitlementInsertColumns = []string{"person_id", "region_code", "institution_id", "kind", "line_key", "seq", "adjustment", "period_from",
+	"period_to", "amount_fen", "explanation", "created_at", "updated_at"}
+
+// insertLines writes new lines in multi-row inserts (on SQLite through
+// insertMultiRow, whose plain ? placeholders the driver binds in linear time).
 func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, lines []newLine, now int64) error {
+	row := func(i int) []any {
+		l := lines[i]
+		return []any{l.personID, l.t.regionCode, l.t.institutionID, l.t.kind, l.key, l.seq, l.adjust, l.t.from, l.t.to, int64(l.amount), l.expl, now, now}
+	}
+	if s.engine == SQLite {
+		return s.insertMultiRow(ctx, tx, "entitlements", entitlementInsertColumns, len(lines), row, func(int) {})
+	}
 	const cols = 13
 	const perStmt = 400
 	for len(lines) > 0 {
