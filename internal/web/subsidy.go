@@ -87,6 +87,14 @@ func (p Page) WhenPtr(t *time.Time) string { return formatTimePtr(t) }
 // CanSetBankAccount: the person page offers the bank account form (finance).
 func (p Page) CanSetBankAccount() bool { return p.User.Can(auth.PermBankAccountWrite) }
 
+// Figure shows a count the store may have hidden.
+func (p Page) Figure(c model.Count) string {
+	if c.IsSuppressed() {
+		return p.T("aggregate.hidden")
+	}
+	return strconv.Itoa(int(c))
+}
+
 // DaysOf formats half-days as days.
 func (p Page) DaysOf(halves int64) string { return benefit.Days(halves) }
 
@@ -362,6 +370,8 @@ type payBatchListView struct {
 	CanDraft bool
 	Draft    model.PaymentDraft
 	Kinds    []option
+	// Stats are the figures of the scope (the dashboard's, which finance has no page of).
+	Stats *model.SubsidyStats
 }
 
 func (h *handlers) payBatchList(w http.ResponseWriter, r *http.Request) error {
@@ -386,6 +396,11 @@ func (h *handlers) renderPayBatches(w http.ResponseWriter, r *http.Request, stat
 		v.Statuses = append(v.Statuses, option{Value: s, Text: v.T("payment_batch.status." + s), Selected: s == st})
 	}
 	v.Kinds = h.kindOptions(v.Page, draft.Kind)
+	if st, err := h.Store.SubsidyStats(r.Context(), ""); err == nil {
+		v.Stats = &st
+	} else {
+		return err
+	}
 	vals := url.Values{}
 	if st != "" {
 		vals.Set("status", st)

@@ -39,7 +39,8 @@ func subsidySamplePages(base func(string) Page, empty func() Page) map[string][2
 		"subsidy_entitlement": {&entitlementShowView{Page: empty(), Line: model.Entitlement{PeriodFrom: "2026-03-01", Kind: model.BenefitMeal, Status: "open"}},
 			&entitlementShowView{Page: pg, Line: line}},
 		"subsidy_batches": {&payBatchListView{Page: empty()}, &payBatchListView{Page: pg, Batches: []model.PaymentBatch{batch, paid}, CanDraft: true,
-			Statuses: []option{{Value: "draft", Text: "d"}}, Kinds: []option{{Value: "meal", Text: "m"}}, Draft: model.PaymentDraft{Name: "x", Month: "2026-03"}}},
+			Statuses: []option{{Value: "draft", Text: "d"}}, Kinds: []option{{Value: "meal", Text: "m"}}, Draft: model.PaymentDraft{Name: "x", Month: "2026-03"},
+			Stats: &model.SubsidyStats{EntitledPeople: 12, EntitledFen: ptrFen(360000), ApprovedPeople: model.Suppressed}}},
 		"subsidy_batch": {&payBatchShowView{Page: empty(), Batch: model.PaymentBatch{Status: model.PaymentStatusDraft}}, &payBatchShowView{Page: pg, Batch: paid,
 			Items: []model.PaymentItem{item, confirmed}, CanExport: true, CanDraft: true, IdemKey: "k", ExportXLSX: "/x", ExportCSV: "/y"}},
 		"subsidy_receipts": {&receiptListView{Page: empty()}, &receiptListView{Page: pg, FollowUp: true, Days: "14", Items: []model.PaymentItem{item, confirmed},
@@ -50,3 +51,5 @@ func subsidySamplePages(base func(string) Page, empty func() Page) map[string][2
 			{ID: 10, BatchName: "4月", BatchStatus: model.PaymentStatusApproved, AmountFen: 100}}}},
 	}
 }
+
+func ptrFen(f model.Fen) *model.Fen { return &f }
