@@ -611,11 +611,10 @@ func (s *Store) openCouples(ctx context.Context, pr *auth.Principal, f model.Con
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.person_id, p.name, d.region_code, d.starts_on, d.ends_on, od.id, od.person_id, op.name, op.institution_id, op.region_code,
 		od.starts_on, od.ends_on
-		FROM deployments d JOIN people p ON p.id = d.person_id
-		JOIN family_members f ON f.person_id = d.person_id AND f.medical_worker_person_id IS NOT NULL
-		JOIN deployments od ON od.person_id = f.medical_worker_person_id AND od.status <> 'cancelled' AND od.starts_on <= d.ends_on AND od.ends_on >= d.starts_on
-		JOIN people op ON op.id = od.person_id
+		FROM deployments d CROSS JOIN family_members f CROSS JOIN deployments od JOIN people p ON p.id = d.person_id JOIN people op ON op.id = od.person_id
 		WHERE `+cond+` AND d.status <> 'cancelled' AND d.ends_on >= `+a.add(from)+`
+		AND f.person_id = d.person_id AND f.medical_worker_person_id IS NOT NULL
+		AND od.person_id = f.medical_worker_person_id AND od.status <> 'cancelled' AND od.starts_on <= d.ends_on AND od.ends_on >= d.starts_on
 		AND NOT EXISTS (SELECT 1 FROM deployment_conflicts c WHERE c.kind = 'couple' AND (c.deployment_id = d.id AND c.other_deployment_id = od.id OR c.deployment_id = od.id AND c.other_deployment_id = d.id))
 		ORDER BY d.starts_on DESC, d.id DESC LIMIT 1000`, a...)
 	if err != nil {

@@ -270,7 +270,7 @@ func (h *handlers) deploymentNew(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	form := deploymentForm{PersonID: q.Get("person"), PostID: q.Get("post"), BatchID: q.Get("batch"), StartsOn: q.Get("starts_on"), EndsOn: q.Get("ends_on"),
 		ShiftHours: "8", Q: strings.TrimSpace(q.Get("q"))}
-	if form.StartsOn == "" {
+	if form.StartsOn == "" && form.BatchID == "" { // a batch's members take its dates
 		form.StartsOn = h.Store.Now().In(chinaTime).Format(time.DateOnly)
 	}
 	v, err := h.deploymentFormView(r, p, form)
