@@ -143,6 +143,7 @@ func (h *handlers) routes() []route {
 	rs = append(rs, h.deployRoutes()...)
 	rs = append(rs, h.checkinRoutes()...)
 	rs = append(rs, h.letterRoutes()...)
+	rs = append(rs, h.subsidyRoutes()...)
 	for i := range rs {
 		if !rs[i].Public {
 			rs[i].Handler = authed(rs[i].Perm, rs[i].Handler)

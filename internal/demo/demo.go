@@ -76,6 +76,8 @@ type Summary struct {
 
 	// Letters, Commendations and WorkInjuryCases count the letters area's records.
 	Letters, Commendations, WorkInjuryCases int
+	// PaymentBatches counts the subsidy batches (one paid, one awaiting approval).
+	PaymentBatches int
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -108,6 +110,7 @@ var accounts = []demoAccount{
 	{Account{"institution-admin", "Demo-2026-institution-admin", auth.RoleInstitutionAdmin, workerInstitution}, "演示·中心医院管理员", "", workerInstitution, false},
 	{Account{"counselor", "Demo-2026-counselor", auth.RoleCounselor, "阜新市 (2109)"}, "演示·心理咨询师", cityCode, "", false},
 	{Account{"finance", "Demo-2026-finance", auth.RoleFinance, "阜新市 (2109)"}, "演示·财务", cityCode, "", false},
+	{Account{"finance-checker", "Demo-2026-finance-checker", auth.RoleFinance, "阜新市 (2109)"}, "演示·财务复核", cityCode, "", false},
 	{Account{"leader", "Demo-2026-leader", auth.RoleLeader, "阜新市 (2109)"}, "演示·领导", cityCode, "", false},
 	{Account{"volunteer", "Demo-2026-volunteer", auth.RoleVolunteer, "海州区 (210902)"}, "演示·志愿者", "210902", "", false},
 	{Account{"worker", "Demo-2026-worker", auth.RoleWorker, workerInstitution + "发热门诊一线护士（本人档案）"}, "", "", "", true},
@@ -262,6 +265,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillLetters(st, as, instByName, workerID, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillSubsidies(st, as, opt.Clock, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

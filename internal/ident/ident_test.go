@@ -542,3 +542,11 @@ func BenchmarkParseIDNumberInvalid(b *testing.B) {
 		}
 	}
 }
+
+func TestMaskBankAccount(t *testing.T) {
+	for in, want := range map[string]string{"6222021234567891234": "6222***********1234", "12345678": "********", "123456789": "1234*6789"} {
+		if got := ident.MaskBankAccount(in); got != want {
+			t.Errorf("MaskBankAccount(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -100,6 +100,15 @@ var scopedTables = map[string]scopedTable{
 	"commendations":         {region: "region_code", institution: "institution_id", person: "person_id"},
 	"work_injury_cases":     {region: "region_code", institution: "institution_id", person: "person_id"},
 	"work_injury_documents": {region: "region_code"},
+	// Subsidies (migration 00016). A rule belongs to the region it applies
+	// in (and is read from the regions below it too: ruleReach); a batch to
+	// the region it pays in; a line of a batch is reached through its item.
+	"benefit_rules":   {region: "region_code"},
+	"entitlements":    {region: "region_code", institution: "institution_id", person: "person_id"},
+	"bank_accounts":   {region: "region_code", institution: "institution_id", person: "person_id"},
+	"payment_batches": {region: "region_code"},
+	"payment_items":   {region: "region_code", institution: "institution_id", person: "person_id"},
+	"payment_lines":   {},
 }
 
 // scopeKind is which one of its reaches a scope has.

@@ -55,6 +55,9 @@ type dashboardView struct {
 	// Letters are the counts of letters, commendations and work-injury
 	// cases (small cells suppressed for leaders).
 	Letters *model.LetterStats
+	// Subsidy is the money's figures (subsidy.go), suppressed for leaders; SubsidyLink: the caller works the batches.
+	Subsidy     *model.SubsidyStats
+	SubsidyLink bool
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -207,6 +210,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 			return err
 		}
 		v.Letters = &ls
+	}
+	if err := h.subsidyDashboard(r, p, v, f.RegionCode); err != nil {
+		return err
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

@@ -182,6 +182,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"commendations", "/commendations", ""},
 		{"title_priority", "/title-priority", auth.PermTitlePriorityRead},
 		{"work_injury", "/work-injury-cases", auth.PermWorkInjuryManage},
+		{"subsidies", "/entitlements", auth.PermEntitlementRead},
+		{"my_payments", "/me/payments", auth.PermReceiptOwn},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

@@ -106,6 +106,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range letterSamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range subsidySamplePages(base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 

@@ -162,6 +162,7 @@ func (h *handlers) routes() []route {
 		h.psychRoutes(),
 		h.checkinRoutes(),
 		h.letterRoutes(),
+		h.subsidyRoutes(),
 	} {
 		core = append(core, area...)
 	}
