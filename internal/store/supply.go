@@ -29,7 +29,7 @@ const (
 	ActHandOver           = "supply.hand_over"
 	ActReceiptConfirm     = "supply.confirm"
 	ActMovementList       = "supply.movement.list"
-	ActMySupplies         = "supply.mine"
+	ActMovementExport     = "export.supply_movements"
 
 	// NoticeReorder tells a store's keepers that an item fell to its reorder level.
 	NoticeReorder = "supply.reorder"
