@@ -40,6 +40,18 @@ type dashboardView struct {
 	// RegionChoices are the regions of the caller's scope, for the region
 	// picker (a datalist: search by name or code).
 	RegionChoices []regionChoice
+	// Supplies are the figures of the stores in scope (suppressed for a
+	// leader), SuppliesURL the stores for those who keep them.
+	Supplies    *model.SupplyCounts
+	SuppliesURL string
+}
+
+// SupplyCount shows a supply figure, the mark aggregate.hidden when the store hid it.
+func (v *dashboardView) SupplyCount(n *int64) string {
+	if n == nil {
+		return v.T("aggregate.hidden")
+	}
+	return strconv.FormatInt(*n, 10)
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -166,6 +178,16 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if p.Can(auth.PermSupplyRead) || p.Can(auth.PermAggregateRead) {
+		c, err := h.Store.SupplyCounts(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Supplies = &c
+		if p.Can(auth.PermSupplyRead) {
+			v.SuppliesURL = "/supplies"
+		}
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

@@ -169,6 +169,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
+		{"supplies", "/supplies", auth.PermSupplyRead},
+		{"my_supplies", "/me/supplies", auth.PermSupplyReceive},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

@@ -148,7 +148,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
-	return append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...)
+	return append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.supplyRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.
