@@ -320,7 +320,9 @@ func (h *handlers) supplyReorder(w http.ResponseWriter, r *http.Request) error {
 		in.Level = &n
 	}
 	if err := h.Store.SetReorderLevel(r.Context(), id, in); err != nil {
-		return h.supplyFormFailed(w, r, err, func(status int, e *model.Error) error { return h.renderSupplyStore(w, r, id, status, "reorder", form, e) })
+		return h.supplyFormFailed(w, r, err, func(status int, e *model.Error) error {
+			return h.renderSupplyStore(w, r, id, status, "reorder", form, e)
+		})
 	}
 	return seeOther(w, r, "/supplies/stores/"+strconv.FormatInt(id, 10)+"?msg=supply_reorder")
 }
