@@ -62,7 +62,9 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
-	Accounts  []Account
+	// Supplies: stores, movements recorded (receipts, transfers) and hand-overs of distribution lists.
+	Stores, StockMovements, HandOvers int
+	Accounts                          []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -227,9 +229,13 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	sum.Accounts = Accounts()
 	if opt.Clock != nil {
-		if err := fillLedger(ctx, st, opt.Clock, start, p, planLedger(p, opt.Seed), as, &sum); err != nil {
+		lp := planLedger(p, opt.Seed)
+		addSupplyEvents(&lp)
+		if err := fillLedger(ctx, st, opt.Clock, start, p, lp, as, &sum); err != nil {
 			return sum, err
 		}
+	} else if err := fillSuppliesNow(st, as, &sum); err != nil {
+		return sum, err
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
