@@ -779,9 +779,11 @@ func (s *Store) RecordMovement(ctx context.Context, in model.MovementInput) (_ [
 		return nil, err
 	}
 	var ids []int64
+	var missed []string
+	defer func() { s.prepareMissed(ctx, missed) }()
 	run := func(tx *sql.Tx) error {
 		var err error
-		ids, err = s.recordMovement(ctx, tx, pr, in)
+		ids, err = s.recordMovement(ctx, s.prepared(tx, &missed), pr, in)
 		return err
 	}
 	if in.NeedID != 0 {
@@ -791,7 +793,7 @@ func (s *Store) RecordMovement(ctx context.Context, in model.MovementInput) (_ [
 		if _, err := s.settleNeed(ctx, in.NeedID, in.PersonID, in.Quantity, run); err != nil {
 			return nil, err
 		}
-	} else if err := s.tx(ctx, run); err != nil {
+	} else if err := s.txGrouped(ctx, run); err != nil {
 		return nil, err
 	}
 	return s.movementsByID(ctx, ids)
@@ -819,7 +821,7 @@ func (s *Store) settleNeed(ctx context.Context, needID, personID, qty int64, run
 	})
 }
 
-func (s *Store) recordMovement(ctx context.Context, tx *sql.Tx, pr *auth.Principal, in model.MovementInput) ([]int64, error) {
+func (s *Store) recordMovement(ctx context.Context, tx queryer, pr *auth.Principal, in model.MovementInput) ([]int64, error) {
 	now := ms(s.now())
 	today := s.now().Format(time.DateOnly)
 	if in.Kind == model.MoveCorrection {
@@ -978,7 +980,7 @@ func (s *Store) checkRecipient(ctx context.Context, tx queryer, pr *auth.Princip
 
 // correctMovement reverses a movement of the caller's scope (both legs of a
 // transfer) with new rows that name it; the original stays as it was.
-func (s *Store) correctMovement(ctx context.Context, tx *sql.Tx, pr *auth.Principal, in model.MovementInput, now int64) ([]int64, error) {
+func (s *Store) correctMovement(ctx context.Context, tx queryer, pr *auth.Principal, in model.MovementInput, now int64) ([]int64, error) {
 	var a args
 	var kind, batch, expiry string
 	var storeID, itemID, qty int64
@@ -1062,8 +1064,12 @@ func scanMovement(row interface{ Scan(...any) error }) (model.Movement, error) {
 func (s *Store) movementsByID(ctx context.Context, ids []int64) ([]model.Movement, error) {
 	// unscoped: rows the caller has just written in their scope.
 	out := make([]model.Movement, 0, len(ids))
+	st, err := s.readStmt(ctx, "SELECT "+movementColumns+movementFrom+"WHERE m.id = $1")
+	if err != nil {
+		return nil, model.Internal(err)
+	}
 	for _, id := range ids {
-		m, err := scanMovement(s.write.QueryRowContext(ctx, "SELECT "+movementColumns+movementFrom+"WHERE m.id = $1", id))
+		m, err := scanMovement(st.QueryRowContext(ctx, id))
 		if err != nil {
 			return nil, model.Internal(err)
 		}

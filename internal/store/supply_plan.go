@@ -498,7 +498,7 @@ func (s *Store) HandOverLine(ctx context.Context, distributionID, lineID int64, 
 			return nil
 		})
 	} else {
-		err = s.tx(ctx, run)
+		err = s.txGrouped(ctx, run)
 	}
 	if err != nil {
 		return model.DistributionLine{}, err
