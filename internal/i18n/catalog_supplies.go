@@ -241,6 +241,7 @@ func init() {
 		"audit_action.supply.reorder.set":         {"设置补货线", "Set reorder level"},
 		"audit_action.supply.movement":            {"登记出入库", "Record stock movement"},
 		"audit_action.supply.movement.list":       {"查看出入库台账", "View stock ledger"},
+		"audit_action.supply.movement.read":       {"查看出入库记录", "View stock movement"},
 		"audit_action.supply.plan.create":         {"新增分配方案", "Create allocation plan"},
 		"audit_action.supply.plan.update":         {"修改分配方案", "Change allocation plan"},
 		"audit_action.supply.distribution.create": {"生成发放清单", "Generate distribution list"},

@@ -29,6 +29,7 @@ const (
 	ActHandOver           = "supply.hand_over"
 	ActReceiptConfirm     = "supply.confirm"
 	ActMovementList       = "supply.movement.list"
+	ActMovementRead       = "supply.movement.read"
 	ActMovementExport     = "export.supply_movements"
 
 	// NoticeReorder tells a store's keepers that an item fell to its reorder level.
@@ -1166,5 +1167,6 @@ func (s *Store) GetMovement(ctx context.Context, id int64) (_ model.Movement, er
 	} else if err != nil {
 		return m, model.Internal(err)
 	}
-	return m, err
+	// A movement may name its recipient: the read is audited.
+	return m, s.auditRead(ctx, pr, err, ActMovementRead, "supply_movement", id, "")
 }
