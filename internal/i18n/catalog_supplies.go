@@ -220,6 +220,7 @@ func init() {
 		"web.supply.mine_lead":            {"发给您和您家庭的防护用品与生活物资。收到后请点“确认收到”。", "Protective equipment and daily supplies handed to you and your family. Tap “Confirm receipt” once you have them."},
 		"web.supply.confirm":              {"确认收到", "Confirm receipt"},
 		"web.supply.mine_none":            {"暂无发放记录", "Nothing handed to you yet"},
+		"web.home.about.my_supplies":      {"查看发给您和家人的物资并确认收到", "What was handed to you and your family, and confirming receipt"},
 		"web.home.about.supplies":         {"物资库、出入库台账与发放", "Stores, the stock ledger and hand-outs"},
 		"web.dashboard.supplies":          {"物资保障", "Supplies"},
 		"web.dashboard.protective_stock":  {"防护用品库存（件）", "Protective equipment in stock (units)"},
