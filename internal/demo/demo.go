@@ -62,6 +62,8 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	// Frontline deployment: posts, aid-team batches, deployments.
+	Posts, Batches, Deployments int
 	// Supplies: stores, movements recorded (receipts, transfers) and hand-overs of distribution lists.
 	Stores, StockMovements, HandOvers int
 	Accounts                          []Account
@@ -239,6 +241,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

@@ -187,8 +187,8 @@ type StoreFilter struct {
 	Page          Page
 }
 
-// Batch is the stock of one batch of an item in a store.
-type Batch struct {
+// StockBatch is the stock of one batch of an item in a store.
+type StockBatch struct {
 	Batch      string `json:"batch"`
 	ExpiryDate string `json:"expiry_date,omitempty"`
 	Quantity   int64  `json:"quantity"`
@@ -198,17 +198,17 @@ type Batch struct {
 // StockLine is the stock of one item in a store: the sum of its movements,
 // by batch, with the reorder level.
 type StockLine struct {
-	ItemID       int64   `json:"item_id"`
-	ItemName     string  `json:"item_name"`
-	Category     string  `json:"category"`
-	Unit         string  `json:"unit"`
-	Protective   bool    `json:"protective"`
-	Quantity     int64   `json:"quantity"`
-	Usable       int64   `json:"usable"` // not expired
-	ReorderLevel *int64  `json:"reorder_level"`
-	BelowReorder bool    `json:"below_reorder"`
-	NextExpiry   string  `json:"next_expiry,omitempty"`
-	Batches      []Batch `json:"batches"`
+	ItemID       int64        `json:"item_id"`
+	ItemName     string       `json:"item_name"`
+	Category     string       `json:"category"`
+	Unit         string       `json:"unit"`
+	Protective   bool         `json:"protective"`
+	Quantity     int64        `json:"quantity"`
+	Usable       int64        `json:"usable"` // not expired
+	ReorderLevel *int64       `json:"reorder_level"`
+	BelowReorder bool         `json:"below_reorder"`
+	NextExpiry   string       `json:"next_expiry,omitempty"`
+	Batches      []StockBatch `json:"batches"`
 }
 
 // Stock is a store's current stock.

@@ -606,7 +606,7 @@ func (s *Store) StoreStock(ctx context.Context, storeID int64) (_ model.Stock, e
 		n := len(out.Items)
 		if n == 0 || out.Items[n-1].ItemID != line.ItemID {
 			line.ReorderLevel = ptrID(level)
-			line.Batches = []model.Batch{}
+			line.Batches = []model.StockBatch{}
 			out.Items = append(out.Items, line)
 			n++
 		}
@@ -614,7 +614,7 @@ func (s *Store) StoreStock(ctx context.Context, storeID int64) (_ model.Stock, e
 		if !batch.Valid {
 			continue
 		}
-		b := model.Batch{Batch: batch.String, ExpiryDate: expiry.String, Quantity: qty, Expired: expiry.String != "" && expiry.String < today}
+		b := model.StockBatch{Batch: batch.String, ExpiryDate: expiry.String, Quantity: qty, Expired: expiry.String != "" && expiry.String < today}
 		cur.Batches = append(cur.Batches, b)
 		cur.Quantity += qty
 		if !b.Expired {

@@ -40,6 +40,11 @@ type dashboardView struct {
 	// RegionChoices are the regions of the caller's scope, for the region
 	// picker (a datalist: search by name or code).
 	RegionChoices []regionChoice
+	// Deploy are the frontline deployment counts (deployed today, due for
+	// rest, open couple conflicts); DeployURL the deployment pages, for
+	// roles that plan.
+	Deploy    *model.DeploymentStats
+	DeployURL string
 	// Supplies are the figures of the stores in scope (suppressed for a
 	// leader), SuppliesURL the stores for those who keep them.
 	Supplies    *model.SupplyCounts
@@ -178,6 +183,16 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if p.Can(auth.PermDeployRead) || p.Can(auth.PermAggregateRead) {
+		ds, err := h.Store.DeploymentStats(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Deploy = &ds
+		if p.Can(auth.PermDeployRead) {
+			v.DeployURL = "/deployments"
+		}
 	}
 	if p.Can(auth.PermSupplyRead) || p.Can(auth.PermAggregateRead) {
 		c, err := h.Store.SupplyCounts(r.Context())

@@ -169,6 +169,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
+		{"deployments", "/deployments", auth.PermDeployRead},
+		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // finance, who reads the days only
 		{"supplies", "/supplies", auth.PermSupplyRead},
 		{"my_supplies", "/me/supplies", auth.PermSupplyReceive},
 		{"institutions", "/institutions", auth.PermInstitutionRead},

@@ -16,7 +16,7 @@ func supplySamplePages(base func(string) Page, empty func() Page) map[string][2]
 	st := model.SupplyStore{ID: 1, Name: "中心医院物资库", RegionCode: "210902", InstitutionID: &inst, InstitutionName: "阜新市中心医院", Keeper: "王", Active: true, BelowReorder: 1}
 	level := int64(50)
 	stock := []stockRow{{StockLine: model.StockLine{ItemID: 1, ItemName: "N95", Unit: "只", Protective: true, Quantity: 40, Usable: 30, ReorderLevel: &level, BelowReorder: true,
-		NextExpiry: "2027-01-01", Batches: []model.Batch{{Batch: "B1", ExpiryDate: "2027-01-01", Quantity: 30}, {Batch: "", ExpiryDate: "2026-01-01", Quantity: 10, Expired: true}}}, Category: "N95", Level: "50"}}
+		NextExpiry: "2027-01-01", Batches: []model.StockBatch{{Batch: "B1", ExpiryDate: "2027-01-01", Quantity: 30}, {Batch: "", ExpiryDate: "2026-01-01", Quantity: 10, Expired: true}}}, Category: "N95", Level: "50"}}
 	c := int64(3)
 	mv := model.Movement{ID: 4, Kind: model.MoveIssue, StoreID: 1, StoreName: "库", ItemName: "N95", Unit: "只", Batch: "B1", Quantity: -30, Reason: "r", ExpiredOverride: "o",
 		CorrectsID: &c, PersonName: "张伟", CreatedByName: "cw", CreatedAt: now}

@@ -91,6 +91,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range transferSamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range deploySamplePages(base, empty) {
+		pages[name] = views
+	}
 	for name, views := range supplySamplePages(base, empty) {
 		pages[name] = views
 	}
