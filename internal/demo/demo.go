@@ -66,7 +66,9 @@ type Summary struct {
 	Posts, Batches, Deployments int
 	// Supplies: stores, movements recorded (receipts, transfers) and hand-overs of distribution lists.
 	Stores, StockMovements, HandOvers int
-	Accounts                          []Account
+	// Incidents counts the discrimination incidents.
+	Incidents int
+	Accounts  []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -244,6 +246,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillIncidents(ctx, st, opt.Clock, as, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

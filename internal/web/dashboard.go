@@ -49,6 +49,10 @@ type dashboardView struct {
 	// leader), SuppliesURL the stores for those who keep them.
 	Supplies    *model.SupplyCounts
 	SuppliesURL string
+
+	// Incidents are the discrimination incidents' counts (incident.go).
+	Incidents    *model.IncidentStats
+	IncidentsURL string
 }
 
 // SupplyCount shows a supply figure, the mark aggregate.hidden when the store hid it.
@@ -183,6 +187,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if err := h.dashboardIncidents(r, p, v, f.RegionCode); err != nil {
+		return err
 	}
 	if p.Can(auth.PermDeployRead) || p.Can(auth.PermAggregateRead) {
 		ds, err := h.Store.DeploymentStats(r.Context())

@@ -91,6 +91,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range transferSamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range incidentSamplePages(base, empty) {
+		pages[name] = views
+	}
 	for name, views := range deploySamplePages(base, empty) {
 		pages[name] = views
 	}
@@ -126,6 +129,9 @@ func extraStates(lang i18n.Lang) map[string][]any {
 	}
 	extra["transfer_show"] = append(extra["transfer_show"], transferExtraStates(s)...)
 	extra["dashboard"] = append(extra["dashboard"], supplyExtraStates(s)...)
+	for name, views := range incidentExtraStates(s) {
+		extra[name] = append(extra[name], views...)
+	}
 	return extra
 }
 
