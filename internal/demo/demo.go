@@ -64,6 +64,8 @@ type Summary struct {
 	Transfers int
 	// Frontline deployment: posts, aid-team batches, deployments.
 	Posts, Batches, Deployments int
+	// Supplies: stores, movements recorded (receipts, transfers) and hand-overs of distribution lists.
+	Stores, StockMovements, HandOvers int
 	// Incidents counts the discrimination incidents.
 	Incidents int
 	Accounts  []Account
@@ -243,9 +245,13 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	sum.Accounts = Accounts()
 	if opt.Clock != nil {
-		if err := fillLedger(ctx, st, opt.Clock, start, p, planLedger(p, opt.Seed), as, &sum); err != nil {
+		lp := planLedger(p, opt.Seed)
+		addSupplyEvents(&lp)
+		if err := fillLedger(ctx, st, opt.Clock, start, p, lp, as, &sum); err != nil {
 			return sum, err
 		}
+	} else if err := fillSuppliesNow(st, as, &sum); err != nil {
+		return sum, err
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {

@@ -17,6 +17,7 @@ type ledgerIDs struct {
 	relatives  map[int]int64 // plan.family index → family member id
 	volunteers []int64
 	cases      []int64
+	supplies   *supplyIDs
 }
 
 // actors are the principals of the demo accounts that act in the ledger, as
@@ -147,6 +148,8 @@ func playEvent(st *store.Store, clock *Clock, e ledgerEvent, p plan, lp ledgerPl
 		}
 		sum.Pairings++
 		return nil
+	case stepSupply:
+		return playSupply(st, now, e.index, ids, as, sum)
 	case stepVisit:
 		v := lp.visits[e.index]
 		_, err := st.CreateVisit(as[v.actor], model.VisitInput{PersonID: ids.people[v.person], Target: v.target, Channel: v.channel,

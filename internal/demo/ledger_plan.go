@@ -95,6 +95,7 @@ const (
 	stepClose
 	stepReject
 	stepReopen
+	stepSupply // a step of the supplies (supplies.go)
 )
 
 type ledgerEvent struct {

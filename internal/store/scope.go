@@ -71,6 +71,16 @@ var scopedTables = map[string]scopedTable{
 	"aid_batches":          {region: "region_code"},
 	"deployments":          {region: "region_code", institution: "institution_id", person: "person_id"},
 	"deployment_conflicts": {region: "region_code"},
+	// Supplies (migration 00018): every row carries its store's region and
+	// institution; a hand-over line and an issue its recipient too.
+	"supply_items":              {region: "region_code"},
+	"supply_stores":             {region: "region_code", institution: "institution_id"},
+	"supply_reorder_levels":     {region: "region_code", institution: "institution_id"},
+	"supply_balances":           {region: "region_code", institution: "institution_id"},
+	"supply_movements":          {region: "region_code", institution: "institution_id", person: "person_id"},
+	"supply_plans":              {region: "region_code", institution: "institution_id"},
+	"supply_distributions":      {region: "region_code", institution: "institution_id"},
+	"supply_distribution_lines": {region: "region_code", institution: "institution_id", person: "person_id"},
 	// Discrimination incidents (migration 00020): the handling team is the
 	// region's; an institution or a person reaches none (a reporter reaches
 	// their own through incidentScope's reporter key).

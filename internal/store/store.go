@@ -62,12 +62,13 @@ type Store struct {
 	now    func() time.Time
 	log    *slog.Logger
 
-	ckpt      *sql.DB        // SQLite: the background checkpointer's connection
-	ckptStop  func()         // stops the checkpointer and waits for it
-	needs     needCommitter  // group commit of new cases (SQLite)
-	psych     psychCommitter // group commit of assessments
-	readStmts sync.Map       // SQL text → *sql.Stmt prepared on the readers
-	full      fullFlag       // the last write was refused for want of space (fault.go)
+	ckpt       *sql.DB        // SQLite: the background checkpointer's connection
+	ckptStop   func()         // stops the checkpointer and waits for it
+	needs      needCommitter  // group commit of new cases (SQLite)
+	psych      psychCommitter // group commit of assessments
+	readStmts  sync.Map       // SQL text → *sql.Stmt prepared on the readers
+	writeStmts sync.Map       // SQL text → *sql.Stmt prepared on the SQLite writer (supply_prepared.go)
+	full       fullFlag       // the last write was refused for want of space (fault.go)
 }
 
 // readStmt returns q prepared on the readers, parsed once per connection

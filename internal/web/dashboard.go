@@ -46,6 +46,10 @@ type dashboardView struct {
 	// roles that plan.
 	Deploy    *model.DeploymentStats
 	DeployURL string
+	// Supplies are the figures of the stores in scope (suppressed for a
+	// leader), SuppliesURL the stores for those who keep them.
+	Supplies    *model.SupplyCounts
+	SuppliesURL string
 
 	// Incidents are the discrimination incidents' counts (incident.go).
 	Incidents    *model.IncidentStats
@@ -58,6 +62,14 @@ type dashboardView struct {
 	// Subsidy is the money's figures (subsidy.go), suppressed for leaders; SubsidyLink: the caller works the batches.
 	Subsidy     *model.SubsidyStats
 	SubsidyLink bool
+}
+
+// SupplyCount shows a supply figure, the mark aggregate.hidden when the store hid it.
+func (v *dashboardView) SupplyCount(n *int64) string {
+	if n == nil {
+		return v.T("aggregate.hidden")
+	}
+	return strconv.FormatInt(*n, 10)
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -213,6 +225,16 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if err := h.subsidyDashboard(r, p, v, f.RegionCode); err != nil {
 		return err
+	}
+	if p.Can(auth.PermSupplyRead) || p.Can(auth.PermAggregateRead) {
+		c, err := h.Store.SupplyCounts(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Supplies = &c
+		if p.Can(auth.PermSupplyRead) {
+			v.SuppliesURL = "/supplies"
+		}
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

@@ -184,6 +184,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"work_injury", "/work-injury-cases", auth.PermWorkInjuryManage},
 		{"subsidies", "/entitlements", auth.PermEntitlementRead},
 		{"my_payments", "/me/payments", auth.PermReceiptOwn},
+		{"supplies", "/supplies", auth.PermSupplyRead},
+		{"my_supplies", "/me/supplies", auth.PermSupplyReceive},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

@@ -109,6 +109,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range subsidySamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range supplySamplePages(base, empty) {
+		pages[name] = views
+	}
 	return pages
 }
 
@@ -137,6 +140,7 @@ func extraStates(lang i18n.Lang) map[string][]any {
 		extra[name] = append(extra[name], views...)
 	}
 	extra["transfer_show"] = append(extra["transfer_show"], transferExtraStates(s)...)
+	extra["dashboard"] = append(extra["dashboard"], supplyExtraStates(s)...)
 	for name, views := range incidentExtraStates(s) {
 		extra[name] = append(extra[name], views...)
 	}

@@ -163,6 +163,7 @@ func (h *handlers) routes() []route {
 		h.checkinRoutes(),
 		h.letterRoutes(),
 		h.subsidyRoutes(),
+		h.supplyRoutes(),
 	} {
 		core = append(core, area...)
 	}
