@@ -243,6 +243,9 @@ type Deployment struct {
 	PostKind        string    `json:"post_kind,omitempty"`
 	BatchID         *int64    `json:"batch_id"`
 	BatchName       string    `json:"batch_name,omitempty"`
+	// PlaceInScope: the caller may open the post or batch itself (a district
+	// team sees its people's deployments in the city's batch, not the batch).
+	PlaceInScope bool `json:"-"`
 	Role            string    `json:"role"`
 	Tier            int       `json:"tier"`
 	StartsOn        string    `json:"starts_on"`

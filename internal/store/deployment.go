@@ -371,19 +371,25 @@ func (s *Store) CreateDeployment(ctx context.Context, in model.DeploymentInput) 
 }
 
 const deploymentColumns = `d.id, d.person_id, p.name, p.occupation, d.region_code, d.institution_id, i.name, d.post_id, COALESCE(fp.name, ''), COALESCE(fp.kind, ''),
-	d.batch_id, COALESCE(b.name, ''), d.role, d.tier, d.starts_on, d.ends_on, d.shift_hours, d.status, d.override_reason, d.created_by_name, d.version, d.created_at, d.updated_at`
+	d.batch_id, COALESCE(b.name, ''), d.role, d.tier, d.starts_on, d.ends_on, d.shift_hours, d.status, d.override_reason, d.created_by_name, d.version, d.created_at, d.updated_at,
+	COALESCE(fp.region_code, b.region_code, ''), COALESCE(fp.institution_id, 0)`
 
 const deploymentFrom = ` FROM deployments d JOIN people p ON p.id = d.person_id JOIN institutions i ON i.id = d.institution_id
 	LEFT JOIN frontline_posts fp ON fp.id = d.post_id LEFT JOIN aid_batches b ON b.id = d.batch_id `
 
-func scanDeployment(row interface{ Scan(...any) error }) (model.Deployment, error) {
+// scanDeployment reads a row of deploymentColumns; pr decides whether the
+// post or batch may be opened (PlaceInScope).
+func scanDeployment(pr *auth.Principal, row interface{ Scan(...any) error }) (model.Deployment, error) {
 	var d model.Deployment
 	var post, batch sql.NullInt64
-	var created, updated int64
+	var created, updated, placeInst int64
+	var placeRegion string
 	if err := row.Scan(&d.ID, &d.PersonID, &d.PersonName, &d.Occupation, &d.RegionCode, &d.InstitutionID, &d.InstitutionName, &post, &d.PostName, &d.PostKind,
-		&batch, &d.BatchName, &d.Role, &d.Tier, &d.StartsOn, &d.EndsOn, &d.ShiftHours, &d.Status, &d.OverrideReason, &d.CreatedByName, &d.Version, &created, &updated); err != nil {
+		&batch, &d.BatchName, &d.Role, &d.Tier, &d.StartsOn, &d.EndsOn, &d.ShiftHours, &d.Status, &d.OverrideReason, &d.CreatedByName, &d.Version, &created, &updated,
+		&placeRegion, &placeInst); err != nil {
 		return d, err
 	}
+	d.PlaceInScope = scopeOf(pr).hasPerson(0, placeInst, placeRegion)
 	if post.Valid {
 		d.PostID = &post.Int64
 	}
@@ -396,7 +402,7 @@ func scanDeployment(row interface{ Scan(...any) error }) (model.Deployment, erro
 
 func (s *Store) getDeployment(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Deployment, error) {
 	var a args
-	d, err := scanDeployment(q.QueryRowContext(ctx, "SELECT "+deploymentColumns+deploymentFrom+"WHERE d.id = "+a.add(id)+" AND "+scopeOf(pr).on("deployments", "d", &a), a...))
+	d, err := scanDeployment(pr, q.QueryRowContext(ctx, "SELECT "+deploymentColumns+deploymentFrom+"WHERE d.id = "+a.add(id)+" AND "+scopeOf(pr).on("deployments", "d", &a), a...))
 	if err == sql.ErrNoRows {
 		return d, model.NotFound("deployment")
 	}
@@ -491,7 +497,7 @@ func (s *Store) ListDeployments(ctx context.Context, f model.DeploymentFilter) (
 	}
 	defer rows.Close()
 	for rows.Next() {
-		d, err := scanDeployment(rows)
+		d, err := scanDeployment(pr, rows)
 		if err != nil {
 			return out, model.Internal(err)
 		}

@@ -101,8 +101,11 @@ func newDeploymentRow(d model.Deployment) deploymentRow {
 	row := deploymentRow{Deployment: d, URL: "/deployments/" + strconv.FormatInt(d.ID, 10), Place: d.PostName, Region: regionLabel(d.RegionCode)}
 	switch {
 	case d.BatchID != nil:
-		row.Place, row.PlaceURL = d.BatchName, "/batches/"+strconv.FormatInt(*d.BatchID, 10)
-	case d.PostID != nil:
+		row.Place = d.BatchName
+		if d.PlaceInScope {
+			row.PlaceURL = "/batches/" + strconv.FormatInt(*d.BatchID, 10)
+		}
+	case d.PostID != nil && d.PlaceInScope:
 		row.PlaceURL = "/posts/" + strconv.FormatInt(*d.PostID, 10)
 	}
 	return row
