@@ -231,32 +231,32 @@ type BatchFilter struct {
 // Deployment puts one person at a post or in a batch for an inclusive date
 // range. Tier, region and institution are copied when it is planned.
 type Deployment struct {
-	ID              int64     `json:"id"`
-	PersonID        int64     `json:"person_id"`
-	PersonName      string    `json:"person_name"`
-	Occupation      string    `json:"occupation"`
-	RegionCode      string    `json:"region_code"`
-	InstitutionID   int64     `json:"institution_id"`
-	InstitutionName string    `json:"institution_name"`
-	PostID          *int64    `json:"post_id"`
-	PostName        string    `json:"post_name,omitempty"`
-	PostKind        string    `json:"post_kind,omitempty"`
-	BatchID         *int64    `json:"batch_id"`
-	BatchName       string    `json:"batch_name,omitempty"`
+	ID              int64  `json:"id"`
+	PersonID        int64  `json:"person_id"`
+	PersonName      string `json:"person_name"`
+	Occupation      string `json:"occupation"`
+	RegionCode      string `json:"region_code"`
+	InstitutionID   int64  `json:"institution_id"`
+	InstitutionName string `json:"institution_name"`
+	PostID          *int64 `json:"post_id"`
+	PostName        string `json:"post_name,omitempty"`
+	PostKind        string `json:"post_kind,omitempty"`
+	BatchID         *int64 `json:"batch_id"`
+	BatchName       string `json:"batch_name,omitempty"`
 	// PlaceInScope: the caller may open the post or batch itself (a district
 	// team sees its people's deployments in the city's batch, not the batch).
-	PlaceInScope bool `json:"-"`
-	Role            string    `json:"role"`
-	Tier            int       `json:"tier"`
-	StartsOn        string    `json:"starts_on"`
-	EndsOn          string    `json:"ends_on"`
-	ShiftHours      int       `json:"shift_hours"`
-	Status          string    `json:"status"`
-	OverrideReason  string    `json:"override_reason,omitempty"`
-	CreatedByName   string    `json:"created_by_name"`
-	Version         int64     `json:"version"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	PlaceInScope   bool      `json:"-"`
+	Role           string    `json:"role"`
+	Tier           int       `json:"tier"`
+	StartsOn       string    `json:"starts_on"`
+	EndsOn         string    `json:"ends_on"`
+	ShiftHours     int       `json:"shift_hours"`
+	Status         string    `json:"status"`
+	OverrideReason string    `json:"override_reason,omitempty"`
+	CreatedByName  string    `json:"created_by_name"`
+	Version        int64     `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// Conflicts found when it was planned (overridden), on a read of one deployment.
 	Conflicts []DeploymentConflict `json:"conflicts,omitempty"`
 }
