@@ -100,6 +100,8 @@ func init() {
 		"audit_action.export.deployment_days": {"导出派驻天数", "Export deployment days"},
 
 		"web.nav.deployments":              {"一线派驻", "Deployments"},
+		"web.home.about.deployments":       {"一线岗位、援助医疗队批次与派驻安排，双医护家庭与轮休规则，冲突与建议人选", "Frontline posts, aid-team batches and deployments, the couple and rest rules, conflicts and candidates"},
+		"web.home.about.deploy_days":       {"每人一类、二类派驻天数，临时性工作补助的依据", "Each person's tier-1 and tier-2 deployment days, the basis of the temporary work subsidy"},
 		"web.nav.deploy_days":              {"派驻天数", "Deployment days"},
 		"web.deploy.tabs":                  {"一线派驻", "Frontline deployment"},
 		"web.deploy.tab.deployments":       {"派驻名单", "Deployments"},
