@@ -29,14 +29,27 @@ type Principal struct {
 	FamilyMemberID int64
 }
 
+// familyLinkPermissions are what a self-service link holds beside
+// need.report_family (an area adds its own in its init).
+var familyLinkPermissions []Permission
+
 // Can reports whether the principal's role holds p. A self-service link
-// holds need.report_family and nothing else, whatever its Role says.
+// holds need.report_family and familyLinkPermissions and nothing else,
+// whatever its Role says.
 func (p *Principal) Can(perm Permission) bool {
 	if p == nil {
 		return false
 	}
 	if p.FamilyLinkID != 0 {
-		return perm == PermNeedReportFamily
+		if perm == PermNeedReportFamily {
+			return true
+		}
+		for _, q := range familyLinkPermissions {
+			if q == perm {
+				return true
+			}
+		}
+		return false
 	}
 	return p.System || RoleCan(p.Role, perm)
 }

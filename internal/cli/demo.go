@@ -55,6 +55,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 			sum.Cases, sum.Visits, sum.Volunteers, sum.Pairings)
 		fmt.Fprintf(env.Stdout, "transfer requests between districts: %d (caseworker-city reviews them at /transfers)\n", sum.Transfers)
 		fmt.Fprintf(env.Stdout, "frontline deployment: %d posts, %d aid-team batches, %d deployments (at /deployments)\n", sum.Posts, sum.Batches, sum.Deployments)
+		fmt.Fprintf(env.Stdout, "discrimination incidents: %d (caseworker handles them at /incidents)\n", sum.Incidents)
 		accounts = sum.Accounts
 	} else {
 		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", redactDSN(cfg.DB), existing.Total)

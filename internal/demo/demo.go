@@ -64,7 +64,9 @@ type Summary struct {
 	Transfers int
 	// Frontline deployment: posts, aid-team batches, deployments.
 	Posts, Batches, Deployments int
-	Accounts                    []Account
+	// Incidents counts the discrimination incidents.
+	Incidents int
+	Accounts  []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -238,6 +240,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillIncidents(ctx, st, opt.Clock, as, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

@@ -71,6 +71,12 @@ var scopedTables = map[string]scopedTable{
 	"aid_batches":          {region: "region_code"},
 	"deployments":          {region: "region_code", institution: "institution_id", person: "person_id"},
 	"deployment_conflicts": {region: "region_code"},
+	// Discrimination incidents (migration 00020): the handling team is the
+	// region's; an institution or a person reaches none (a reporter reaches
+	// their own through incidentScope's reporter key).
+	"incidents":        {region: "region_code"},
+	"incident_parties": {region: "region_code"},
+	"incident_steps":   {region: "region_code"},
 }
 
 // scopeKind is which one of its reaches a scope has.

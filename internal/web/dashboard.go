@@ -45,6 +45,10 @@ type dashboardView struct {
 	// roles that plan.
 	Deploy    *model.DeploymentStats
 	DeployURL string
+
+	// Incidents are the discrimination incidents' counts (incident.go).
+	Incidents    *model.IncidentStats
+	IncidentsURL string
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -171,6 +175,9 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if err := h.dashboardIncidents(r, p, v, f.RegionCode); err != nil {
+		return err
 	}
 	if p.Can(auth.PermDeployRead) || p.Can(auth.PermAggregateRead) {
 		ds, err := h.Store.DeploymentStats(r.Context())

@@ -44,6 +44,8 @@ func (h *handlers) inbox(w http.ResponseWriter, r *http.Request) error {
 			row.CaseURL, row.CaseNo = caseURL(*nt.NeedID), *nt.NeedID
 		} else if strings.HasPrefix(nt.Kind, "transfer.") {
 			row.CaseURL = "/transfers"
+		} else if strings.HasPrefix(nt.Kind, "incident.") {
+			row.CaseURL = "/incidents"
 		}
 		if b := nt.Need; b != nil {
 			row.Brief = v.T("web.inbox.brief", v.Label("need.category", b.Category), v.Label("need.kind", b.Kind), v.Label("need.urgency", b.Urgency))

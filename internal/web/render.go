@@ -165,6 +165,7 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"needs", "/needs", auth.PermNeedRead},
 		{"my_needs", "/me/needs", auth.PermNeedReport},
 		{"visits", "/visits/due", auth.PermVisitRead},
+		{"incidents", "/incidents", auth.PermIncidentHandle}, {"my_incidents", "/me/incidents", auth.PermIncidentReport},
 		{"volunteers", "/volunteers", auth.PermVolunteerManage},
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},

@@ -91,6 +91,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range transferSamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range incidentSamplePages(base, empty) {
+		pages[name] = views
+	}
 	for name, views := range deploySamplePages(base, empty) {
 		pages[name] = views
 	}
@@ -122,6 +125,9 @@ func extraStates(lang i18n.Lang) map[string][]any {
 		extra[name] = append(extra[name], views...)
 	}
 	extra["transfer_show"] = append(extra["transfer_show"], transferExtraStates(s)...)
+	for name, views := range incidentExtraStates(s) {
+		extra[name] = append(extra[name], views...)
+	}
 	return extra
 }
 

@@ -152,7 +152,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
-	return append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.deployRoutes()...)
+	return append(append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.deployRoutes()...), h.incidentRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.
