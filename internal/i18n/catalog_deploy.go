@@ -99,11 +99,10 @@ func init() {
 		"export.col.tier2_days":               {"二类天数", "Tier-2 days"},
 		"audit_action.export.deployment_days": {"导出派驻天数", "Export deployment days"},
 
-		"web.nav.deployments": {"一线派驻", "Deployments"},
-		"web.nav.deploy_days": {"派驻天数", "Deployment days"},
-		// The home page's tiles (added on the check-in branch: TestEveryMenuEntryHasATileText).
-		"web.home.about.deployments":       {"一线岗位、援助医疗队批次和派驻安排，夫妻规则与轮休提醒", "Frontline posts, aid-team batches and deployments, with the couple rule and rest flags"},
-		"web.home.about.deploy_days":       {"每人一线派驻天数（临时性工作补助的依据）", "Each person's frontline days (the basis of the temporary work subsidy)"},
+		"web.nav.deployments":              {"一线派驻", "Deployments"},
+		"web.home.about.deployments":       {"一线岗位、援助医疗队批次与派驻安排，双医护家庭与轮休规则，冲突与建议人选", "Frontline posts, aid-team batches and deployments, the couple and rest rules, conflicts and candidates"},
+		"web.home.about.deploy_days":       {"每人一类、二类派驻天数，临时性工作补助的依据", "Each person's tier-1 and tier-2 deployment days, the basis of the temporary work subsidy"},
+		"web.nav.deploy_days":              {"派驻天数", "Deployment days"},
 		"web.deploy.tabs":                  {"一线派驻", "Frontline deployment"},
 		"web.deploy.tab.deployments":       {"派驻名单", "Deployments"},
 		"web.deploy.tab.posts":             {"一线岗位", "Posts"},

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -334,7 +336,8 @@ func (s *Store) CreateDeployment(ctx context.Context, in model.DeploymentInput) 
 		}
 		reason := ""
 		if broken > 0 {
-			reason = in.OverrideReason
+			// The reason tells of the family at home: sealed like other notes.
+			reason = s.sealNote(in.OverrideReason)
 		}
 		var by sql.NullInt64
 		if pr.UserID != 0 {
@@ -377,9 +380,41 @@ const deploymentColumns = `d.id, d.person_id, p.name, p.occupation, d.region_cod
 const deploymentFrom = ` FROM deployments d JOIN people p ON p.id = d.person_id JOIN institutions i ON i.id = d.institution_id
 	LEFT JOIN frontline_posts fp ON fp.id = d.post_id LEFT JOIN aid_batches b ON b.id = d.batch_id `
 
-// scanDeployment reads a row of deploymentColumns; pr decides whether the
-// post or batch may be opened (PlaceInScope).
-func scanDeployment(pr *auth.Principal, row interface{ Scan(...any) error }) (model.Deployment, error) {
+// sealNote seals a free-text note about a person or their family for a TEXT
+// column (base64 of the field key's ciphertext; "" stays ""), so that a raw
+// read of the database shows no plaintext.
+func (s *Store) sealNote(note string) string {
+	if note == "" {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(s.seal.Seal(note))
+}
+
+// openNote opens what sealNote wrote.
+func (s *Store) openNote(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return "", fmt.Errorf("sealed note: %w", err)
+	}
+	return s.seal.Open(b)
+}
+
+// scanDeployment reads a row of deploymentColumns, opening the sealed
+// override reason; pr decides whether the post or batch may be opened
+// (PlaceInScope).
+func (s *Store) scanDeployment(pr *auth.Principal, row interface{ Scan(...any) error }) (model.Deployment, error) {
+	d, err := scanDeploymentRow(pr, row)
+	if err != nil {
+		return d, err
+	}
+	d.OverrideReason, err = s.openNote(d.OverrideReason)
+	return d, err
+}
+
+func scanDeploymentRow(pr *auth.Principal, row interface{ Scan(...any) error }) (model.Deployment, error) {
 	var d model.Deployment
 	var post, batch sql.NullInt64
 	var created, updated, placeInst int64
@@ -402,7 +437,7 @@ func scanDeployment(pr *auth.Principal, row interface{ Scan(...any) error }) (mo
 
 func (s *Store) getDeployment(ctx context.Context, q queryer, pr *auth.Principal, id int64) (model.Deployment, error) {
 	var a args
-	d, err := scanDeployment(pr, q.QueryRowContext(ctx, "SELECT "+deploymentColumns+deploymentFrom+"WHERE d.id = "+a.add(id)+" AND "+scopeOf(pr).on("deployments", "d", &a), a...))
+	d, err := s.scanDeployment(pr, q.QueryRowContext(ctx, "SELECT "+deploymentColumns+deploymentFrom+"WHERE d.id = "+a.add(id)+" AND "+scopeOf(pr).on("deployments", "d", &a), a...))
 	if err == sql.ErrNoRows {
 		return d, model.NotFound("deployment")
 	}
@@ -497,7 +532,7 @@ func (s *Store) ListDeployments(ctx context.Context, f model.DeploymentFilter) (
 	}
 	defer rows.Close()
 	for rows.Next() {
-		d, err := scanDeployment(pr, rows)
+		d, err := s.scanDeployment(pr, rows)
 		if err != nil {
 			return out, model.Internal(err)
 		}
@@ -580,6 +615,10 @@ func (s *Store) conflicts(ctx context.Context, q queryer, pr *auth.Principal, co
 		if err := rows.Scan(&c.ID, &c.Kind, &c.Severe, &c.RegionCode, &c.DeploymentID, &c.PersonID, &c.PersonName, &c.StartsOn, &c.EndsOn, &status,
 			&other, &c.OtherPersonID, &c.OtherPersonName, &otherInst, &otherRegion, &c.OtherStartsOn, &c.OtherEndsOn, &otherStatus,
 			&c.Reason, &c.DecidedByName, &created); err != nil {
+			return nil, model.Internal(err)
+		}
+		var err error
+		if c.Reason, err = s.openNote(c.Reason); err != nil {
 			return nil, model.Internal(err)
 		}
 		if other.Valid {

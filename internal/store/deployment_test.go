@@ -443,3 +443,28 @@ func TestDeploymentStatsForLeadersAreSuppressed(t *testing.T) {
 		}
 	})
 }
+
+// TestOverrideReasonsAreSealed: the reason of an override tells of the
+// family at home; the database holds only its ciphertext.
+func TestOverrideReasonsAreSealed(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newDeployFixture(t, st)
+		f.mustPlan(t, "cw", f.li.ID, f.fever.ID, "2026-12-01", "2026-12-10")
+		const reason = "重症护理骨干仅此一人，祖母已来照看孩子"
+		d := f.mustPlan(t, "cw", f.zhang.ID, f.sampling.ID, "2026-12-05", "2026-12-06", func(in *model.DeploymentInput) { in.OverrideReason = reason })
+		if d.OverrideReason != reason || len(d.Conflicts) != 1 || d.Conflicts[0].Reason != reason {
+			t.Fatalf("read back = %q / %+v", d.OverrideReason, d.Conflicts)
+		}
+		for _, col := range [][2]string{{"deployments", "override_reason"}, {"deployment_conflicts", "reason"}} {
+			vals, err := st.TextColumnForTest(col[0], col[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				if strings.Contains(v, "祖母") || strings.Contains(v, "骨干") {
+					t.Errorf("%s.%s holds the plaintext: %q", col[0], col[1], v)
+				}
+			}
+		}
+	})
+}

@@ -21,3 +21,22 @@ func (s *Store) ExplainForTest(q string, args ...any) []string {
 	}
 	return out
 }
+
+// TextColumnForTest reads one TEXT column of every row of a table, as a raw
+// read of the database file would see it.
+func (s *Store) TextColumnForTest(table, column string) ([]string, error) {
+	rows, err := s.read.Query("SELECT " + column + " FROM " + table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

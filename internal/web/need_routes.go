@@ -60,8 +60,6 @@ func navAllowed(u *auth.Principal, key string, perm auth.Permission) bool {
 		return u.Can(perm) && !u.Can(auth.PermCheckinSubmit)
 	case "dashboard":
 		return dashboardAllowed(u) && (u.Can(auth.PermNeedRead) || u.Can(auth.PermLedgerExport))
-	case "deploy_days":
-		return u.Can(perm) && !u.Can(auth.PermDeployRead) // planners reach it from the deployment pages
 	case "letters":
 		return u.Can(auth.PermLetterManage) || u.Can(auth.PermLetterOwn)
 	case "commendations":

@@ -177,7 +177,7 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"import", "/import", auth.PermPersonImport},
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
 		{"deployments", "/deployments", auth.PermDeployRead},
-		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // finance, who reads the days only
+		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // the subsidy's basis: finance reads it too
 		{"letters", "/letters", ""},
 		{"commendations", "/commendations", ""},
 		{"title_priority", "/title-priority", auth.PermTitlePriorityRead},

@@ -44,7 +44,8 @@ CREATE INDEX aid_batches_region ON aid_batches(region_code, id);
 
 -- status: planned, cancelled (a cancelled deployment counts no days and
 -- conflicts with nothing). override_reason is the written reason of an
--- authorised account that planned it against a rule (couple, rest);
+-- authorised account that planned it against a rule (couple, rest),
+-- sealed with the field key (base64 ciphertext; it tells of the family);
 -- shift_hours is the usual length of its days (a day of 4 hours or less
 -- counts as half a day where the region's setting says so).
 CREATE TABLE deployments (
@@ -85,7 +86,7 @@ CREATE INDEX deployments_batch ON deployments(batch_id, starts_on) WHERE batch_i
 -- A conflict found when a deployment was planned: kind couple (the other
 -- deployment is a linked medical-worker relative's, overlapping) or rest (the
 -- person had not rested enough since other_deployment_id). It is kept with
--- the override's reason; severe when the household has elderly needing care
+-- the override's reason (sealed like override_reason); severe when the household has elderly needing care
 -- or minor children and no other adult at home.
 CREATE TABLE deployment_conflicts (
     id                  INTEGER PRIMARY KEY,
