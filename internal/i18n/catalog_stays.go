@@ -92,3 +92,33 @@ func init() {
 		"audit_action.export.transport": {"导出用车申请", "Export transport requests"},
 	})
 }
+
+func init() {
+	add(map[string][2]string{
+		"export.sheet.stays":          {"住宿", "Stays"},
+		"export.title.stays":          {"隔离住宿名单（导出于 %s）", "Stays, exported %s"},
+		"export.file.stays":           {"隔离住宿", "stays"},
+		"export.sheet.transport":      {"用车", "Transport"},
+		"export.title.transport":      {"用车申请（导出于 %s）", "Transport requests, exported %s"},
+		"export.file.transport":       {"用车申请", "transport-requests"},
+		"export.col.stay_person":      {"姓名", "Name"},
+		"export.col.stay_institution": {"单位", "Institution"},
+		"export.col.stay_site":        {"住宿点", "Site"},
+		"export.col.stay_room":        {"房间", "Room"},
+		"export.col.stay_bed":         {"床位", "Bed"},
+		"export.col.stay_in":          {"入住日期", "Check-in"},
+		"export.col.stay_expected":    {"预计退房", "Expected check-out"},
+		"export.col.stay_out":         {"退房日期", "Check-out"},
+		"export.col.stay_status":      {"状态", "Status"},
+		"export.col.stay_high_risk":   {"高风险岗位", "High-risk post"},
+		"export.col.trip_wanted":      {"用车时间", "Time wanted"},
+		"export.col.trip_kind":        {"类型", "Kind"},
+		"export.col.trip_family":      {"家属", "Family member"},
+		"export.col.trip_pickup":      {"上车地点", "Pick-up"},
+		"export.col.trip_destination": {"目的地", "Destination"},
+		"export.col.trip_passengers":  {"人数", "Passengers"},
+		"export.col.trip_status":      {"状态", "Status"},
+		"export.col.trip_vehicle":     {"车辆", "Vehicle"},
+		"export.col.trip_driver":      {"志愿者司机", "Volunteer driver"},
+	})
+}
