@@ -213,9 +213,6 @@ func (s *Store) StepTrip(ctx context.Context, id int64, act living.TripAction, i
 	if act == living.TripCancel && in.Outcome == "" {
 		fe.Add("outcome", "field.required")
 	}
-	if err := fe.Err(); err != nil {
-		return model.Trip{}, err
-	}
 	var out tripRow
 	settle := false
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -225,6 +222,10 @@ func (s *Store) StepTrip(ctx context.Context, id int64, act living.TripAction, i
 		}
 		if !living.MayTripStep(tripCaller(pr, cur), act) {
 			return model.Errorf(model.EForbidden, "trip.not_yours")
+		}
+		// The fields are checked once the caller may take the step at all.
+		if err := fe.Err(); err != nil {
+			return err
 		}
 		if in.Version != nil && *in.Version != cur.Version {
 			return staleVersion()

@@ -148,6 +148,7 @@ func (h *handlers) routes() []route {
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
+	core = append(core, append(h.stayRoutes(), h.tripRoutes()...)...) // accommodation and transport (stay.go, trip.go)
 	return append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...)
 }
 
