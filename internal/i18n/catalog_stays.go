@@ -258,3 +258,11 @@ func init() {
 		"web.trips.cancel_reason": {"取消原因", "Reason for cancelling"},
 	})
 }
+
+func init() {
+	add(map[string][2]string{
+		"web.dashboard.stays":          {"隔离住宿与用车", "Accommodation and transport"},
+		"web.dashboard.beds_occupied":  {"今晚在住床位", "Beds occupied tonight"},
+		"web.dashboard.transport_open": {"未完成的用车申请", "Open transport requests"},
+	})
+}

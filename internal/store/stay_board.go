@@ -163,14 +163,17 @@ func (s *Store) Trace(ctx context.Context, f model.TraceFilter) (_ []model.Trace
 
 // StayCounts are the accommodation and transport figures of the dashboard.
 type StayCounts struct {
-	BedsOccupied  int // beds occupied tonight in scope
-	Beds          int // active beds of the sites in scope
-	TransportOpen int // transport requests still to be carried out
+	BedsOccupied  model.Count `json:"beds_occupied"`  // beds occupied tonight in scope
+	Beds          model.Count `json:"beds"`           // active beds of the sites in scope
+	TransportOpen model.Count `json:"transport_open"` // transport requests still to be carried out
+	Suppressed    bool        `json:"suppressed"`     // small counts were hidden (a role of aggregates only)
 }
 
 // StayDashboard counts beds occupied tonight and open transport requests in
-// the caller's scope. It names nobody; the caller suppresses small counts
-// for leaders (model.Suppress).
+// the caller's scope. It names nobody; for a role that sees aggregates only
+// (a leader: neither stay.manage nor transport.manage) every figure goes
+// through model.Suppress, the one suppression rule. The three figures are
+// no sums of one another, so no complementary cell needs hiding.
 func (s *Store) StayDashboard(ctx context.Context) (_ StayCounts, err error) {
 	defer wrap(&err, "StayDashboard()")
 	pr := auth.FromContext(ctx)
@@ -178,23 +181,37 @@ func (s *Store) StayDashboard(ctx context.Context) (_ StayCounts, err error) {
 	if pr == nil {
 		return c, model.Errorf(model.EUnauthenticated, "error.unauthenticated")
 	}
-	if !pr.Can(auth.PermStayManage) && !pr.Can(auth.PermTransportManage) && !pr.Can(auth.PermAggregateRead) {
+	team := pr.System || pr.Can(auth.PermStayManage) || pr.Can(auth.PermTransportManage)
+	if !team && !pr.Can(auth.PermAggregateRead) {
 		return c, model.Errorf(model.EForbidden, "error.forbidden")
 	}
+	var occupied, beds, open int
 	var a args
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM stay_nights n WHERE n.night = "+a.add(s.today())+" AND "+scopeOf(pr).on("stay_nights", "n", &a), a...).
-		Scan(&c.BedsOccupied); err != nil {
+		Scan(&occupied); err != nil {
 		return c, model.Internal(err)
 	}
 	a = nil
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM stay_beds b WHERE b.active = TRUE AND "+scopeOf(pr).on("stay_beds", "b", &a), a...).
-		Scan(&c.Beds); err != nil {
+		Scan(&beds); err != nil {
 		return c, model.Internal(err)
 	}
 	a = nil
 	if err := s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM transport_requests t WHERE t.status IN ('requested', 'assigned', 'under_way') AND "+
-		scopeOf(pr).on("transport_requests", "t", &a), a...).Scan(&c.TransportOpen); err != nil {
+		scopeOf(pr).on("transport_requests", "t", &a), a...).Scan(&open); err != nil {
 		return c, model.Internal(err)
+	}
+	figures := []int{occupied, beds, open}
+	out := []*model.Count{&c.BedsOccupied, &c.Beds, &c.TransportOpen}
+	var hidden []bool
+	if !team {
+		hidden = model.Suppress(figures, nil)
+	}
+	for i, f := range figures {
+		*out[i] = model.Count(f)
+		if hidden != nil && hidden[i] {
+			*out[i], c.Suppressed = model.Suppressed, true
+		}
 	}
 	return c, nil
 }

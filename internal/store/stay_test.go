@@ -336,7 +336,9 @@ func TestStaySettlesACase(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
 		f := newStayFixture(t, st, clock)
 		cw := f.as("cw_haizhou")
-		n := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Category, in.Kind, in.Description = "living", "accommodation", "需要隔离住宿" }))
+		n := f.create(t, cw, f.newNeed(func(in *model.NeedInput) {
+			in.Category, in.Kind, in.Description = "living", "accommodation", "需要隔离住宿"
+		}))
 		// An open case is not assigned yet: the ledger's rules refuse to resolve it, so the stay names it not.
 		_, err := st.CheckIn(cw, model.CheckIn{PersonID: f.zhang.ID, BedID: f.bed(0, 0), CheckInOn: day(st, 0), ExpectedOutOn: day(st, 7), NeedID: &n.ID})
 		if code(err) != model.EInvalid || fieldOf(err)["need_id"].Key != "settle.status" {
@@ -431,7 +433,9 @@ func TestTransportRequests(t *testing.T) {
 			t.Errorf("a leader lists trips: %v", err)
 		}
 		// A case of kind transport is settled by the completed trip.
-		n := f.create(t, cw, f.newNeed(func(in *model.NeedInput) { in.Category, in.Kind, in.Description = "safety", "transport", "下夜班无车" }))
+		n := f.create(t, cw, f.newNeed(func(in *model.NeedInput) {
+			in.Category, in.Kind, in.Description = "safety", "transport", "下夜班无车"
+		}))
 		if _, err := st.AssignNeed(cw, n.ID, model.NeedAssign{UserID: ptr(f.uid("cw_haizhou"))}); err != nil {
 			t.Fatal(err)
 		}
@@ -449,8 +453,16 @@ func TestTransportRequests(t *testing.T) {
 			t.Errorf("the transport case is %s, want resolved", got.Status)
 		}
 		counts, err := st.StayDashboard(cw)
-		if err != nil || counts.TransportOpen != 0 || counts.Beds != 4 {
+		if err != nil || counts.TransportOpen != 0 || counts.Beds != 4 || counts.Suppressed {
 			t.Errorf("dashboard = %+v, %v", counts, err)
+		}
+		// A leader sees the same figures with the small ones hidden (4 beds), zero shown.
+		lc, err := st.StayDashboard(f.as("leader_city"))
+		if err != nil || !lc.Beds.IsSuppressed() || lc.TransportOpen != 0 || !lc.Suppressed {
+			t.Errorf("leader's dashboard = %+v, %v", lc, err)
+		}
+		if _, err := st.StayDashboard(f.as("worker_zhang")); code(err) != model.EForbidden {
+			t.Errorf("a worker's dashboard: %v", err)
 		}
 	})
 }

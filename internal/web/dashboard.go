@@ -11,6 +11,7 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // dashboardView is the area's aggregates for the caller's scope: cases per
@@ -34,6 +35,7 @@ type dashboardView struct {
 	Overdue       []caseRow // the most overdue cases, for roles that read cases
 	OverdueURL    string
 	Visits        *model.VisitCounts
+	Stays         *store.StayCounts // accommodation and transport (stay_board.go), suppressed for leaders
 	PlanURL       string // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
@@ -166,6 +168,13 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"
+	}
+	if p.Can(auth.PermStayManage) || p.Can(auth.PermTransportManage) || p.Can(auth.PermAggregateRead) {
+		c, err := h.Store.StayDashboard(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Stays = &c
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To
