@@ -36,7 +36,7 @@ type dashboardView struct {
 	OverdueURL    string
 	Visits        *model.VisitCounts
 	Stays         *store.StayCounts // accommodation and transport (stay_board.go), suppressed for leaders
-	PlanURL       string // the visit plan, for roles that plan visits
+	PlanURL       string            // the visit plan, for roles that plan visits
 	LedgerURL     string
 	RegionLabel   string
 	// RegionChoices are the regions of the caller's scope, for the region
