@@ -62,7 +62,9 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
-	Accounts  []Account
+	// Accommodation and transport (stays.go).
+	Sites, Beds, Stays, Trips int
+	Accounts                  []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -233,6 +235,9 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	}
 	// Last, so that the ledger's cases and visits keep to the planned city.
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	if err := fillStays(st, as, instByName, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil
