@@ -288,7 +288,8 @@ type OccupancyRoom struct {
 	Beds     []OccupancyBed `json:"beds"`
 }
 
-// OccupancyBed is one bed of the board; StayID 0 is a free bed.
+// OccupancyBed is one bed of the board; StayID 0 is a free bed. A stay the
+// caller may not see (another institution's staff) has no person.
 type OccupancyBed struct {
 	ID         int64  `json:"id"`
 	Label      string `json:"label"`

@@ -40,12 +40,17 @@ func (s *Store) Occupancy(ctx context.Context, siteID int64, date string) (_ mod
 		return o, model.Internal(err)
 	}
 	o.Date, o.Rooms = date, []model.OccupancyRoom{}
-	// unscoped: the site was read in the caller's reach above; its beds and nights are the site's.
-	rows, err := s.read.QueryContext(ctx, `SELECT r.id, r.floor, r.name, b.id, b.label, b.active, COALESCE(n.stay_id, 0), COALESCE(n.person_id, 0),
-		COALESCE(p.name, ''), COALESCE(n.high_risk, FALSE)
+	// The site's beds and that night's rows; a stay outside the caller's own
+	// scope (another institution's staff in a shared hotel, for an
+	// institution admin) shows as taken, without its person.
+	var b args
+	mine := scopeOf(pr).on("stays", "s", &b)
+	rows, err := s.read.QueryContext(ctx, `SELECT r.id, r.floor, r.name, b.id, b.label, b.active, COALESCE(n.stay_id, 0),
+		CASE WHEN n.stay_id IS NOT NULL AND `+mine+` THEN n.person_id ELSE 0 END, CASE WHEN `+mine+` THEN p.name ELSE '' END, COALESCE(n.high_risk, FALSE)
 		FROM stay_beds b JOIN stay_rooms r ON r.id = b.room_id
-		LEFT JOIN stay_nights n ON n.bed_id = b.id AND n.night = $2 LEFT JOIN people p ON p.id = n.person_id
-		WHERE b.site_id = $1 ORDER BY r.floor, r.name, r.id, b.label, b.id`, siteID, date)
+		LEFT JOIN stay_nights n ON n.bed_id = b.id AND n.night = `+b.add(date)+` LEFT JOIN people p ON p.id = n.person_id
+		LEFT JOIN stays s ON s.id = n.stay_id
+		WHERE b.site_id = `+b.add(siteID)+` ORDER BY r.floor, r.name, r.id, b.label, b.id`, b...)
 	if err != nil {
 		return o, model.Internal(err)
 	}

@@ -216,6 +216,19 @@ func TestCheckInAndOut(t *testing.T) {
 		if b, _ := st.Occupancy(cw, f.hotel.ID, day(st, 4)); b.Occupied != 1 || b.Rooms[0].Beds[0].PersonID != f.chen.ID {
 			t.Errorf("board of night 4 = %+v", b)
 		}
+		// The hospital's admin reads the district hotel's board: its own staff by
+		// name, another institution's guest only as a taken bed.
+		if _, err := st.CheckIn(f.as("cw_city"), model.CheckIn{PersonID: f.liu.ID, BedID: f.bed(1, 0), CheckInOn: day(st, 0), ExpectedOutOn: day(st, 2)}); err != nil {
+			t.Fatal(err)
+		}
+		ib, err := st.Occupancy(f.as("instadmin_hz"), f.hotel.ID, day(st, 0))
+		if err != nil || ib.Occupied != 2 || ib.Rooms[0].Beds[0].PersonName != "张伟" || ib.Rooms[1].Beds[0].StayID == 0 ||
+			ib.Rooms[1].Beds[0].PersonName != "" || ib.Rooms[1].Beds[0].PersonID != 0 {
+			t.Errorf("the institution admin's board = %+v, %v", ib, err)
+		}
+		if b, _ := st.Occupancy(f.as("cw_city"), f.hotel.ID, day(st, 0)); b.Rooms[1].Beds[0].PersonName != "刘洋" {
+			t.Errorf("the city team's board hides its own guest: %+v", b.Rooms[1])
+		}
 		if _, err := st.Occupancy(f.as("cw_xinqiu"), f.hotel.ID, ""); code(err) != model.ENotFound {
 			t.Errorf("board out of scope: %v", err)
 		}
