@@ -41,6 +41,11 @@ var access = []string{
 	// method path                                           sysadmin secadmin auditor caseworker inst_admin counselor finance volunteer leader  worker  caseworker@2109
 	"GET    /api/v1/openapi.json                             200      200      200     200        200        200       200     200       200     200     200",
 	"POST   /api/v1/session                                  201      201      201     201        201        201       201     201       201     201     201",
+	// Enrolling an authenticator through the API: the matrix's administrators
+	// have one already, the others log in without one (before the
+	// password row below changes their passwords).
+	"POST   /api/v1/session/enrolment                        409      409      409     409        409        409       409     409       409     409     409",
+	"POST   /api/v1/session/enrolment/confirm                401      401      401     401        401        401       401     401       401     401     401",
 	"GET    /api/v1/session                                  200      200      200     200        200        200       200     200       200     200     200",
 	"DELETE /api/v1/session                                  204      204      204     204        204        204       204     204       204     204     204",
 	"POST   /api/v1/session/password                         204      204      204     204        204        204       204     204       204     204     204",
@@ -219,6 +224,14 @@ func probes() map[string]probe {
 				Header: map[string]string{"X-Real-IP": f.nextIP()}}
 		}},
 		"GET /api/v1/session": {build: fixed("GET", "/api/v1/session")},
+		"POST /api/v1/session/enrolment": {build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/session/enrolment", JSON: map[string]string{"username": f.users[who].Username, "password": password},
+				Header: map[string]string{"X-Real-IP": f.nextIP()}}
+		}},
+		"POST /api/v1/session/enrolment/confirm": {build: func(t *testing.T, f *fixture, who string, s scope) call {
+			return call{Method: "POST", Path: "/api/v1/session/enrolment/confirm", JSON: map[string]string{"pending": "no-such-pending-login", "otp": "123456"},
+				Header: map[string]string{"X-Real-IP": f.nextIP()}}
+		}},
 		// Logging out ends the caller's shared session: the matrix runs it last.
 		"DELETE /api/v1/session": {build: fixed("DELETE", "/api/v1/session")},
 		// Everyone changes their own password; the session making the change

@@ -95,3 +95,37 @@ func TestListExportsAreTheListAsShownNeutralisedAndAudited(t *testing.T) {
 		f.get(t, cw, "/api/v1/exports/needs.xlsx?sort=name").want(t, http.StatusBadRequest)
 	})
 }
+
+// TestARefusedDownloadInABrowserIsAPage: the pages' export buttons lead to
+// the API; a browser sent there (Accept prefers HTML) that is refused gets a
+// page in its language with a way back to where it came from, not raw JSON;
+// an API client still gets the JSON error.
+func TestARefusedDownloadInABrowserIsAPage(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newFixture(t, st, clock, auth.RoleCaseworker, auth.RoleLeader)
+		browser := map[string]string{"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+			"Referer": "http://example.com/needs?category=living"}
+		bad := "/api/v1/exports/needs.xlsx?created_from=2026-13-01"
+		r := f.do(t, call{Method: "GET", Path: bad, Token: f.tokens[auth.RoleCaseworker], Header: browser}).want(t, http.StatusBadRequest)
+		body := string(r.Body)
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Fatalf("a browser's refused download answers %q: %.200s", ct, body)
+		}
+		for _, want := range []string{`<html lang="zh-CN">`, "无法完成请求", `href="/"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q: %.600s", want, body)
+			}
+		}
+		// The leader may not download the case list: the page says so.
+		r = f.do(t, call{Method: "GET", Path: "/api/v1/exports/needs.xlsx", Token: f.tokens[auth.RoleLeader], Header: browser}).want(t, http.StatusForbidden)
+		if !strings.Contains(string(r.Body), "无权访问") {
+			t.Errorf("the leader's refusal: %.300s", r.Body)
+		}
+		// An API client gets JSON, as every error of the API.
+		e := f.do(t, call{Method: "GET", Path: bad, Token: f.tokens[auth.RoleCaseworker]}).want(t, http.StatusBadRequest).apiError(t)
+		if e.Code != "invalid" {
+			t.Errorf("API client: %+v", e)
+		}
+	})
+}

@@ -148,6 +148,9 @@ func needFilterOf(r *http.Request, st *store.Store) (model.NeedFilter, error) {
 	if f.Overdue, err = queryBool(r, "overdue"); err != nil {
 		return f, err
 	}
+	if f.Missed, err = queryBool(r, "missed"); err != nil {
+		return f, err
+	}
 	if f.Escalated, err = queryBool(r, "escalated"); err != nil {
 		return f, err
 	}

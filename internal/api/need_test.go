@@ -71,9 +71,10 @@ type needListJSON struct {
 
 type inboxJSON struct {
 	Items []struct {
-		ID     int64  `json:"id"`
-		Kind   string `json:"kind"`
-		NeedID *int64 `json:"need_id"`
+		ID         int64  `json:"id"`
+		Kind       string `json:"kind"`
+		NeedID     *int64 `json:"need_id"`
+		PersonName string `json:"person_name"`
 	} `json:"items"`
 	Total  int `json:"total"`
 	Unread int `json:"unread"`
@@ -193,8 +194,9 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 		var inbox inboxJSON
 		inbox = inboxJSON{}
 		f.get(t, vol, "/api/v1/inbox").want(t, http.StatusOK).decode(t, &inbox)
-		if len(inbox.Items) != 1 || inbox.Items[0].Kind != "assigned" || *inbox.Items[0].NeedID != meals.ID || inbox.Unread != 1 {
-			t.Errorf("volunteer's inbox: %+v", inbox)
+		if len(inbox.Items) != 1 || inbox.Items[0].Kind != "assigned" || *inbox.Items[0].NeedID != meals.ID || inbox.Unread != 1 ||
+			inbox.Items[0].PersonName != "张某" {
+			t.Errorf("volunteer's inbox: %+v (the person by surname only)", inbox)
 		}
 		// The case worker sees the masked phone, never the full one.
 		var full needJSON
@@ -269,8 +271,8 @@ func TestCaseLifeThroughTheAPI(t *testing.T) {
 		}
 		inbox = inboxJSON{}
 		f.get(t, cw, "/api/v1/inbox").want(t, http.StatusOK).decode(t, &inbox)
-		if len(inbox.Items) == 0 || inbox.Items[0].Kind != "resolved" {
-			t.Errorf("the recorder's inbox: %+v", inbox)
+		if len(inbox.Items) == 0 || inbox.Items[0].Kind != "resolved" || inbox.Items[0].PersonName != "张伟" {
+			t.Errorf("the recorder's inbox: %+v (the person by name)", inbox)
 		}
 		// Closing is the case worker's, after the follow-up.
 		f.send(t, vol, "POST", "/api/v1/needs/"+id(meals.ID)+"/close", map[string]any{"satisfaction": 4}).want(t, http.StatusForbidden)

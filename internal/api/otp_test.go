@@ -76,6 +76,46 @@ func TestAdministratorsLogInWithTheirAuthenticatorsCode(t *testing.T) {
 			}
 		})
 
+		t.Run("a new administrator enrols through the API: the key once, its first code logs in", func(t *testing.T) {
+			enrol := func(body map[string]string) *response {
+				return f.do(t, call{Method: "POST", Path: "/api/v1/session/enrolment", JSON: body, Header: map[string]string{"X-Real-IP": f.nextIP()}})
+			}
+			enrol(map[string]string{"username": "new-auditor", "password": "Wrong-pass-1"}).want(t, http.StatusUnauthorized)
+			var k struct {
+				Pending    string `json:"pending"`
+				Secret     string `json:"secret"`
+				OTPAuthURI string `json:"otpauth_uri"`
+			}
+			enrol(map[string]string{"username": "new-auditor", "password": password}).want(t, http.StatusCreated).decode(t, &k)
+			if k.Pending == "" || k.Secret == "" || !strings.HasPrefix(k.OTPAuthURI, "otpauth://totp/") {
+				t.Fatalf("enrolment = %+v", k)
+			}
+			confirm := func(otp string) *response {
+				return f.do(t, call{Method: "POST", Path: "/api/v1/session/enrolment/confirm", JSON: map[string]string{"pending": k.Pending, "otp": otp},
+					Header: map[string]string{"X-Real-IP": f.nextIP()}})
+			}
+			if e := confirm("000000").want(t, http.StatusUnauthorized).apiError(t); e.Code != "otp_invalid" {
+				t.Errorf("a wrong first code: %+v", e)
+			}
+			code, err := auth.TOTPCode(k.Secret, f.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s struct {
+				Token string `json:"token"`
+			}
+			confirm(code).want(t, http.StatusCreated).decode(t, &s)
+			f.do(t, call{Method: "GET", Path: "/api/v1/session", Token: s.Token}).want(t, http.StatusOK)
+			// Enrolled now: the step answers 409, and the login wants the code.
+			if e := enrol(map[string]string{"username": "new-auditor", "password": password}).want(t, http.StatusConflict).apiError(t); e.Code != "conflict" {
+				t.Errorf("enrolling twice: %+v", e)
+			}
+			f.sessionAs(t, map[string]string{"username": "new-auditor", "password": password}, "").want(t, http.StatusUnauthorized)
+			// An account that logs in without an authenticator has none to enrol, and keeps no session from asking.
+			cw := f.userAt(t, "210902")
+			enrol(map[string]string{"username": cw.Username, "password": password}).want(t, http.StatusConflict)
+		})
+
 		t.Run("only the security administrator resets another's authenticator, and it ends their sessions", func(t *testing.T) {
 			sec := f.users[auth.RoleSecadmin]
 			f.send(t, auth.RoleSysadmin, "POST", "/api/v1/users/"+id(sec.ID)+"/otp/reset", nil).want(t, http.StatusForbidden)

@@ -97,7 +97,12 @@ func (h *handlers) updatePerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, p)
+	status := http.StatusOK
+	if p.IDNumberCorrection != 0 {
+		// The other fields are saved; the new ID number waits for a second person.
+		status = http.StatusAccepted
+	}
+	httpx.WriteJSON(w, status, p)
 	return nil
 }
 

@@ -35,6 +35,9 @@ func (h *handlers) routes() []route {
 	rs := []route{
 		{Method: "GET", Path: "/api/v1/openapi.json", Handler: h.openAPI, Public: true},
 		{Method: "POST", Path: "/api/v1/session", Handler: h.createSession, Public: true},
+		// An administrator's authenticator, enrolled without a browser (otp_enrol.go).
+		{Method: "POST", Path: "/api/v1/session/enrolment", Handler: h.beginEnrolment, Public: true},
+		{Method: "POST", Path: "/api/v1/session/enrolment/confirm", Handler: h.confirmEnrolment, Public: true},
 		{Method: "GET", Path: "/api/v1/session", Handler: h.getSession},
 		{Method: "DELETE", Path: "/api/v1/session", Handler: h.deleteSession},
 		{Method: "POST", Path: "/api/v1/session/password", Handler: h.changePassword},

@@ -33,6 +33,9 @@ func transferFilter(r *http.Request, st *store.Store) (model.TransferFilter, err
 	if f.Status != "" && !model.Contains(model.TransferStatuses, f.Status) {
 		return f, model.Errorf(model.EInvalid, "error.bad_query", "status")
 	}
+	if f.Kind = q.Get("kind"); f.Kind != "" && !model.Contains(model.TransferKinds, f.Kind) {
+		return f, model.Errorf(model.EInvalid, "error.bad_query", "kind")
+	}
 	if v := q.Get("mine"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

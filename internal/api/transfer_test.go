@@ -221,3 +221,60 @@ func TestDryRunsAreLimited(t *testing.T) {
 		check().want(t, http.StatusOK)
 	})
 }
+
+// TestAnIDNumberChangeThroughTheAPIAnswersAlike: PATCH /people/{id} with a
+// new ID number saves the other fields and answers 202 with the correction
+// request, the same whether the number is free or registered in another
+// district; a number of someone the caller sees answers 409; the request
+// lists under kind=id_number and a second person approves it.
+func TestAnIDNumberChangeThroughTheAPIAnswersAlike(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		f := newFixture(t, st, clock, auth.RoleCaseworker, cityCaseworker)
+		cw := auth.RoleCaseworker
+		neighbour := f.person(t, "孙丽", f.instA.ID)
+		path := "/api/v1/people/" + id(f.atA.ID)
+		f.send(t, cw, "PATCH", path, map[string]any{"id_number": f.idNumber[neighbour.ID]}).want(t, http.StatusConflict)
+
+		type answer struct {
+			IDNumberMasked     string `json:"id_number_masked"`
+			Title              string `json:"title"`
+			IDNumberCorrection int64  `json:"id_number_correction"`
+		}
+		shape := func(number, title string) (answer, string) {
+			t.Helper()
+			r := f.send(t, cw, "PATCH", path, map[string]any{"id_number": number, "title": title}).want(t, http.StatusAccepted)
+			var a answer
+			r.decode(t, &a)
+			keys := map[string]any{}
+			r.decode(t, &keys)
+			var names []string
+			for k := range keys {
+				names = append(names, k)
+			}
+			return a, fmt.Sprint(len(names))
+		}
+		free, freeKeys := shape(f.freshIDNumber(), "主管护师")
+		taken, takenKeys := shape(f.idNumber[f.atB.ID], "副主任护师")
+		if free.IDNumberCorrection == 0 || free.IDNumberCorrection != taken.IDNumberCorrection || freeKeys != takenKeys ||
+			free.IDNumberMasked != taken.IDNumberMasked || taken.Title != "副主任护师" {
+			t.Errorf("a free number answers %+v (%s keys), one registered elsewhere %+v (%s keys)", free, freeKeys, taken, takenKeys)
+		}
+		var list struct {
+			Items []struct {
+				ID                      int64  `json:"id"`
+				Kind                    string `json:"kind"`
+				RequestedIDNumberMasked string `json:"requested_id_number_masked"`
+				ApproverRegionCode      string `json:"approver_region_code"`
+			} `json:"items"`
+		}
+		f.get(t, cw, "/api/v1/transfers?kind=id_number").want(t, http.StatusOK).decode(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != taken.IDNumberCorrection || list.Items[0].ApproverRegionCode != "" || list.Items[0].RequestedIDNumberMasked == "" {
+			t.Errorf("the requester's list: %+v", list.Items)
+		}
+		f.get(t, cw, "/api/v1/transfers?kind=nonsense").want(t, http.StatusBadRequest)
+		// The city's team covers both districts: it cannot give the number of a registered person.
+		f.send(t, cityCaseworker, "POST", "/api/v1/transfers/"+id(taken.IDNumberCorrection)+"/approve", map[string]any{}).want(t, http.StatusConflict)
+		f.send(t, cityCaseworker, "POST", "/api/v1/transfers/"+id(taken.IDNumberCorrection)+"/reject", map[string]any{"reason": "号码与新邱区在册人员重复"}).want(t, http.StatusOK)
+	})
+}

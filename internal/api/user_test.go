@@ -168,6 +168,17 @@ func TestUsers(t *testing.T) {
 					t.Errorf("%s %s: %+v", c.Method, c.Path, e)
 				}
 			}
+			// Each refusal is audited with its reason, not only its status.
+			rows, err := f.st.ListAudit(testutil.As(&auth.Principal{Role: auth.RoleAuditor}), model.AuditFilter{Action: store.ActDenied, ObjectType: "route"})
+			reasons := 0
+			for _, e := range rows.Items {
+				if e.Username == cw.Username && e.Detail == "403 password_change_required" {
+					reasons++
+				}
+			}
+			if err != nil || reasons != 3 {
+				t.Errorf("%d refusals audited with the reason password_change_required, want 3: %+v, %v", reasons, rows.Items, err)
+			}
 			f.do(t, call{Method: "GET", Path: "/api/v1/session", Token: s.Token}).want(t, http.StatusOK)
 			f.do(t, call{Method: "POST", Path: "/api/v1/session/password", Token: s.Token,
 				JSON: map[string]string{"current_password": "Reset-by-sys!1", "new_password": "Mine-again!2026"}}).want(t, http.StatusNoContent)

@@ -116,3 +116,37 @@ func NewToken() string {
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// oneTimeAlphabet leaves out the characters read alike (0/O, 1/l/I), since a
+// one-time password is read out or copied by hand.
+const oneTimeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+// OneTimePassword returns a random password for an administrator's reset:
+// four groups of four characters joined by "-" (about 90 bits), with an
+// upper-case letter, a lower-case letter and a digit, so that it passes the
+// password policy. The owner must change it at their next login.
+func OneTimePassword() string {
+	for {
+		var sb strings.Builder
+		var upper, lower, digit bool
+		for n := 0; n < 16; {
+			var c [1]byte
+			if _, err := rand.Read(c[:]); err != nil {
+				panic("auth: no randomness: " + err.Error())
+			}
+			if int(c[0]) >= 256/len(oneTimeAlphabet)*len(oneTimeAlphabet) {
+				continue // rejected, so that every character is as likely
+			}
+			if n > 0 && n%4 == 0 {
+				sb.WriteByte('-')
+			}
+			ch := rune(oneTimeAlphabet[int(c[0])%len(oneTimeAlphabet)])
+			upper, lower, digit = upper || unicode.IsUpper(ch), lower || unicode.IsLower(ch), digit || unicode.IsDigit(ch)
+			sb.WriteRune(ch)
+			n++
+		}
+		if upper && lower && digit {
+			return sb.String()
+		}
+	}
+}

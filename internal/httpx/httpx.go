@@ -28,6 +28,23 @@ const SessionCookie = "houdun_session"
 
 type ipKey struct{}
 
+type errorNoteKey struct{}
+
+// WithErrorNote gives a request a place where its answer's error code is
+// noted (NoteError), so that the server's denial audit can say why a request
+// was refused (forbidden, password_change_required), not only its status.
+func WithErrorNote(ctx context.Context) (context.Context, *model.Code) {
+	note := new(model.Code)
+	return context.WithValue(ctx, errorNoteKey{}, note), note
+}
+
+// NoteError records the error code a request is answered with.
+func NoteError(ctx context.Context, code model.Code) {
+	if note, ok := ctx.Value(errorNoteKey{}).(*model.Code); ok {
+		*note = code
+	}
+}
+
 // WithClientIP stores the caller's address for audit rows.
 func WithClientIP(ctx context.Context, ip string) context.Context {
 	if p := auth.FromContext(ctx); p != nil {
@@ -163,11 +180,16 @@ func Translate(e *model.Error, lang i18n.Lang) ErrorDetail {
 // causes are logged, never sent.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	e := model.AsError(err)
+	NoteError(r.Context(), e.Code)
 	status := Status(e.Code)
 	if status >= 500 {
 		slog.ErrorContext(r.Context(), "request failed", "route", r.Pattern, "err", err)
 	}
 	SetRetryAfter(w, status)
+	if wantsHTML(r) {
+		writeErrorPage(w, r, status, e)
+		return
+	}
 	WriteJSON(w, status, ErrorBody{Error: Translate(e, i18n.FromRequest(r))})
 }
 

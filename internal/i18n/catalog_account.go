@@ -7,7 +7,7 @@ func init() {
 	add(map[string][2]string{
 		"login.otp_required":       {"请输入身份验证器上的 6 位动态验证码", "Enter the 6-digit code of your authenticator app"},
 		"login.otp_invalid":        {"验证码错误、已过期或已使用过", "Wrong code, or a code that has expired or was used before"},
-		"login.otp_enrol":          {"管理员账号须先绑定身份验证器：请先在网页登录页登录并完成绑定", "Administrator accounts must set up an authenticator first: log in on the web login page to do so"},
+		"login.otp_enrol":          {"管理员账号须先绑定身份验证器：请在网页登录页登录完成绑定，或调用 POST /api/v1/session/enrolment", "Administrator accounts must set up an authenticator first: log in on the web login page to do so, or call POST /api/v1/session/enrolment"},
 		"login.pending_gone":       {"登录已超时或已失效，请重新输入用户名和密码", "The login timed out or was ended; enter your username and password again"},
 		"otp.already_enrolled":     {"该账号已绑定身份验证器", "This account already has an authenticator"},
 		"otp.not_enrolled":         {"该账号尚未绑定身份验证器", "This account has no authenticator"},

@@ -48,6 +48,7 @@ func init() {
 		"web.needs.filter":        {"筛选需求", "Filter cases"},
 		"web.needs.f_status":      {"状态", "Status"},
 		"web.needs.f_overdue":     {"只看已逾期", "Overdue only"},
+		"web.needs.f_missed":      {"错过期限（含已升级）", "Missed a deadline (escalated too)"},
 		"web.needs.status_active": {"办理中", "Active"},
 		"web.needs.assignee_me":   {"分派给我的", "Assigned to me"},
 		"web.needs.assignee_none": {"尚未分派", "Unassigned"},

@@ -54,6 +54,7 @@ func init() {
 		"web.error.403.title": {"无权访问", "Access denied"},
 		"web.error.500.title": {"服务器出错", "Server error"},
 		"web.error.home":      {"返回首页", "Back to home"},
+		"web.error.back":      {"返回", "Back"},
 		"web.error.login":     {"去登录", "Log in"},
 
 		"web.login.title":    {"登录", "Log in"},

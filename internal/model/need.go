@@ -451,7 +451,11 @@ type NeedFilter struct {
 	AssigneeVolunteerID int64
 	Unassigned          bool
 	Overdue             bool // active and past the deadline
-	Escalated           bool // escalation level above 0
+	// Missed: active and missed a deadline, past it now or escalated at
+	// least once (escalation gives a new deadline, but the first was
+	// missed) — what the dashboard's overdue figure counts.
+	Missed    bool
+	Escalated bool // escalation level above 0
 	// Query is the search box: a case number, or words of the person's name
 	// or the description (among the newest NeedSearchLimit cases selected).
 	Query string

@@ -21,8 +21,8 @@ const (
 // NotificationKinds lists the kinds in display order.
 var NotificationKinds = []string{NotifyAssigned, NotifyDueSoon, NotifyOverdue, NotifyEscalated, NotifyResolved, NotifyPasswordReset}
 
-// Notification is one entry of a user's inbox. It names no person: the case
-// page shows what the reader may see.
+// Notification is one entry of a user's inbox: the case's number and its
+// person as the reader may see them, never an ID number or phone.
 type Notification struct {
 	ID        int64      `json:"id"`
 	Kind      string     `json:"kind"`
@@ -30,9 +30,10 @@ type Notification struct {
 	Need      *NeedBrief `json:"need,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"read_at,omitempty"`
-	// PersonName is the case's person as the reader may see them now, for
-	// the inbox page (store.ListInbox); "" when not. Not in the API's answer.
-	PersonName string `json:"-"`
+	// PersonName is the case's person as the reader may see them now
+	// (store.ListInbox): whole in scope, the surname for a volunteer, ""
+	// when the reader may not see the case.
+	PersonName string `json:"person_name,omitempty"`
 }
 
 // NeedBrief is what an inbox entry or an outbox event says about a case: no

@@ -62,25 +62,29 @@ var Occupations = []string{OccDoctor, OccNurse, OccTechnician, OccCDCStaff, OccC
 // The ID number and phone are stored encrypted; IDNumber and Phone are filled
 // only for an audited reveal, the masked forms always.
 type Person struct {
-	ID              int64     `json:"id"`
-	Name            string    `json:"name"`
-	IDNumber        string    `json:"id_number,omitempty"`
-	IDNumberMasked  string    `json:"id_number_masked"`
-	Phone           string    `json:"phone,omitempty"`
-	PhoneMasked     string    `json:"phone_masked"`
-	BirthDate       string    `json:"birth_date"`
-	Sex             string    `json:"sex"`
-	InstitutionID   int64     `json:"institution_id"`
-	InstitutionName string    `json:"institution_name,omitempty"`
-	RegionCode      string    `json:"region_code"`
-	Department      string    `json:"department"`
-	Occupation      string    `json:"occupation"`
-	Title           string    `json:"title"`
-	Frontline       bool      `json:"frontline"`
-	FamilyCount     int       `json:"family_count"`
-	Version         int64     `json:"version"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              int64  `json:"id"`
+	Name            string `json:"name"`
+	IDNumber        string `json:"id_number,omitempty"`
+	IDNumberMasked  string `json:"id_number_masked"`
+	Phone           string `json:"phone,omitempty"`
+	PhoneMasked     string `json:"phone_masked"`
+	BirthDate       string `json:"birth_date"`
+	Sex             string `json:"sex"`
+	InstitutionID   int64  `json:"institution_id"`
+	InstitutionName string `json:"institution_name,omitempty"`
+	RegionCode      string `json:"region_code"`
+	Department      string `json:"department"`
+	Occupation      string `json:"occupation"`
+	Title           string `json:"title"`
+	Frontline       bool   `json:"frontline"`
+	FamilyCount     int    `json:"family_count"`
+	// IDNumberCorrection is set on the answer to an update that asked for a
+	// new ID number: the request (a transfer of kind id_number) that a second
+	// person decides; the number is unchanged until then.
+	IDNumberCorrection int64     `json:"id_number_correction,omitempty"`
+	Version            int64     `json:"version"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // PersonInput is what a create or update may set; nil pointers are left alone on update.

@@ -12,6 +12,17 @@ const (
 // TransferStatuses lists the statuses in display order.
 var TransferStatuses = []string{TransferSubmitted, TransferApproved, TransferRejected}
 
+// Kinds of request: a move to an institution of another area, or a
+// correction of the person's ID number (身份证号更正), which a second person
+// of a team covering the record decides.
+const (
+	TransferKindMove     = "move"
+	TransferKindIDNumber = "id_number"
+)
+
+// TransferKinds lists the kinds in display order.
+var TransferKinds = []string{TransferKindMove, TransferKindIDNumber}
+
 // Where a transfer request came from.
 const (
 	TransferFromForm   = "form"   // a registration by form or API
@@ -28,8 +39,12 @@ const MaxTransferReason = 500
 // for them, so the request tells them nothing they did not type.
 type Transfer struct {
 	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
 	Status string `json:"status"`
 	Source string `json:"source"`
+	// RequestedIDNumberMasked is the number an ID-number correction asks
+	// for, masked (the requester typed it).
+	RequestedIDNumberMasked string `json:"requested_id_number_masked,omitempty"`
 	// What was asked for.
 	RequestedName     string `json:"requested_name"`
 	ToInstitutionID   int64  `json:"to_institution_id"`
@@ -62,6 +77,7 @@ type Transfer struct {
 // TransferFilter selects transfer requests. Mine keeps the caller's own
 // requests only; otherwise an approver sees their queue and their own.
 type TransferFilter struct {
+	Kind       string
 	Status     string
 	Q          string // the person's or the requested name, a substring
 	RegionCode string // either side lies in this region

@@ -157,11 +157,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			ctx = tmpdir.With(ctx, s.tmp)
 		}
 		rec := &statusRecorder{ResponseWriter: w}
+		ctx, note := httpx.WithErrorNote(ctx)
 		r = r.WithContext(ctx)
 		next.ServeHTTP(rec, r)
-		// Denials are audited here, once for the API and the pages alike.
+		// Denials are audited here, once for the API and the pages alike,
+		// with the status and the reason the caller was given.
 		if (rec.status == http.StatusForbidden || rec.status == http.StatusTooManyRequests) && r.Pattern != "" {
-			if err := s.st.Audit(ctx, store.ActDenied, "route", auditedRoute(r), model.OutcomeDenied, strconv.Itoa(rec.status)); err != nil {
+			detail := strconv.Itoa(rec.status)
+			if *note != "" {
+				detail += " " + string(*note)
+			}
+			if err := s.st.Audit(ctx, store.ActDenied, "route", auditedRoute(r), model.OutcomeDenied, detail); err != nil {
 				s.log.Warn("audit of a denial failed", "err", err)
 			}
 		}

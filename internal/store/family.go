@@ -81,6 +81,11 @@ func (s *Store) ListFamily(ctx context.Context, personID int64, reveal bool) (_ 
 	if err != nil {
 		return nil, err
 	}
+	for i := range out {
+		if err := s.hideForeignLink(ctx, s.read, pr, &out[i]); err != nil {
+			return nil, err
+		}
+	}
 	action := ActFamilyRead
 	if reveal {
 		action = ActPersonReveal
@@ -148,6 +153,23 @@ func (s *Store) medicalLink(ctx context.Context, tx *sql.Tx, pr *auth.Principal,
 	return nil
 }
 
+// hideForeignLink blanks a relative's medical-worker link when the linked
+// person is outside the caller's scope. The link stays in the database (the
+// couple rule needs a spouse who works in another district), but showing it
+// would tell the caller that the relative's ID number is registered
+// elsewhere: the existence oracle that registration no longer gives.
+func (s *Store) hideForeignLink(ctx context.Context, q queryer, pr *auth.Principal, m *model.FamilyMember) error {
+	if m.MedicalWorkerPersonID == nil {
+		return nil
+	}
+	_, err := s.getPerson(ctx, q, pr, *m.MedicalWorkerPersonID, false)
+	if model.ErrorCode(err) == model.ENotFound {
+		m.MedicalWorkerPersonID = nil
+		return nil
+	}
+	return err
+}
+
 func familyTaken(err error) error {
 	return &model.Error{Code: model.EConflict, Msg: model.M("family.id_number_taken"),
 		Fields: map[string]model.Msg{"id_number": model.M("family.id_number_taken")}, Err: err}
@@ -201,8 +223,10 @@ func (s *Store) CreateFamilyMember(ctx context.Context, personID int64, in model
 			Detail: "person=" + strconv.FormatInt(personID, 10)}); err != nil {
 			return err
 		}
-		m, err = s.getFamily(ctx, tx, pr, personID, id, false)
-		return err
+		if m, err = s.getFamily(ctx, tx, pr, personID, id, false); err != nil {
+			return err
+		}
+		return s.hideForeignLink(ctx, tx, pr, &m)
 	})
 	return m, err
 }
@@ -273,8 +297,10 @@ func (s *Store) UpdateFamilyMember(ctx context.Context, personID, id int64, in m
 			Detail: "person=" + strconv.FormatInt(personID, 10)}); err != nil {
 			return err
 		}
-		m, err = s.getFamily(ctx, tx, pr, personID, id, false)
-		return err
+		if m, err = s.getFamily(ctx, tx, pr, personID, id, false); err != nil {
+			return err
+		}
+		return s.hideForeignLink(ctx, tx, pr, &m)
 	})
 	return m, err
 }
@@ -305,4 +331,31 @@ func (s *Store) DeleteFamilyMember(ctx context.Context, personID, id int64, vers
 		return s.appendAudit(ctx, tx, auditRecord{Action: ActFamilyDelete, ObjectType: "family_member", ObjectID: strconv.FormatInt(id, 10),
 			Detail: "person=" + strconv.FormatInt(personID, 10)})
 	})
+}
+
+// FamilyForForm returns a person in scope and, when memberID is not 0, one of
+// their relatives (masked, its foreign link hidden as ListFamily does), for a
+// form that is being saved: the save is audited as the change it makes, and
+// this read only compares the stored relative with the form, showing the
+// user nothing, so it writes no audited read of its own. Pages that show a
+// relative (a form shown again too) use GetPerson and ListFamily, audited.
+// Returns ENotFound when either is missing or out of scope.
+func (s *Store) FamilyForForm(ctx context.Context, personID, memberID int64) (_ model.Person, _ *model.FamilyMember, err error) {
+	defer wrap(&err, "FamilyForForm(%d, %d)", personID, memberID)
+	pr, err := principal(ctx, auth.PermPersonWrite)
+	if err != nil {
+		return model.Person{}, nil, err
+	}
+	p, err := s.getPerson(ctx, s.read, pr, personID, false)
+	if err != nil || memberID == 0 {
+		return p, nil, err
+	}
+	m, err := s.getFamily(ctx, s.read, pr, personID, memberID, false)
+	if err != nil {
+		return p, nil, err
+	}
+	if err := s.hideForeignLink(ctx, s.read, pr, &m); err != nil {
+		return p, nil, err
+	}
+	return p, &m, nil
 }

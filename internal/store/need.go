@@ -322,7 +322,7 @@ func needBase(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) st
 	if len(statuses) == 0 {
 		statuses = model.NeedStatuses
 	}
-	if f.Overdue {
+	if f.Overdue || f.Missed {
 		var active []string
 		for _, st := range statuses {
 			if casework.Active(st) {
@@ -330,7 +330,11 @@ func needBase(pr *auth.Principal, f model.NeedFilter, now time.Time, a *args) st
 			}
 		}
 		statuses = active
-		cond = append(cond, "n.due_at < "+a.add(ms(now)))
+		if f.Overdue {
+			cond = append(cond, "n.due_at < "+a.add(ms(now)))
+		} else {
+			cond = append(cond, "(n.due_at < "+a.add(ms(now))+" OR n.escalation_level > 0)")
+		}
 	}
 	if len(statuses) == 0 {
 		return "FALSE"

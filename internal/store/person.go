@@ -264,8 +264,11 @@ func (s *Store) linkRelativesTo(ctx context.Context, tx *sql.Tx, personID int64,
 }
 
 // UpdatePerson changes the given fields of a person in scope. A stale version
-// answers EStaleVersion and changes nothing.
-// Returns ENotFound when missing or out of scope, EInvalid, EConflict.
+// answers EStaleVersion and changes nothing. A new ID number is not changed
+// at once: the answer's IDNumberCorrection names the correction request that
+// a second person decides (the number stays until then).
+// Returns ENotFound when missing or out of scope, EInvalid, EConflict (the
+// new ID number is registered to another person in the caller's scope).
 func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput) (_ model.Person, err error) {
 	defer wrap(&err, "UpdatePerson(%d)", id)
 	// unscoped: the person is read in scope first (getPerson) in the same transaction.
@@ -286,6 +289,26 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput
 		in.Apply(&f)
 		if err := f.Normalize(s.now()).Err(); err != nil {
 			return err
+		}
+		// A new ID number is not written: it becomes a correction request
+		// that a second person decides (id_correction.go), answered the same
+		// whether the number is free or registered outside the caller's
+		// scope. Registered to someone the caller sees is a plain conflict.
+		newIDNumber := ""
+		var holder *existingPerson
+		if f.IDNumber != cur.IDNumber {
+			newIDNumber = f.IDNumber
+			f.IDNumber, f.BirthDate, f.Sex = cur.IDNumber, cur.BirthDate, cur.Sex
+			e, found, err := registeredPerson(ctx, tx, s.seal.Hash(hashIDNumber, newIDNumber))
+			if err != nil {
+				return err
+			}
+			if found && e.id != id {
+				if scopeOf(pr).hasPerson(e.id, e.institutionID, e.regionCode) {
+					return idNumberTaken(nil)
+				}
+				holder = &e
+			}
 		}
 		regionCode := cur.RegionCode
 		if f.InstitutionID != cur.InstitutionID {
@@ -310,7 +333,17 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in model.PersonInput
 		if err := s.appendAudit(ctx, tx, auditRecord{Action: ActPersonUpdate, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10)}); err != nil {
 			return err
 		}
+		var correction int64
+		if newIDNumber != "" {
+			req := cur // the record as just saved
+			req.Name, req.InstitutionID, req.RegionCode, req.Department, req.Occupation, req.Title, req.Frontline =
+				f.Name, f.InstitutionID, regionCode, f.Department, f.Occupation, f.Title, f.Frontline
+			if correction, err = s.submitIDCorrection(ctx, tx, pr, req, newIDNumber, idCorrectionApprover(regionCode, holder)); err != nil {
+				return err
+			}
+		}
 		p, err = s.getPerson(ctx, tx, pr, id, false)
+		p.IDNumberCorrection = correction
 		return err
 	})
 	return p, err

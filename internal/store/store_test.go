@@ -471,3 +471,47 @@ func TestStreetsAndCommunitiesBelowACounty(t *testing.T) {
 		}
 	})
 }
+
+// TestAForeignMedicalLinkIsKeptButNotShown: a relative whose ID number is a
+// worker registered in another district is linked to that worker (the couple
+// rule needs it), but a case worker who cannot see that worker is not told:
+// the link shows only to callers whose scope covers both.
+func TestAForeignMedicalLinkIsKeptButNotShown(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		w := seed(t, st)
+		city, district := caseworker("2109"), caseworker("210902")
+		husbandID := idNumber(17)
+		husband, err := st.CreatePerson(city, newPerson("赵强", husbandID, w.xinqiu.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nurse, err := st.CreatePerson(district, newPerson("陈静", idNumber(16), w.haizhou.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, err := st.CreateFamilyMember(district, nurse.ID, model.FamilyMemberInput{Name: ptr("赵强"), Relation: ptr("spouse"), IDNumber: ptr(husbandID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rel.MedicalWorkerPersonID != nil {
+			t.Errorf("the district's case worker is told the spouse is registered elsewhere: link %d", *rel.MedicalWorkerPersonID)
+		}
+		fam, err := st.ListFamily(district, nurse.ID, false)
+		if err != nil || len(fam) != 1 || fam[0].MedicalWorkerPersonID != nil {
+			t.Errorf("district family list = %+v, %v: want the relative without a link", fam, err)
+		}
+		// The city's team sees both sides, and the link.
+		fam, err = st.ListFamily(city, nurse.ID, false)
+		if err != nil || len(fam) != 1 || fam[0].MedicalWorkerPersonID == nil || *fam[0].MedicalWorkerPersonID != husband.ID {
+			t.Fatalf("city family list = %+v, %v: want the link to %d", fam, err, husband.ID)
+		}
+		// An edit by the district keeps the link it cannot see.
+		if _, err := st.UpdateFamilyMember(district, nurse.ID, rel.ID, model.FamilyMemberInput{LivesWith: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		fam, err = st.ListFamily(city, nurse.ID, false)
+		if err != nil || fam[0].MedicalWorkerPersonID == nil {
+			t.Errorf("after the district's edit: %+v, %v: the link is lost", fam, err)
+		}
+	})
+}

@@ -217,7 +217,7 @@ func (s *Store) transferNotice(ctx context.Context, tx queryer, users []int64, k
 	return nil
 }
 
-const transferColumns = `t.id, t.status, t.source, t.requested_name, t.to_institution_id, ti.name, t.to_region_code, t.department, t.occupation,
+const transferColumns = `t.id, t.kind, t.requested_id_number_enc, t.status, t.source, t.requested_name, t.to_institution_id, ti.name, t.to_region_code, t.department, t.occupation,
 	t.title, t.frontline, t.requested_by, t.requested_by_name, t.person_id, p.name, p.id_number_enc, t.from_institution_id, fi.name,
 	t.from_region_code, t.approver_region_code, t.reason, t.decided_by_name, t.decided_at, t.version, t.created_at, t.updated_at`
 
@@ -229,15 +229,29 @@ const transferFrom = ` FROM transfer_requests t JOIN institutions ti ON ti.id = 
 func (s *Store) scanTransfer(pr *auth.Principal, row interface{ Scan(...any) error }) (model.Transfer, error) {
 	var t model.Transfer
 	var by sql.NullInt64
-	var idEnc []byte
+	var idEnc, requestedEnc []byte
 	var decided, created, updated int64
-	err := row.Scan(&t.ID, &t.Status, &t.Source, &t.RequestedName, &t.ToInstitutionID, &t.ToInstitutionName, &t.ToRegionCode, &t.Department,
+	err := row.Scan(&t.ID, &t.Kind, &requestedEnc, &t.Status, &t.Source, &t.RequestedName, &t.ToInstitutionID, &t.ToInstitutionName, &t.ToRegionCode, &t.Department,
 		&t.Occupation, &t.Title, &t.Frontline, &by, &t.RequestedByName, &t.PersonID, &t.PersonName, &idEnc, &t.FromInstitutionID,
 		&t.FromInstitutionName, &t.FromRegionCode, &t.ApproverRegionCode, &t.Reason, &t.DecidedByName, &decided, &t.Version, &created, &updated)
 	if err != nil {
 		return t, err
 	}
 	t.DecidedAt, t.CreatedAt, t.UpdatedAt = optTime(decided), fromMS(created), fromMS(updated)
+	if len(requestedEnc) > 0 {
+		// The number asked for: the requester typed it, the deciders decide on it.
+		if n, err := s.seal.Open(requestedEnc); err == nil {
+			t.RequestedIDNumberMasked = ident.MaskIDNumber(n)
+		}
+	}
+	if t.Kind == model.TransferKindIDNumber && !pr.System && pr.UserID != 0 && by.Int64 == pr.UserID {
+		// The requester of a correction sees what they asked for and the
+		// decision, alike whoever decides it: which team decides (or whether
+		// they could see the record as its decider) would tell whether the
+		// number is registered elsewhere.
+		t.PersonName, t.IDNumberMasked, t.FromInstitutionID, t.FromInstitutionName, t.FromRegionCode, t.ApproverRegionCode = "", "", 0, "", "", ""
+		return t, nil
+	}
 	if !canSeeRecord(pr, t.ApproverRegionCode, by.Int64) {
 		t.PersonID, t.PersonName, t.FromInstitutionID, t.FromInstitutionName, t.FromRegionCode, t.ApproverRegionCode = 0, "", 0, "", "", ""
 		return t, nil
@@ -276,6 +290,9 @@ func (s *Store) ListTransfers(ctx context.Context, f model.TransferFilter) (_ mo
 	}
 	if f.Status != "" {
 		cond = append(cond, "t.status = "+a.add(f.Status))
+	}
+	if f.Kind != "" {
+		cond = append(cond, "t.kind = "+a.add(f.Kind))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// The record's name is searched only where the caller sees it.
@@ -393,7 +410,13 @@ func (s *Store) decideTransfer(ctx context.Context, id int64, d model.TransferDe
 		}
 		now := ms(s.now())
 		status, action := model.TransferRejected, ActTransferReject
-		if approve {
+		switch {
+		case approve && t.Kind == model.TransferKindIDNumber:
+			status, action = model.TransferApproved, ActTransferApprove
+			if err := s.applyIDCorrection(ctx, tx, id, t); err != nil {
+				return err
+			}
+		case approve:
 			status, action = model.TransferApproved, ActTransferApprove
 			res, err := tx.ExecContext(ctx, `UPDATE people SET institution_id = $1, region_code = $2, department = $3, occupation = $4, title = $5,
 				frontline = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND institution_id = $9`,

@@ -69,6 +69,13 @@ var pageAccess = []string{
 	"GET  /users                                         303  200      200      403     403        403        403       403     403       403     403",
 	"GET  /users/new                                     303  200      403      403     403        403        403       403     403       403     403",
 	"POST /users                                         303  422      403      403     403        403        403       403     403       403     403",
+	// An account's page: the security administrator's role-and-scope form,
+	// the system administrator's name and one-time password reset (the
+	// matrix's empty forms: no role chosen, the reset not confirmed).
+	"GET  /users/{user}                                  303  200/404  200/404  403     403        403        403       403     403       403     403",
+	"POST /users/{user}/scope                            303  403      422/404  403     403        403        403       403     403       403     403",
+	"POST /users/{user}/name                             303  303/404  403      403     403        403        403       403     403       403     403",
+	"POST /users/{user}/password                         303  422/404  403      403     403        403        403       403     403       403     403",
 	"POST /users/{user}/disable                          303  303/404  403/404  403     403        403        403       403     403       403     403",
 	"POST /users/{user}/enable                           303  303/404  403/404  403     403        403        403       403     403       403     403",
 	"POST /users/{user}/otp/reset                        303  403      303/404  403     403        403        403       403     403       403     403",

@@ -109,6 +109,37 @@ func TestSavingAFormWritesNoReadTheUserDidNotMake(t *testing.T) {
 			t.Errorf("adding a relative audited %v on the person, want nothing", got)
 		}
 
+		// Changing a relative: the update alone, no read of the person or the family.
+		fam, err := st.ListFamily(cwContext(s), s.zhang.ID, false)
+		if err != nil || len(fam) == 0 {
+			t.Fatalf("family: %v %v", fam, err)
+		}
+		rel := fam[len(fam)-1]
+		head = auditHead(t, st)
+		relPath := path + "/family/" + strconv.FormatInt(rel.ID, 10)
+		if r := cw.postForm(relPath, url.Values{"name": {"王五"}, "relation": {"spouse"}, "birth_date": {"1986-01-01"}, "lives_with": {"1"},
+			"version": {strconv.FormatInt(rel.Version, 10)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("change a relative: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "person", s.zhang.ID, head); len(got) != 0 {
+			t.Errorf("changing a relative audited %v on the person, want nothing", got)
+		}
+		if got := auditRowsOf(t, st, "family", s.zhang.ID, head); len(got) != 0 {
+			t.Errorf("changing a relative audited %v on the family, want nothing", got)
+		}
+		if got := auditRowsOf(t, st, "family_member", rel.ID, head); strings.Join(got, ",") != "family.update" {
+			t.Errorf("changing a relative audited %v, want family.update only", got)
+		}
+		// A stale save shows the form again: that is a read.
+		head = auditHead(t, st)
+		if r := cw.postForm(relPath, url.Values{"name": {"王五"}, "relation": {"spouse"}, "birth_date": {"1986-01-01"},
+			"version": {strconv.FormatInt(rel.Version, 10)}}); r.status != http.StatusConflict {
+			t.Fatalf("stale relative save: %d", r.status)
+		}
+		if got := auditRowsOf(t, st, "family", s.zhang.ID, head); strings.Join(got, ",") != "family.read" {
+			t.Errorf("a failed relative save audited %v, want the read of the form shown again", got)
+		}
+
 		// Ending a pairing from the volunteer's page: the update alone.
 		pa, err := st.CreatePairing(cwContext(s), model.PairingInput{VolunteerID: &vo.ID, PersonID: &s.zhang.ID, StartsOn: ptr("2026-02-01")})
 		if err != nil {

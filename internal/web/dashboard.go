@@ -156,7 +156,7 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	v.ByCategory, v.ByStatus = v.charts(stats)
 
 	if p.Can(auth.PermNeedRead) {
-		list, err := h.Store.ListNeeds(r.Context(), model.NeedFilter{Overdue: true, RegionCode: f.RegionCode, Sort: model.NeedSortDueAt, Page: model.Page{Limit: 5}})
+		list, err := h.Store.ListNeeds(r.Context(), model.NeedFilter{Missed: true, RegionCode: f.RegionCode, Sort: model.NeedSortDueAt, Page: model.Page{Limit: 5}})
 		if err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 		for _, n := range list.Items {
 			v.Overdue = append(v.Overdue, newCaseRow(v.Page, n, now))
 		}
-		v.OverdueURL = "/needs?overdue=1"
+		v.OverdueURL = "/needs?missed=1"
 	}
 	if p.Can(auth.PermVisitRead) {
 		v.PlanURL = "/visits/due"

@@ -225,7 +225,16 @@ func (h *handlers) familyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, h.Config.MaxBodyBytes); err != nil {
 		return err
 	}
-	person, m, err := h.familyTarget(r, true)
+	pid, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := httpx.PathID(r, "mid")
+	if err != nil {
+		return err
+	}
+	// Not an audited read: the save is audited as the change it makes.
+	person, m, err := h.Store.FamilyForForm(r.Context(), pid, mid)
 	if err != nil {
 		return err
 	}
@@ -236,6 +245,15 @@ func (h *handlers) familyUpdate(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.Store.UpdateFamilyMember(r.Context(), person.ID, m.ID, in)
 	}
 	if err != nil {
+		if formStatus(model.AsError(err)) == 0 {
+			return err
+		}
+		// The form shown again is a read, audited as the edit page's is.
+		person, m, rerr := h.familyTarget(r, true)
+		if rerr != nil {
+			return rerr
+		}
+		v.Person, v.Member = person, *m
 		return h.familyFormFailed(w, r, v, err)
 	}
 	return seeOther(w, r, "/people/"+strconv.FormatInt(person.ID, 10)+"?msg=family_saved#family")

@@ -106,7 +106,7 @@ func (h *handlers) familyReportPage(w http.ResponseWriter, r *http.Request, stat
 		v.Cases = append(v.Cases, myCase{caseRow: newCaseRow(v.Page, n, now), Progress: progressOf(v.Page, n.Status)})
 	}
 	v.Categories = codeOptions(v.Page, "need.category", model.NeedCategories, v.Form.Category)
-	v.Kinds = codeOptions(v.Page, "need.kind", model.NeedKinds, v.Form.Kind)
+	v.Kinds = kindOptions(v.Page, v.Form.Kind)
 	v.Urgencies = codeOptions(v.Page, "need.urgency", model.NeedUrgencies, v.Form.Urgency)
 	h.render(w, r, status, "family_report", v)
 	return nil

@@ -133,4 +133,7 @@ type option struct {
 	Value    string
 	Text     string
 	Selected bool
+	// Groups names, space-separated, the groups the option belongs to, for
+	// a select another one narrows (a case's kinds by category).
+	Groups string
 }

@@ -91,7 +91,7 @@ func (h *handlers) needFormPage(w http.ResponseWriter, r *http.Request, status i
 		v.Family = append(v.Family, option{Value: id, Text: v.T("web.need.family_option", m.Name, v.Label("relation", m.Relation)), Selected: id == v.Form.FamilyMemberID})
 	}
 	v.Categories = codeOptions(v.Page, "need.category", model.NeedCategories, v.Form.Category)
-	v.Kinds = codeOptions(v.Page, "need.kind", model.NeedKinds, v.Form.Kind)
+	v.Kinds = kindOptions(v.Page, v.Form.Kind)
 	v.Urgencies = codeOptions(v.Page, "need.urgency", model.NeedUrgencies, v.Form.Urgency)
 	v.MinDue = formatLocal(h.Store.Now().Add(time.Minute))
 	if v.Self {

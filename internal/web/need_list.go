@@ -78,6 +78,7 @@ type needFilterForm struct {
 	Institution string
 	Assignee    string // "" all, "me", "unassigned"
 	Overdue     bool
+	Missed      bool   // the dashboard's overdue figure: past the deadline or escalated
 	Q           string // case number, or words of the name or description
 	From, To    string // recorded from, to (dates YYYY-MM-DD, China time; To's whole day)
 	Sort        string // one of model.NeedSortKeys, "" for urgency
@@ -102,7 +103,8 @@ const (
 func newNeedFilterForm(r *http.Request) needFilterForm {
 	q := r.URL.Query()
 	f := needFilterForm{Status: q.Get("status"), Category: q.Get("category"), Urgency: q.Get("urgency"),
-		Institution: q.Get("institution_id"), Assignee: q.Get("assignee"), Overdue: q.Get("overdue") == "1"}
+		Institution: q.Get("institution_id"), Assignee: q.Get("assignee"), Overdue: q.Get("overdue") == "1",
+		Missed: q.Get("missed") == "1"}
 	if f.Status != statusAll && !model.Contains(model.NeedStatuses, f.Status) {
 		f.Status = statusActive
 	}
@@ -213,6 +215,9 @@ func (f needFilterForm) values() url.Values {
 	if f.Overdue {
 		v.Set("overdue", "1")
 	}
+	if f.Missed {
+		v.Set("missed", "1")
+	}
 	for k, s := range map[string]string{"q": f.Q, "created_from": f.From, "created_to": f.To, "sort": f.Sort, "order": f.Order} {
 		if s != "" {
 			v.Set(k, s)
@@ -246,6 +251,9 @@ func (f needFilterForm) apiValues() url.Values {
 	if f.Overdue {
 		v.Set("overdue", "true")
 	}
+	if f.Missed {
+		v.Set("missed", "true")
+	}
 	return v
 }
 
@@ -258,7 +266,7 @@ func (f needFilterForm) Active() bool {
 }
 
 func (f needFilterForm) filter(p *auth.Principal, page model.Page) model.NeedFilter {
-	nf := model.NeedFilter{Category: f.Category, Urgency: f.Urgency, Overdue: f.Overdue, Page: page,
+	nf := model.NeedFilter{Category: f.Category, Urgency: f.Urgency, Overdue: f.Overdue, Missed: f.Missed, Page: page,
 		Query: f.Q, Sort: f.Sort, Order: f.Order}
 	if f.Sort == "urgency" {
 		nf.Sort = model.NeedSortUrgency

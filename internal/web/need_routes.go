@@ -101,6 +101,23 @@ func codeOptions(p Page, prefix string, values []string, selected string) []opti
 	return out
 }
 
+// kindOptions are the kinds of a case, each naming the categories that take
+// it (data-categories), so that need_kind.js offers only the kinds of the
+// category chosen.
+func kindOptions(p Page, selected string) []option {
+	out := codeOptions(p, "need.kind", model.NeedKinds, selected)
+	for i := range out {
+		var cats []string
+		for _, c := range model.NeedCategories {
+			if model.KindBelongsTo(c, out[i].Value) {
+				cats = append(cats, c)
+			}
+		}
+		out[i].Groups = strings.Join(cats, " ")
+	}
+	return out
+}
+
 // optionGroup is an <optgroup> of a select.
 type optionGroup struct {
 	Label   string

@@ -98,7 +98,7 @@ func TestNewCaseFormShowsTheMessagesBesideTheFieldsAndKeepsTheText(t *testing.T)
 		if errs["category"] != "必填" {
 			t.Errorf("category error %q (all: %v)", errs["category"], errs)
 		}
-		contains(t, r, "母亲独居，需要每日送餐", `<option value="eldercare" selected>`, "输入有误")
+		contains(t, r, "母亲独居，需要每日送餐", `<option value="eldercare" data-categories="living humanistic other" selected>`, "输入有误")
 		if list, _ := st.ListNeeds(testutil.System(), model.NeedFilter{PersonID: s.zhang.ID}); list.Total != 0 {
 			t.Errorf("a refused form wrote %d cases", list.Total)
 		}
@@ -423,6 +423,12 @@ func TestAnOverdueCaseShowsHowLateAndItsEscalation(t *testing.T) {
 		cw.header.Del("Accept-Language")
 		lacks(t, cw.get("/needs?overdue=1"), "夜班期间孩子无人做饭")
 		contains(t, cw.get("/needs"), "升级 1 级")
+		// The dashboard counts it as a missed deadline, and its link lists it.
+		s.user("cw_city", auth.RoleCaseworker, "2109")
+		city := s.as("cw_city")
+		dash := city.get("/dashboard")
+		contains(t, dash, `href="/needs?missed=1"`)
+		contains(t, city.get("/needs?missed=1"), "夜班期间孩子无人做饭", `id="f-missed" name="missed" value="1" checked`)
 	})
 }
 

@@ -185,13 +185,18 @@ func (h *handlers) personUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newPersonForm(r)
 	in, err := f.input(true)
+	var saved model.Person
 	if err == nil {
-		_, err = h.Store.UpdatePerson(r.Context(), id, in)
+		saved, err = h.Store.UpdatePerson(r.Context(), id, in)
 	}
 	if err == nil {
 		// A save is audited as the update alone: the record is read (an
 		// audited read) only to show the form again when the save failed.
-		return seeOther(w, r, "/people/"+strconv.FormatInt(id, 10)+"?msg=saved")
+		msg := "saved"
+		if saved.IDNumberCorrection != 0 {
+			msg = "id_correction_submitted" // the new number waits for a second person
+		}
+		return seeOther(w, r, "/people/"+strconv.FormatInt(id, 10)+"?msg="+msg)
 	}
 	if formStatus(model.AsError(err)) == 0 {
 		return err

@@ -73,6 +73,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 			{User: model.User{ID: 4, Username: "d", Role: auth.RoleSysadmin, TOTPEnrolled: true}, CanChange: true, OTP: true, CanResetOTP: true},
 			{User: model.User{ID: 3, Username: "c", Role: auth.RoleWorker}, Locked: true}}}},
 		"user_form": {&userFormView{Page: empty()}, &userFormView{Page: base("u"), Form: userForm{Username: "u", Role: auth.RoleCaseworker}, Roles: opts}},
+		"user_show": {&userShowView{Page: empty()}, &userShowView{Page: base("u"), Account: model.User{ID: 3, Username: "wang", Role: auth.RoleCaseworker, RegionCode: "210902", RolePending: true},
+			Scope: "区划 210902", CanScope: true, CanUpkeep: true, Form: userScopeForm{Role: auth.RoleCaseworker, RegionCode: "210902", Version: "2"},
+			DisplayName: "王", Roles: opts, OneTimePassword: "Abcd-2345-efgh-6789"}},
 		"audit_list": {&auditListView{Page: empty()}, &auditListView{Page: base("a"), Filter: auditFilterForm{Action: "person.read", From: "2026-01-01"},
 			Actions: opts, ObjectTypes: opts, Pager: pg, Entries: []auditRow{
 				{AuditEntry: model.AuditEntry{ID: 1, Username: "wang", Role: auth.RoleCaseworker, IP: "10.0.0.1", Action: "person.reveal", ObjectType: "person", ObjectID: "3", Outcome: "ok"},

@@ -31,6 +31,7 @@ func init() {
 	notices["person_accepted"] = "web.notice.person_accepted"
 	notices["transfer_approved"] = "web.notice.transfer_approved"
 	notices["transfer_rejected"] = "web.notice.transfer_rejected"
+	notices["id_correction_submitted"] = "web.notice.id_correction_submitted"
 }
 
 // transferPage needs a caller who may see transfer requests at all.
@@ -48,6 +49,7 @@ func transferPage(r *http.Request) (*auth.Principal, error) {
 // transferFilterForm is the list's filter as the query string carries it.
 type transferFilterForm struct {
 	Q      string
+	Kind   string
 	Status string
 	Region string
 	Mine   bool
@@ -55,7 +57,11 @@ type transferFilterForm struct {
 
 func newTransferFilterForm(r *http.Request) transferFilterForm {
 	q := r.URL.Query()
-	f := transferFilterForm{Q: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Region: strings.TrimSpace(q.Get("region")), Mine: q.Get("mine") == "1"}
+	f := transferFilterForm{Q: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Region: strings.TrimSpace(q.Get("region")), Mine: q.Get("mine") == "1",
+		Kind: q.Get("kind")}
+	if !model.Contains(model.TransferKinds, f.Kind) {
+		f.Kind = ""
+	}
 	if !model.Contains(model.TransferStatuses, f.Status) {
 		f.Status = ""
 	}
@@ -70,7 +76,7 @@ func newTransferFilterForm(r *http.Request) transferFilterForm {
 
 func (f transferFilterForm) values() url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"q": f.Q, "status": f.Status, "region": f.Region} {
+	for k, s := range map[string]string{"q": f.Q, "kind": f.Kind, "status": f.Status, "region": f.Region} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -108,6 +114,7 @@ type transferListView struct {
 	Page
 	Filter    transferFilterForm
 	Statuses  []option
+	Kinds     []option
 	Transfers []transferRow
 	Pager     pager
 	Decider   bool // the caller is a region team: the list is their queue too
@@ -119,12 +126,13 @@ func (h *handlers) transferList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newTransferFilterForm(r)
-	list, err := h.Store.ListTransfers(r.Context(), model.TransferFilter{Q: f.Q, Status: f.Status, RegionCode: f.Region, Mine: f.Mine, Page: pageOf(r)})
+	list, err := h.Store.ListTransfers(r.Context(), model.TransferFilter{Q: f.Q, Kind: f.Kind, Status: f.Status, RegionCode: f.Region, Mine: f.Mine, Page: pageOf(r)})
 	if err != nil {
 		return err
 	}
 	v := &transferListView{Page: h.page(r, "web.transfer.title"), Filter: f, Decider: p.Can(auth.PermTransferDecide)}
 	v.Current, v.Notice = "transfers", v.notice(r)
+	v.Kinds = codeOptions(v.Page, "transfer.kind", model.TransferKinds, f.Kind)
 	for _, s := range model.TransferStatuses {
 		v.Statuses = append(v.Statuses, option{Value: s, Text: v.Label("transfer.status", s), Selected: s == f.Status})
 	}

@@ -65,3 +65,45 @@ func TestTransferIsReviewedThroughThePages(t *testing.T) {
 		contains(t, district.get(fmt.Sprintf("/people/%d", s.li.ID)), "李娜")
 	})
 }
+
+// TestAnIDNumberCorrectionIsReviewedThroughThePages: typing a new ID number
+// on a person's edit form saves the rest and says the number waits for a
+// second person; a colleague of the district finds the correction in the
+// transfer list (filtered by kind), and approving it gives the person the
+// new number.
+func TestAnIDNumberCorrectionIsReviewedThroughThePages(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachEngine(t, func(t *testing.T, st *store.Store, clock *testutil.Clock) {
+		s := newSite(t, st, clock)
+		s.user("cw_haizhou_2", auth.RoleCaseworker, "210902")
+		requester, colleague := s.as("cw_haizhou"), s.as("cw_haizhou_2")
+		number := "11010519491231002X"
+		path := fmt.Sprintf("/people/%d", s.zhang.ID)
+		r := requester.postForm(path, url.Values{"name": {"张伟"}, "id_number": {number}, "institution_id": {fmt.Sprint(s.haizhou.ID)},
+			"occupation": {"nurse"}, "department": {"重症医学科"}, "version": {"1"}})
+		if r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "msg=id_correction_submitted") {
+			t.Fatalf("save: %d %q\n%.300s", r.status, r.location, r.body)
+		}
+		contains(t, requester.get(r.location), "身份证号的更正已提交审核", "重症医学科")
+		if p, err := st.GetPerson(testutil.System(), s.zhang.ID, true); err != nil || p.IDNumber == number {
+			t.Fatalf("the number changed before review: %+v, %v", p, err)
+		}
+		list := colleague.get("/transfers?kind=id_number")
+		contains(t, list, "身份证号更正", "110***********002X")
+		lacks(t, colleague.get("/transfers?kind=move"), "110***********002X")
+		reqs, err := st.ListTransfers(testutil.System(), model.TransferFilter{Kind: model.TransferKindIDNumber})
+		if err != nil || len(reqs.Items) != 1 {
+			t.Fatalf("requests: %+v, %v", reqs.Items, err)
+		}
+		show := fmt.Sprintf("/transfers/%d", reqs.Items[0].ID)
+		lacks(t, requester.get(show), `/approve"`)
+		contains(t, colleague.get(show), "批准更正")
+		r = colleague.postForm(show+"/approve", url.Values{"version": {fmt.Sprint(reqs.Items[0].Version)}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("approve: %d\n%.300s", r.status, r.body)
+		}
+		if p, err := st.GetPerson(testutil.System(), s.zhang.ID, true); err != nil || p.IDNumber != number || p.BirthDate != "1949-12-31" {
+			t.Errorf("after approval: %+v, %v", p, err)
+		}
+	})
+}

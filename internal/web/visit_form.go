@@ -86,7 +86,7 @@ func (h *handlers) visitFormPage(w http.ResponseWriter, r *http.Request, status 
 			b.Family = append(b.Family, option{Value: id, Text: v.T("web.need.family_option", m.Name, v.Label("relation", m.Relation)), Selected: id == nf.FamilyMemberID})
 		}
 		b.Categories = codeOptions(v.Page, "need.category", model.NeedCategories, nf.Category)
-		b.Kinds = codeOptions(v.Page, "need.kind", model.NeedKinds, nf.Kind)
+		b.Kinds = kindOptions(v.Page, nf.Kind)
 		b.Urgencies = codeOptions(v.Page, "need.urgency", model.NeedUrgencies, nf.Urgency)
 		v.Blocks = append(v.Blocks, b)
 	}

@@ -145,6 +145,10 @@ func (h *handlers) routes() []route {
 		{pattern: "POST /users/{id}/enable", fn: h.userEnable},
 		{pattern: "POST /users/{id}/otp/reset", fn: h.otpResetUser, perm: auth.PermUserGrant},
 		{pattern: "POST /users/{id}/grant", fn: h.userGrant, perm: auth.PermUserGrant},
+		{pattern: "GET /users/{id}", fn: h.userShow, perm: auth.PermUserRead},
+		{pattern: "POST /users/{id}/scope", fn: h.userScopeSave, perm: auth.PermUserGrant},
+		{pattern: "POST /users/{id}/name", fn: h.userNameSave, perm: auth.PermUserWrite},
+		{pattern: "POST /users/{id}/password", fn: h.userPasswordReset, perm: auth.PermUserWrite},
 
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
@@ -232,6 +236,7 @@ func (h *handlers) renderError(w http.ResponseWriter, r *http.Request, err error
 	if errors.As(err, &tooBig) {
 		e = model.Errorf(model.ETooLarge, "error.too_large", httpx.ByteSize(tooBig.Limit))
 	}
+	httpx.NoteError(r.Context(), e.Code)
 	status := httpx.Status(e.Code)
 	if status >= 500 {
 		h.Log.ErrorContext(r.Context(), "page failed", "route", r.Pattern, "err", err)
