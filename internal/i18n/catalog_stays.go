@@ -266,3 +266,13 @@ func init() {
 		"web.dashboard.transport_open": {"未完成的用车申请", "Open transport requests"},
 	})
 }
+
+// The home page's words for the menu entries.
+func init() {
+	add(map[string][2]string{
+		"web.home.about.sites":     {"隔离住宿点、床位、入住退房和住宿轨迹", "Accommodation sites, beds, check-in and check-out, who stayed where"},
+		"web.home.about.my_stays":  {"我的隔离住宿安排", "Where I am housed"},
+		"web.home.about.transport": {"申请和安排用车：通勤、送家属就医、援助返程", "Ask for and arrange transport: commutes, family to hospital, return from a mission"},
+		"web.home.about.trips":     {"派给我的出车任务", "The trips assigned to me"},
+	})
+}
