@@ -138,6 +138,7 @@ func (h *handlers) routes() []route {
 		{Method: "POST", Path: "/api/v1/me/family-links", Handler: h.createMyFamilyLink, Perm: perms(auth.PermFamilyLinkManage)},
 		{Method: "DELETE", Path: "/api/v1/me/family-links/{id}", Handler: h.revokeMyFamilyLink, Perm: perms(auth.PermFamilyLinkManage)},
 	}
+	rs = append(rs, h.deployRoutes()...)
 	rs = append(rs, h.staysRoutes()...)
 	for i := range rs {
 		if !rs[i].Public {

@@ -54,6 +54,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "needs ledger of the last 8 weeks: %d cases, %d visits, %d volunteers (%d paired with families)\n",
 			sum.Cases, sum.Visits, sum.Volunteers, sum.Pairings)
 		fmt.Fprintf(env.Stdout, "transfer requests between districts: %d (caseworker-city reviews them at /transfers)\n", sum.Transfers)
+		fmt.Fprintf(env.Stdout, "frontline deployment: %d posts, %d aid-team batches, %d deployments (at /deployments)\n", sum.Posts, sum.Batches, sum.Deployments)
 		fmt.Fprintf(env.Stdout, "accommodation: %d sites, %d beds, %d stays; transport requests: %d (/sites, /transport)\n", sum.Sites, sum.Beds, sum.Stays, sum.Trips)
 		accounts = sum.Accounts
 	} else {

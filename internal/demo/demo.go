@@ -64,7 +64,9 @@ type Summary struct {
 	Transfers int
 	// Accommodation and transport (stays.go).
 	Sites, Beds, Stays, Trips int
-	Accounts                  []Account
+	// Frontline deployment: posts, aid-team batches, deployments.
+	Posts, Batches, Deployments int
+	Accounts                    []Account
 }
 
 // ErrNotEmpty is wrapped by Fill's error when the database already holds data.
@@ -237,6 +239,10 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 	if err := fillTransfers(st, as, p, people, instByName, &sum); err != nil {
 		return sum, err
 	}
+	if err := fillDeployments(st, as, p, people, instByName, &sum); err != nil {
+		return sum, err
+	}
+	// After the deployments, so that staff of high-risk posts are housed apart.
 	if err := fillStays(st, as, instByName, workerID, &sum); err != nil {
 		return sum, err
 	}

@@ -133,13 +133,22 @@ func fillStays(st *store.Store, as actors, instByName map[string]int64, workerID
 			if i >= len(s.beds) {
 				break
 			}
-			bed := s.beds[i*len(s.beds)/max(len(people), 1)]
 			in, out := day(-(1 + i%6)), day(7+i%8)
 			past := i%4 == 3
 			if past {
 				in, out = day(-20-i%5), day(-13-i%5)
 			}
-			stay, err := st.CheckIn(s.by, model.CheckIn{PersonID: p.ID, BedID: bed, CheckInOn: in, ExpectedOutOn: out})
+			// The planned bed, or the next one a site that keeps high-risk
+			// staff apart (or an earlier stay) leaves free.
+			var stay model.Stay
+			var err error
+			for k := 0; k < len(s.beds); k++ {
+				bed := s.beds[(i*len(s.beds)/max(len(people), 1)+k)%len(s.beds)]
+				stay, err = st.CheckIn(s.by, model.CheckIn{PersonID: p.ID, BedID: bed, CheckInOn: in, ExpectedOutOn: out})
+				if model.ErrorCode(err) != model.EConflict {
+					break
+				}
+			}
 			if err != nil {
 				return fmt.Errorf("demo: stay of person %d: %w", p.ID, err)
 			}

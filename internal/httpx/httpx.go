@@ -90,7 +90,7 @@ func Status(code model.Code) int {
 		return http.StatusUnprocessableEntity
 	case model.ENotFound:
 		return http.StatusNotFound
-	case model.EConflict, model.EStaleVersion:
+	case model.EConflict, model.EStaleVersion, model.ECoupleConflict, model.ERestRequired:
 		return http.StatusConflict
 	case model.EForbidden, model.EPasswordChange:
 		return http.StatusForbidden
@@ -152,6 +152,8 @@ type ErrorDetail struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	Rows    []RowDetail       `json:"rows,omitempty"`
+	// Conflicts names what a rule's refusal conflicts with (409 couple_conflict, rest_required).
+	Conflicts any `json:"conflicts,omitempty"`
 }
 
 // RowDetail is one bad row of an import.
@@ -163,7 +165,7 @@ type RowDetail struct {
 
 // Translate renders a model.Error in lang.
 func Translate(e *model.Error, lang i18n.Lang) ErrorDetail {
-	d := ErrorDetail{Code: string(e.Code), Message: lang.Msg(e.Msg)}
+	d := ErrorDetail{Code: string(e.Code), Message: lang.Msg(e.Msg), Conflicts: e.Conflicts}
 	if len(e.Fields) > 0 {
 		d.Fields = make(map[string]string, len(e.Fields))
 		for f, m := range e.Fields {

@@ -64,7 +64,10 @@ type Error struct {
 	Msg    Msg
 	Fields map[string]Msg
 	Rows   []RowError
-	Err    error
+	// Conflicts names what a rule's refusal conflicts with (the other
+	// deployments of a refused plan); the API sends it as error.conflicts.
+	Conflicts any
+	Err       error
 }
 
 func (e *Error) Error() string {

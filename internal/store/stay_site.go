@@ -229,9 +229,6 @@ func (s *Store) GetSite(ctx context.Context, id int64) (_ model.Site, _ []model.
 	return st, rooms, err
 }
 
-// today is the server's date (UTC+8, the country's time) as 'YYYY-MM-DD'.
-func (s *Store) today() string { return s.now().In(chinaDay).Format("2006-01-02") }
-
 func (s *Store) occupiedOn(ctx context.Context, q queryer, siteID int64, night string) (int, error) {
 	// unscoped: the site was read in scope by the caller.
 	var n int

@@ -42,6 +42,11 @@ type dashboardView struct {
 	// RegionChoices are the regions of the caller's scope, for the region
 	// picker (a datalist: search by name or code).
 	RegionChoices []regionChoice
+	// Deploy are the frontline deployment counts (deployed today, due for
+	// rest, open couple conflicts); DeployURL the deployment pages, for
+	// roles that plan.
+	Deploy    *model.DeploymentStats
+	DeployURL string
 }
 
 // Count shows a count, the mark aggregate.hidden when the store hid it.
@@ -175,6 +180,16 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 			return err
 		}
 		v.Stays = &c
+	}
+	if p.Can(auth.PermDeployRead) || p.Can(auth.PermAggregateRead) {
+		ds, err := h.Store.DeploymentStats(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Deploy = &ds
+		if p.Can(auth.PermDeployRead) {
+			v.DeployURL = "/deployments"
+		}
 	}
 	if p.Can(auth.PermLedgerExport) {
 		from, to := v.From, v.To

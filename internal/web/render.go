@@ -169,6 +169,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"dashboard", "/dashboard", auth.PermAggregateRead},
 		{"import", "/import", auth.PermPersonImport},
 		{"transfers", "/transfers", auth.PermPersonWrite}, // requesters follow their own, region teams decide
+		{"deployments", "/deployments", auth.PermDeployRead},
+		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // finance, who reads the days only
 		{"sites", "/sites", auth.PermStayManage}, {"my_stays", "/me/stays", auth.PermStayOwn}, {"transport", "/transport", auth.PermTransportAsk}, {"trips", "/trips", auth.PermTransportDrive},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},

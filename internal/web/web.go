@@ -153,7 +153,7 @@ func (h *handlers) routes() []route {
 		{pattern: "GET /audit", fn: h.auditList, perm: auth.PermAuditRead},
 	}
 	core = append(core, append(h.stayRoutes(), h.tripRoutes()...)...) // accommodation and transport (stay.go, trip.go)
-	return append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...)
+	return append(append(append(append(core, h.needRoutes()...), h.familyLinkRoutes()...), h.transferRoutes()...), h.deployRoutes()...)
 }
 
 // wrap turns a handlerFunc into an http.Handler that renders its error.

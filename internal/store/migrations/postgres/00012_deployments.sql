@@ -58,6 +58,9 @@ CREATE TABLE deployments (
     starts_on        TEXT NOT NULL,
     ends_on          TEXT NOT NULL,
     shift_hours      INTEGER NOT NULL DEFAULT 8,
+    -- role is the member's part at the post or in the batch (领队, 医生,
+    -- 护士, 感控, ...), free text.
+    role             TEXT NOT NULL DEFAULT '',
     status           TEXT NOT NULL DEFAULT 'planned',
     override_reason  TEXT NOT NULL DEFAULT '',
     created_by       BIGINT,
@@ -70,8 +73,12 @@ CREATE TABLE deployments (
 );
 -- The rules look up one person's (and a spouse's) deployments by date; the
 -- days report and the conflicts page scan a region's by date.
-CREATE INDEX deployments_person ON deployments(person_id, starts_on, ends_on);
+-- deployments_person covers what the rules read of a person's deployments,
+-- so that checking a plan or ranking thousands of candidates reads no row.
+CREATE INDEX deployments_person ON deployments(person_id, starts_on, ends_on, status, tier, shift_hours, batch_id);
 CREATE INDEX deployments_region ON deployments(region_code, starts_on, ends_on);
+-- The open conflicts and the rest flags look at what has not ended yet.
+CREATE INDEX deployments_ends ON deployments(ends_on, region_code);
 CREATE INDEX deployments_post ON deployments(post_id, starts_on) WHERE post_id IS NOT NULL;
 CREATE INDEX deployments_batch ON deployments(batch_id, starts_on) WHERE batch_id IS NOT NULL;
 
@@ -94,8 +101,13 @@ CREATE TABLE deployment_conflicts (
 );
 CREATE INDEX deployment_conflicts_region ON deployment_conflicts(region_code, id);
 CREATE INDEX deployment_conflicts_deployment ON deployment_conflicts(deployment_id);
+-- The couple rule and the candidates read who is linked to whom as medical workers.
+CREATE INDEX family_members_worker_link ON family_members(person_id, medical_worker_person_id) WHERE medical_worker_person_id IS NOT NULL;
+CREATE INDEX family_members_worker_back ON family_members(medical_worker_person_id, person_id) WHERE medical_worker_person_id IS NOT NULL;
 
 -- +goose Down
+DROP INDEX family_members_worker_back;
+DROP INDEX family_members_worker_link;
 DROP TABLE deployment_conflicts;
 DROP TABLE deployments;
 DROP TABLE aid_batches;
