@@ -145,6 +145,7 @@ func (h *handlers) routes() []route {
 	rs = append(rs, h.letterRoutes()...)
 	rs = append(rs, h.subsidyRoutes()...)
 	rs = append(rs, h.supplyRoutes()...)
+	rs = append(rs, h.staysRoutes()...)
 	for i := range rs {
 		if !rs[i].Public {
 			rs[i].Handler = authed(rs[i].Perm, rs[i].Handler)

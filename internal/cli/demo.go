@@ -59,6 +59,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "psychological screening: 2 rounds, %d alerts contacted, %d sessions (counselor works them at /psych/alerts)\n", sum.PsychAlerts, sum.PsychSessions)
 		fmt.Fprintf(env.Stdout, "health check-ins of deployed members: %d, family contacts: %d (caseworker at /checkins and /family-contacts, worker at /checkin)\n",
 			sum.Checkins, sum.FamilyContacts)
+		fmt.Fprintf(env.Stdout, "accommodation: %d sites, %d beds, %d stays; transport requests: %d (/sites, /transport)\n", sum.Sites, sum.Beds, sum.Stays, sum.Trips)
 		accounts = sum.Accounts
 	} else {
 		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", redactDSN(cfg.DB), existing.Total)

@@ -62,6 +62,8 @@ type Summary struct {
 	Volunteers, Pairings, Visits, Cases int
 	// Transfers counts the transfer requests between districts.
 	Transfers int
+	// Accommodation and transport (stays.go).
+	Sites, Beds, Stays, Trips int
 	// Frontline deployment: posts, aid-team batches, deployments.
 	Posts, Batches, Deployments int
 	// Supplies: stores, movements recorded (receipts, transfers) and hand-overs of distribution lists.
@@ -274,6 +276,10 @@ func Fill(ctx context.Context, st *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	if err := fillSubsidies(st, as, opt.Clock, workerID, &sum); err != nil {
+		return sum, err
+	}
+	// After the deployments, so that staff of high-risk posts are housed apart.
+	if err := fillStays(st, as, instByName, workerID, &sum); err != nil {
 		return sum, err
 	}
 	return sum, nil

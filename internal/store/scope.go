@@ -119,6 +119,17 @@ var scopedTables = map[string]scopedTable{
 	"payment_batches": {region: "region_code"},
 	"payment_items":   {region: "region_code", institution: "institution_id", person: "person_id"},
 	"payment_lines":   {},
+	// Accommodation and transport (migration 00019). A site, its rooms, beds
+	// and nights belong to the site's region (a rest area also to its
+	// institution); a stay to the site's region, the person's institution
+	// and the person; a transport request to the person's region,
+	// institution and person (a volunteer driver's own trips: transportScope).
+	"stay_sites":         {region: "region_code", institution: "institution_id"},
+	"stay_rooms":         {region: "region_code"},
+	"stay_beds":          {region: "region_code"},
+	"stays":              {region: "region_code", institution: "institution_id", person: "person_id"},
+	"stay_nights":        {region: "region_code", person: "person_id"},
+	"transport_requests": {region: "region_code", institution: "institution_id", person: "person_id"},
 }
 
 // scopeKind is which one of its reaches a scope has.

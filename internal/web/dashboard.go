@@ -11,6 +11,7 @@ import (
 	"houdun/internal/auth"
 	"houdun/internal/httpx"
 	"houdun/internal/model"
+	"houdun/internal/store"
 )
 
 // dashboardView is the area's aggregates for the caller's scope: cases per
@@ -36,6 +37,7 @@ type dashboardView struct {
 	Visits        *model.VisitCounts
 	Checkins      *model.CheckinCounts // today's check-ins of deployed people (checkin.go)
 	PlanURL       string               // the visit plan, for roles that plan visits
+	Stays         *store.StayCounts    // accommodation and transport (stay_board.go), suppressed for leaders
 	LedgerURL     string
 	RegionLabel   string
 	// RegionChoices are the regions of the caller's scope, for the region
@@ -202,6 +204,13 @@ func (h *handlers) renderDashboard(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if err := h.dashboardIncidents(r, p, v, f.RegionCode); err != nil {
 		return err
+	}
+	if p.Can(auth.PermStayManage) || p.Can(auth.PermTransportManage) || p.Can(auth.PermAggregateRead) {
+		c, err := h.Store.StayDashboard(r.Context())
+		if err != nil {
+			return err
+		}
+		v.Stays = &c
 	}
 	if p.Can(auth.PermDeployRead) || p.Can(auth.PermAggregateRead) {
 		ds, err := h.Store.DeploymentStats(r.Context())

@@ -186,6 +186,8 @@ func navFor(u *auth.Principal, lang i18n.Lang) []navLink {
 		{"my_payments", "/me/payments", auth.PermReceiptOwn},
 		{"supplies", "/supplies", auth.PermSupplyRead},
 		{"my_supplies", "/me/supplies", auth.PermSupplyReceive},
+		{"deploy_days", "/deployments/days", auth.PermDeployDays}, // finance, who reads the days only
+		{"sites", "/sites", auth.PermStayManage}, {"my_stays", "/me/stays", auth.PermStayOwn}, {"transport", "/transport", auth.PermTransportAsk}, {"trips", "/trips", auth.PermTransportDrive},
 		{"institutions", "/institutions", auth.PermInstitutionRead},
 		{"users", "/users", auth.PermUserRead},
 		{"audit", "/audit", auth.PermAuditRead},

@@ -94,6 +94,9 @@ func samplePages(lang i18n.Lang) map[string][2]any {
 	for name, views := range incidentSamplePages(base, empty) {
 		pages[name] = views
 	}
+	for name, views := range staySamplePages(base, empty) {
+		pages[name] = views
+	}
 	for name, views := range deploySamplePages(base, empty) {
 		pages[name] = views
 	}

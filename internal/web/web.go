@@ -164,6 +164,8 @@ func (h *handlers) routes() []route {
 		h.letterRoutes(),
 		h.subsidyRoutes(),
 		h.supplyRoutes(),
+		h.stayRoutes(), // accommodation (stay.go)
+		h.tripRoutes(), // transport (trip.go)
 	} {
 		core = append(core, area...)
 	}
