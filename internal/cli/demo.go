@@ -60,6 +60,10 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "health check-ins of deployed members: %d, family contacts: %d (caseworker at /checkins and /family-contacts, worker at /checkin)\n",
 			sum.Checkins, sum.FamilyContacts)
 		fmt.Fprintf(env.Stdout, "accommodation: %d sites, %d beds, %d stays; transport requests: %d (/sites, /transport)\n", sum.Sites, sum.Beds, sum.Stays, sum.Trips)
+		fmt.Fprintf(env.Stdout, "supplies: %d stores, %d stock movements, %d hand-overs (caseworker at /supplies, worker at /me/supplies)\n",
+			sum.Stores, sum.StockMovements, sum.HandOvers)
+		fmt.Fprintf(env.Stdout, "letters: %d, commendations: %d, work-injury cases: %d (caseworker at /letters)\n", sum.Letters, sum.Commendations, sum.WorkInjuryCases)
+		fmt.Fprintf(env.Stdout, "payment batches: %d (finance drafts, finance-checker approves, at /payment-batches)\n", sum.PaymentBatches)
 		accounts = sum.Accounts
 	} else {
 		fmt.Fprintf(env.Stdout, "%s already holds %d people; serving it as it is\n", redactDSN(cfg.DB), existing.Total)
