@@ -96,7 +96,9 @@ func fillDeployments(st *store.Store, as actors, p plan, people []store.PersonRo
 				if n == 0 && k == 1 {
 					continue // the first of each post rests after today
 				}
-				if _, err := st.CreateDeployment(as[dp.by], in); err != nil {
+				if _, err := st.CreateDeployment(as[dp.by], in); refusedByARule(err) {
+					continue // a spouse on the frontline then, or rest due: as a planner would, leave it out
+				} else if err != nil {
 					return fmt.Errorf("demo: deployment at %s: %w", dp.name, err)
 				}
 				sum.Deployments++
@@ -199,7 +201,9 @@ func fillBatches(st *store.Store, as actors, instByName map[string]int64, used m
 		}
 		sum.Batches++
 		for i, m := range members {
-			if _, err := st.CreateDeployment(city, model.DeploymentInput{PersonID: ptr(m.ID), BatchID: ptr(b.ID), Role: roles[i%len(roles)]}); err != nil {
+			if _, err := st.CreateDeployment(city, model.DeploymentInput{PersonID: ptr(m.ID), BatchID: ptr(b.ID), Role: roles[i%len(roles)]}); refusedByARule(err) {
+				continue
+			} else if err != nil {
 				return fmt.Errorf("demo: member of %s: %w", bd.name, err)
 			}
 			sum.Deployments++
@@ -209,3 +213,12 @@ func fillBatches(st *store.Store, as actors, instByName map[string]int64, used m
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// refusedByARule reports whether a plan was refused by the couple or the
+// rest rule, which a small demo city (its people drawn at random, couples
+// among them) meets more often than the planned one: such a plan is left
+// out, as a planner would.
+func refusedByARule(err error) bool {
+	c := model.ErrorCode(err)
+	return err != nil && (c == model.ECoupleConflict || c == model.ERestRequired)
+}
