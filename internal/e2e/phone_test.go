@@ -142,7 +142,8 @@ func crawl(t *testing.T, ctx context.Context, base string) []string {
 }
 
 func skipCrawl(p string) bool {
-	for _, s := range []string{".xlsx", ".csv", ".zip", "/export", "/download", "/static/"} {
+	// Files, not pages: spreadsheets, archives and the letters' PDFs.
+	for _, s := range []string{".xlsx", ".csv", ".zip", ".pdf", "/pdf", "/export", "/download", "/static/"} {
 		if strings.Contains(p, s) {
 			return true
 		}
