@@ -203,40 +203,20 @@ func WriteCases(ctx context.Context, st *store.Store, w io.Writer, f model.NeedF
 	if err != nil {
 		return 0, model.Internal(err)
 	}
-	cut := false
-	for offset := 0; ; offset += listPage {
-		f.Page = model.Page{Limit: listPage, Offset: offset}
-		page, err := st.ListNeeds(store.Covered(ctx), f) // one audit row for the whole export: pages of listPage
-		if err != nil {
-			s.x.Close()
-			return n, err
+	return writePages(ctx, s, w, lang, func(ctx context.Context, p model.Page) ([]model.Need, error) {
+		f.Page = p
+		list, err := st.ListNeeds(ctx, f)
+		return list.Items, err
+	}, func(c model.Need) error {
+		assignee := ""
+		if c.Assignee != nil {
+			assignee = c.Assignee.Name
 		}
-		for _, c := range page.Items {
-			if n == ListExportMax {
-				cut = true
-				break
-			}
-			assignee := ""
-			if c.Assignee != nil {
-				assignee = c.Assignee.Name
-			}
-			if err := s.add("#"+strconv.FormatInt(c.ID, 10), lang.T("need.urgency."+c.Urgency), lang.T("need.category."+c.Category),
-				lang.T("need.kind."+c.Kind), c.Description, c.PersonName, c.FamilyMemberName, c.InstitutionName,
-				lang.T("need.status."+c.Status), dateTime(c.DueAt), yesNo(lang, c.Overdue), c.EscalationLevel, assignee,
-				dateTime(c.CreatedAt)); err != nil {
-				s.x.Close()
-				return n, model.Internal(err)
-			}
-			n++
-		}
-		if cut || len(page.Items) < listPage {
-			break
-		}
-	}
-	if err := s.finish(w, lang, cut); err != nil {
-		return n, model.Internal(err)
-	}
-	return n, nil
+		return s.add("#"+strconv.FormatInt(c.ID, 10), lang.T("need.urgency."+c.Urgency), lang.T("need.category."+c.Category),
+			lang.T("need.kind."+c.Kind), c.Description, c.PersonName, c.FamilyMemberName, c.InstitutionName,
+			lang.T("need.status."+c.Status), dateTime(c.DueAt), yesNo(lang, c.Overdue), c.EscalationLevel, assignee,
+			dateTime(c.CreatedAt))
+	})
 }
 
 var visitColumns = []listColumn{
@@ -255,48 +235,28 @@ func WriteVisitPlan(ctx context.Context, st *store.Store, w io.Writer, f model.V
 	if err != nil {
 		return 0, model.Internal(err)
 	}
-	cut := false
-	for offset := 0; ; offset += listPage {
-		f.Page = model.Page{Limit: listPage, Offset: offset}
-		plan, err := st.VisitsDue(store.Covered(ctx), f)
-		if err != nil {
-			s.x.Close()
-			return n, err
+	return writePages(ctx, s, w, lang, func(ctx context.Context, p model.Page) ([]model.VisitDue, error) {
+		f.Page = p
+		list, err := st.VisitsDue(ctx, f)
+		return list.Items, err
+	}, func(d model.VisitDue) error {
+		last := ""
+		if d.LastVisitAt != nil {
+			last = dateTime(*d.LastVisitAt)
 		}
-		for _, d := range plan.Items {
-			if n == ListExportMax {
-				cut = true
-				break
-			}
-			last := ""
-			if d.LastVisitAt != nil {
-				last = dateTime(*d.LastVisitAt)
-			}
-			state := ""
-			switch {
-			case d.Overdue:
-				state = lang.T("visit.plan.overdue")
-			case d.Due:
-				state = lang.T("visit.plan.due")
-			}
-			care := ""
-			if d.Care {
-				care = lang.T("visit.plan.care")
-			}
-			if err := s.add(d.PersonName, care, d.InstitutionName, last, d.IntervalDays, dateTime(d.NextDueAt), state); err != nil {
-				s.x.Close()
-				return n, model.Internal(err)
-			}
-			n++
+		state := ""
+		switch {
+		case d.Overdue:
+			state = lang.T("visit.plan.overdue")
+		case d.Due:
+			state = lang.T("visit.plan.due")
 		}
-		if cut || len(plan.Items) < listPage {
-			break
+		care := ""
+		if d.Care {
+			care = lang.T("visit.plan.care")
 		}
-	}
-	if err := s.finish(w, lang, cut); err != nil {
-		return n, model.Internal(err)
-	}
-	return n, nil
+		return s.add(d.PersonName, care, d.InstitutionName, last, d.IntervalDays, dateTime(d.NextDueAt), state)
+	})
 }
 
 var volunteerColumns = []listColumn{
@@ -315,38 +275,18 @@ func WriteVolunteers(ctx context.Context, st *store.Store, w io.Writer, f model.
 	if err != nil {
 		return 0, model.Internal(err)
 	}
-	cut := false
-	for offset := 0; ; offset += listPage {
-		f.Page = model.Page{Limit: listPage, Offset: offset}
-		list, err := st.ListVolunteers(store.Covered(ctx), f)
-		if err != nil {
-			s.x.Close()
-			return n, err
+	return writePages(ctx, s, w, lang, func(ctx context.Context, p model.Page) ([]model.Volunteer, error) {
+		f.Page = p
+		list, err := st.ListVolunteers(ctx, f)
+		return list.Items, err
+	}, func(v model.Volunteer) error {
+		skills := make([]string, len(v.Skills))
+		for i, k := range v.Skills {
+			skills[i] = lang.T("volunteer.skill." + k)
 		}
-		for _, v := range list.Items {
-			if n == ListExportMax {
-				cut = true
-				break
-			}
-			skills := make([]string, len(v.Skills))
-			for i, k := range v.Skills {
-				skills[i] = lang.T("volunteer.skill." + k)
-			}
-			if err := s.add(v.Name, v.PhoneMasked, region.Label(v.RegionCode), strings.Join(skills, lang.T("web.list_sep")),
-				yesNo(lang, v.Available), yesNo(lang, v.Active)); err != nil {
-				s.x.Close()
-				return n, model.Internal(err)
-			}
-			n++
-		}
-		if cut || len(list.Items) < listPage {
-			break
-		}
-	}
-	if err := s.finish(w, lang, cut); err != nil {
-		return n, model.Internal(err)
-	}
-	return n, nil
+		return s.add(v.Name, v.PhoneMasked, region.Label(v.RegionCode), strings.Join(skills, lang.T("web.list_sep")),
+			yesNo(lang, v.Available), yesNo(lang, v.Active))
+	})
 }
 
 func yesNo(lang i18n.Lang, b bool) string {
@@ -354,4 +294,42 @@ func yesNo(lang i18n.Lang, b bool) string {
 		return lang.T("export.yes")
 	}
 	return lang.T("export.no")
+}
+
+// writePages writes every page of a list into s and finishes the workbook
+// into w. The pages are read under store.Covered: the export writes one audit
+// row for all of them, so they are listPage rows long, not a screen's (a
+// list read as a screen is cut at store.MaxPage, which stopped the exports
+// after one page). At most ListExportMax rows; the sheet says when it was
+// cut. page reads one page, row writes one item's cells. It returns the rows
+// written.
+func writePages[T any](ctx context.Context, s *listSheet, w io.Writer, lang i18n.Lang,
+	page func(ctx context.Context, p model.Page) ([]T, error), row func(T) error) (int, error) {
+	covered := store.Covered(ctx)
+	n, cut := 0, false
+	for offset := 0; ; offset += listPage {
+		items, err := page(covered, model.Page{Limit: listPage, Offset: offset})
+		if err != nil {
+			s.x.Close()
+			return n, err
+		}
+		for _, it := range items {
+			if n == ListExportMax {
+				cut = true
+				break
+			}
+			if err := row(it); err != nil {
+				s.x.Close()
+				return n, model.Internal(err)
+			}
+			n++
+		}
+		if cut || len(items) < listPage {
+			break
+		}
+	}
+	if err := s.finish(w, lang, cut); err != nil {
+		return n, model.Internal(err)
+	}
+	return n, nil
 }

@@ -35,34 +35,14 @@ func WriteStays(ctx context.Context, st *store.Store, w io.Writer, f model.StayF
 	if err != nil {
 		return 0, model.Internal(err)
 	}
-	cut := false
-	for offset := 0; ; offset += listPage {
-		f.Page = model.Page{Limit: listPage, Offset: offset}
-		list, err := st.ListStays(store.Covered(ctx), f)
-		if err != nil {
-			s.x.Close()
-			return n, err
-		}
-		for _, v := range list.Items {
-			if n == ListExportMax {
-				cut = true
-				break
-			}
-			if err := s.add(v.PersonName, v.InstitutionName, v.SiteName, v.RoomName, v.BedLabel, v.CheckInOn, v.ExpectedOutOn, v.CheckOutOn,
-				lang.T("stay.status."+v.Status), yesNo(lang, v.HighRisk)); err != nil {
-				s.x.Close()
-				return n, model.Internal(err)
-			}
-			n++
-		}
-		if cut || len(list.Items) < listPage {
-			break
-		}
-	}
-	if err := s.finish(w, lang, cut); err != nil {
-		return n, model.Internal(err)
-	}
-	return n, nil
+	return writePages(ctx, s, w, lang, func(ctx context.Context, p model.Page) ([]model.Stay, error) {
+		f.Page = p
+		list, err := st.ListStays(ctx, f)
+		return list.Items, err
+	}, func(v model.Stay) error {
+		return s.add(v.PersonName, v.InstitutionName, v.SiteName, v.RoomName, v.BedLabel, v.CheckInOn, v.ExpectedOutOn, v.CheckOutOn,
+			lang.T("stay.status."+v.Status), yesNo(lang, v.HighRisk))
+	})
 }
 
 var tripColumns = []listColumn{
@@ -82,32 +62,12 @@ func WriteTrips(ctx context.Context, st *store.Store, w io.Writer, f model.TripF
 	if err != nil {
 		return 0, model.Internal(err)
 	}
-	cut := false
-	for offset := 0; ; offset += listPage {
-		f.Page = model.Page{Limit: listPage, Offset: offset}
-		list, err := st.ListTrips(store.Covered(ctx), f)
-		if err != nil {
-			s.x.Close()
-			return n, err
-		}
-		for _, v := range list.Items {
-			if n == ListExportMax {
-				cut = true
-				break
-			}
-			if err := s.add(dateTime(v.WantedAt), lang.T("trip.kind."+v.Kind), v.PersonName, v.FamilyMemberName, v.Pickup, v.Destination,
-				strconv.Itoa(v.Passengers), lang.T("trip.status."+v.Status), v.Vehicle, v.DriverName, region.Label(v.RegionCode)); err != nil {
-				s.x.Close()
-				return n, model.Internal(err)
-			}
-			n++
-		}
-		if cut || len(list.Items) < listPage {
-			break
-		}
-	}
-	if err := s.finish(w, lang, cut); err != nil {
-		return n, model.Internal(err)
-	}
-	return n, nil
+	return writePages(ctx, s, w, lang, func(ctx context.Context, p model.Page) ([]model.Trip, error) {
+		f.Page = p
+		list, err := st.ListTrips(ctx, f)
+		return list.Items, err
+	}, func(v model.Trip) error {
+		return s.add(dateTime(v.WantedAt), lang.T("trip.kind."+v.Kind), v.PersonName, v.FamilyMemberName, v.Pickup, v.Destination,
+			strconv.Itoa(v.Passengers), lang.T("trip.status."+v.Status), v.Vehicle, v.DriverName, region.Label(v.RegionCode))
+	})
 }
